@@ -1,0 +1,67 @@
+/* The in-process PCI bus: guest RAM, up to 32 slots on bus 0, BAR decoding
+ * against the programmed bases and the command register, a virtual clock
+ * with timers, an interrupt-controller window that turns MSI writes into
+ * vector numbers, and INTx lines. This is the machine the sim host drives. */
+#ifndef MODEL_BUS_H
+#define MODEL_BUS_H
+
+#include "model/device.h"
+
+#define MODEL_BUS_SLOTS 32
+/* MSI writes landing here are interrupts, not RAM: data = vector. */
+#define MODEL_BUS_MSI_WINDOW 0xfee00000ull
+#define MODEL_BUS_MSI_WINDOW_SIZE 0x100000ull
+
+typedef struct model_bus model_bus;
+
+struct model_bus_irq {
+	bool msi;       /* true: MSI vector; false: INTx line change */
+	uint32_t id;    /* MSI data, or INTx line number */
+	bool level;
+};
+
+struct model_bus_dma {
+	unsigned slot;
+	uint64_t addr, len;
+	bool to_memory;
+};
+
+model_bus *model_bus_create(uint64_t ram_size);
+/* Destroys the attached devices too. */
+void model_bus_destroy(model_bus *bus);
+uint64_t model_bus_ram_size(const model_bus *bus);
+
+/* Attach takes ownership; detach (surprise removal) returns it without
+ * destroying, after which the slot reads all-ones. */
+bool model_bus_attach(model_bus *bus, unsigned slot, model_device *dev);
+model_device *model_bus_detach(model_bus *bus, unsigned slot);
+model_device *model_bus_device(model_bus *bus, unsigned slot);
+/* INTx line of a slot (pin 1..4), q35-like: 16 + ((slot + pin - 1) % 4). */
+uint32_t model_bus_intx_line(unsigned slot, uint8_t pin);
+
+uint32_t model_bus_cfg_read(model_bus *bus, unsigned slot, unsigned fn, uint16_t off, unsigned size);
+void model_bus_cfg_write(model_bus *bus, unsigned slot, unsigned fn, uint16_t off, uint32_t val,
+			 unsigned size);
+/* CPU accesses: RAM, decoded BARs (memory decode on), MSI window; else reads 0. */
+uint64_t model_bus_mem_read(model_bus *bus, uint64_t addr, unsigned size);
+void model_bus_mem_write(model_bus *bus, uint64_t addr, uint64_t val, unsigned size);
+uint32_t model_bus_io_read(model_bus *bus, uint16_t port, unsigned size);
+void model_bus_io_write(model_bus *bus, uint16_t port, uint32_t val, unsigned size);
+bool model_bus_ram_read(model_bus *bus, uint64_t addr, void *buf, size_t len);
+bool model_bus_ram_write(model_bus *bus, uint64_t addr, const void *buf, size_t len);
+
+/* Virtual clock. run_until fires due timers in order and stops at the first
+ * fired timer, or at until_ns with nothing due; returns the new time. */
+uint64_t model_bus_clock_ns(const model_bus *bus);
+uint64_t model_bus_next_deadline(const model_bus *bus); /* UINT64_MAX if none */
+uint64_t model_bus_run_until(model_bus *bus, uint64_t until_ns);
+
+/* Observed events, oldest first; false when none. */
+bool model_bus_irq_next(model_bus *bus, struct model_bus_irq *ev);
+bool model_bus_dma_next(model_bus *bus, struct model_bus_dma *ev);
+
+/* Device errors reported by models (counted; last message kept). */
+unsigned long model_bus_device_errors(const model_bus *bus);
+const char *model_bus_last_device_error(const model_bus *bus);
+
+#endif

@@ -1,0 +1,75 @@
+/* The host boundary: the only calls the shim makes to reach a machine.
+ * Kept narrow on purpose (rumpuser-style): if a feature can be built from
+ * these calls, it does not get a new one. Device enumeration and BAR
+ * assignment are built from config access; the DMA allocator from layout.
+ * Hosts: sim (in-process model bus), qemu (qtest socket).
+ * All calls return SHIM_OK or an error (SHIM_ERR_HOST when the machine is
+ * dead or hung, with detail in last_error). Single-threaded. */
+#ifndef SHIM_HOST_H
+#define SHIM_HOST_H
+
+#include "shim/types.h"
+
+/* bdf = bus << 8 | device << 3 | function. */
+#define SHIM_BDF(b, d, f) ((uint16_t)(((b) << 8) | ((d) << 3) | (f)))
+
+struct shim_host_layout {
+	uint64_t dma_base, dma_size;   /* guest RAM the shim may hand out for DMA */
+	uint64_t mmio32_base, mmio32_size;  /* window for 32-bit memory BARs */
+	uint64_t mmio64_base, mmio64_size;  /* window for 64-bit BARs (0 size: use mmio32) */
+	uint32_t io_base, io_size;     /* window for I/O BARs */
+	unsigned max_bus;              /* buses the firmware scans: 0..max_bus */
+};
+
+enum shim_host_irq_kind { SHIM_HOST_IRQ_MSI = 1, SHIM_HOST_IRQ_INTX = 2 };
+struct shim_host_irq {
+	enum shim_host_irq_kind kind;
+	uint32_t id;   /* MSI: the vector passed to msi_route; INTx: the line from intx_route */
+	bool level;    /* INTx: new level; MSI: always true */
+};
+
+/* A device-initiated DMA the host saw (only hosts that can see them). */
+struct shim_host_dma {
+	uint16_t bdf;
+	uint64_t addr, len;
+	bool to_memory; /* device wrote guest RAM */
+};
+
+struct shim_host_ops {
+	const char *name;
+	shim_ret (*cfg_read)(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t *val);
+	shim_ret (*cfg_write)(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t val);
+	/* Guest-physical memory accesses of 1, 2, 4 or 8 bytes (MMIO or RAM). */
+	shim_ret (*mem_read)(void *ctx, uint64_t addr, unsigned size, uint64_t *val);
+	shim_ret (*mem_write)(void *ctx, uint64_t addr, unsigned size, uint64_t val);
+	shim_ret (*io_read)(void *ctx, uint16_t port, unsigned size, uint32_t *val);
+	shim_ret (*io_write)(void *ctx, uint16_t port, unsigned size, uint32_t val);
+	/* Bulk guest-RAM access (DMA buffers). */
+	shim_ret (*ram_read)(void *ctx, uint64_t addr, void *buf, size_t len);
+	shim_ret (*ram_write)(void *ctx, uint64_t addr, const void *buf, size_t len);
+	/* Virtual clock, ns. clock_run lets the machine run until an interrupt
+	 * or DMA is observable, a device timer fires, or the clock reaches
+	 * until_ns, whichever is first; it returns within a bounded real time.
+	 * Hosts whose clock stands still while idle advance it while waiting. */
+	uint64_t (*clock_ns)(void *ctx);
+	shim_ret (*clock_run)(void *ctx, uint64_t until_ns);
+	/* The message (address, data) that makes `vector` observable through irq_next. */
+	shim_ret (*msi_route)(void *ctx, uint32_t vector, uint64_t *addr, uint32_t *data);
+	/* The line that INTx pin (1 = INTA) of bdf drives. */
+	shim_ret (*intx_route)(void *ctx, uint16_t bdf, uint8_t pin, uint32_t *line);
+	/* Next observed interrupt event: SHIM_OK and *ev filled, or SHIM_ERR_NOT_FOUND. */
+	shim_ret (*irq_next)(void *ctx, struct shim_host_irq *ev);
+	/* Optional (NULL): next observed device DMA, like irq_next. */
+	shim_ret (*dma_next)(void *ctx, struct shim_host_dma *ev);
+	void (*layout)(void *ctx, struct shim_host_layout *out);
+	/* Detail of the last failure; never NULL. */
+	const char *(*last_error)(void *ctx);
+	void (*destroy)(void *ctx);
+};
+
+struct shim_host {
+	const struct shim_host_ops *ops;
+	void *ctx;
+};
+
+#endif

@@ -1,0 +1,20 @@
+/* The few libc helpers a driver may use: drivers include no libc header
+ * beyond the freestanding ones, as a kernel extension would not. */
+#ifndef SHIM_LIBKERN_H
+#define SHIM_LIBKERN_H
+
+#include "shim/types.h"
+
+void *shim_memcpy(void *dst, const void *src, size_t n);
+void *shim_memset(void *dst, int c, size_t n);
+int shim_memcmp(const void *a, const void *b, size_t n);
+size_t shim_strlen(const char *s);
+int shim_strcmp(const char *a, const char *b);
+/* snprintf semantics: always NUL-terminates when size > 0. */
+int shim_snprintf(char *buf, size_t size, const char *fmt, ...) SHIM_PRINTF(3, 4);
+
+/* Overflow-checked arithmetic: return false (and leave *out alone) on overflow. */
+bool shim_add_overflows_u64(uint64_t a, uint64_t b, uint64_t *out);
+bool shim_mul_overflows_u64(uint64_t a, uint64_t b, uint64_t *out);
+
+#endif

@@ -1,0 +1,70 @@
+/* Platform side of the shim: what a test fixture or the command line uses
+ * to wire a machine (host + firmware enumeration + work loop), load kexts,
+ * match and terminate drivers, and read the kernel's counters. Drivers
+ * never include this header. */
+#ifndef SHIM_MACHINE_H
+#define SHIM_MACHINE_H
+
+#include "shim/driver.h"
+#include "shim/host.h"
+#include "shim/types.h"
+
+typedef struct shim_machine shim_machine;
+typedef struct shim_kext shim_kext;
+
+/* Takes ownership of host (destroyed with the machine, also on failure).
+ * Enumerates bus 0 through config space, sizes and assigns BARs inside the
+ * host's windows, and creates one shim_pci_device per function found. */
+shim_ret shim_machine_create(struct shim_host host, shim_machine **out);
+void shim_machine_destroy(shim_machine *m);
+const char *shim_machine_host_name(const shim_machine *m);
+shim_workloop *shim_machine_workloop(shim_machine *m);
+size_t shim_machine_device_count(const shim_machine *m);
+shim_pci_device *shim_machine_device(shim_machine *m, size_t i);
+/* Host-side detail of the last SHIM_ERR_HOST (e.g. QEMU's exit status and stderr tail). */
+const char *shim_machine_last_error(const shim_machine *m);
+
+/* Parse the manifest (libplist) and check it: CFBundleIdentifier,
+ * CFBundleVersion, at least one IOKitPersonalities entry with IOClass,
+ * IOProviderClass = IOPCIDevice and IOPCIMatch naming a known driver.
+ * Errors are logged with the reason and returned as SHIM_ERR_BAD_ARGUMENT. */
+shim_ret shim_kext_load(const struct shim_kext_desc *desc, shim_kext **out);
+/* Refused (SHIM_ERR_BUSY, nothing freed) while a service of the kext runs
+ * or any of its classes has live instances. */
+shim_ret shim_kext_unload(shim_kext *k);
+const char *shim_kext_bundle_id(const shim_kext *k);
+/* True when the IOPCIMatch of some personality matches the IDs. */
+bool shim_kext_matches(const shim_kext *k, uint16_t vendor, uint16_t device);
+
+/* Match every unclaimed device of m against k's personalities, probe and
+ * start the best; *started counts started services. */
+shim_ret shim_machine_match(shim_machine *m, shim_kext *k, size_t *started);
+/* The service started on dev, or NULL. */
+shim_service *shim_machine_service(shim_machine *m, shim_pci_device *dev);
+/* Stop and free the service on dev (provider first marked inactive). */
+shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
+
+/* Kernel-wide counters (ioclasscount / ioalloccount / zprint in one). */
+struct shim_counters {
+	long objects_live;      /* sum of live instances over all classes */
+	long alloc_count;       /* outstanding shim_malloc blocks */
+	uint64_t alloc_bytes;   /* outstanding shim_malloc bytes */
+	uint64_t alloc_high_water;
+	uint64_t wired_bytes;   /* outstanding DMA buffers (guest RAM) */
+	long prepared;          /* descriptors currently prepared */
+	long log_dropped;
+	long verifier_records;
+};
+void shim_counters_snapshot(struct shim_counters *c);
+/* Classes that have ever had an instance, for per-class reports. */
+size_t shim_class_list(const shim_class **out, size_t max);
+
+/* Allocation fault injection: the n-th next shim_malloc fails (0 = off). */
+void shim_alloc_fail_nth(long n);
+
+/* Log ring reader: pops the oldest message into buf; false when empty. */
+bool shim_log_pop(char *buf, size_t len, enum shim_log_level *level);
+/* Echo every accepted message to stderr as it is logged (debugging). */
+void shim_log_set_echo(bool on);
+
+#endif
