@@ -59,6 +59,9 @@ uint64_t model_bus_run_until(model_bus *bus, uint64_t until_ns);
 /* Observed events, oldest first; false when none. */
 bool model_bus_irq_next(model_bus *bus, struct model_bus_irq *ev);
 bool model_bus_dma_next(model_bus *bus, struct model_bus_dma *ev);
+/* Events lost because a queue was full (queues are bounded rings). */
+unsigned long model_bus_irq_dropped(const model_bus *bus);
+unsigned long model_bus_dma_dropped(const model_bus *bus);
 
 /* Device errors reported by models (counted; last message kept). */
 unsigned long model_bus_device_errors(const model_bus *bus);

@@ -99,6 +99,7 @@ struct model_device {
 	struct model_bar bars[MODEL_BAR_COUNT];
 	uint8_t msi_cap;               /* offset of the MSI capability, 0 if none */
 	uint8_t cap_tail;              /* where the next capability goes */
+	uint8_t reset_config[MODEL_CFG_SIZE]; /* constructor state, restored by reset */
 };
 
 /* Config-space set-up helpers for model constructors. */

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages drvbench needs, only those missing.
+# Idempotent: a second run installs nothing. Needs root or sudo to install.
+set -euo pipefail
+
+# package -> why (the README repeats this list)
+PACKAGES=(
+  meson            # build system
+  ninja-build      # meson's backend
+  pkg-config       # meson finds cmocka and libplist through it
+  gcc libc6-dev    # default compiler
+  python3          # meson itself and a small build step (embed Info.plist)
+  libcmocka-dev    # unit/sim/qemu/cycle test framework
+  libplist-dev     # parse Info.plist manifests (no hand-written plist parser)
+  qemu-system-x86  # the real QEMU 7.2 the qemu hosts drive over qtest
+  valgrind         # memcheck setup: leaks and memory errors
+  clang-14         # libFuzzer targets and sanitizers
+  libclang-rt-14-dev # libFuzzer/ASan/UBSan runtimes for clang-14
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  [[ "$p" == \#* ]] && continue
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "bootstrap: installing missing Debian packages: ${missing[*]}" >&2
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "bootstrap: need root or sudo to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
