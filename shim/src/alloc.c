@@ -15,11 +15,15 @@
 
 struct alloc_header {
 	/* Aligned so the user block after the header keeps malloc's alignment. */
-	_Alignas(max_align_t) uint64_t magic;
-	size_t size;
+	_Alignas(max_align_t) size_t size;
 	const char *file;
 	int line;
+	uint64_t magic; /* last, right below the block: a small underrun hits it */
 };
+
+_Static_assert(offsetof(struct alloc_header, magic) + sizeof(uint64_t) ==
+		       sizeof(struct alloc_header),
+	       "the magic must sit directly below the user block");
 
 static long live_count;
 static uint64_t live_bytes;

@@ -1,1 +1,237 @@
-/* placeholder: being written */
+/* The firmware's job, done through config space alone: find every function
+ * on buses 0..max_bus, size its BARs, give them naturally aligned addresses
+ * in the host's windows, and note its MSI capability and interrupt pin.
+ * Decode stays off: enabling it is the driver's business. */
+#include "machine_internal.h"
+#include "shim/log.h"
+
+#define SHIM_FW_SLOTS 32
+#define SHIM_FW_FUNCS 8
+#define SHIM_FW_MULTIFUNCTION 0x80u
+#define SHIM_FW_HEADER_TYPE_MASK 0x7fu
+#define SHIM_FW_HEADER_ENDPOINT 0x00u
+#define SHIM_BAR_IO_FLAG 0x1u
+#define SHIM_BAR_IO_ADDR_MASK 0xfffffffcu
+#define SHIM_BAR_MEM_ADDR_MASK 0xfffffff0u
+#define SHIM_BAR_MEM_TYPE_64 0x4u
+#define SHIM_BAR_MEM_PREFETCH 0x8u
+#define SHIM_FW_IO_LIMIT 0x10000ull
+
+struct shim_fw_window {
+	uint64_t next, end;
+};
+
+struct shim_fw {
+	shim_machine *m;
+	shim_ret host_err; /* first SHIM_ERR_HOST seen: the machine is unusable */
+	struct shim_fw_window mmio32, mmio64, io;
+};
+
+static uint32_t shim_fw_read(struct shim_fw *fw, uint16_t bdf, uint16_t off, unsigned size)
+{
+	uint32_t val = 0;
+	shim_ret r = shim_hostcall_cfg_read(fw->m, bdf, off, size, &val);
+
+	if (r == SHIM_OK)
+		return val;
+	if (r == SHIM_ERR_HOST && fw->host_err == SHIM_OK)
+		fw->host_err = r;
+	return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+}
+
+static void shim_fw_write(struct shim_fw *fw, uint16_t bdf, uint16_t off, unsigned size,
+			  uint32_t val)
+{
+	shim_ret r = shim_hostcall_cfg_write(fw->m, bdf, off, size, val);
+
+	if (r == SHIM_ERR_HOST && fw->host_err == SHIM_OK)
+		fw->host_err = r;
+}
+
+/* Writes all-ones, reads back the writable bits, restores the old value. */
+static uint32_t shim_fw_probe_mask(struct shim_fw *fw, uint16_t bdf, uint16_t off)
+{
+	uint32_t orig = shim_fw_read(fw, bdf, off, 4);
+	uint32_t mask;
+
+	shim_fw_write(fw, bdf, off, 4, 0xffffffffu);
+	mask = shim_fw_read(fw, bdf, off, 4);
+	shim_fw_write(fw, bdf, off, 4, orig);
+	return mask;
+}
+
+static bool shim_fw_place(struct shim_fw_window *w, uint64_t size, uint64_t *addr)
+{
+	uint64_t a;
+
+	if (size == 0 || (size & (size - 1)) != 0)
+		return false;
+	a = (w->next + size - 1) & ~(size - 1);
+	if (a < w->next || a > w->end || size > w->end - a)
+		return false;
+	*addr = a;
+	w->next = a + size;
+	return true;
+}
+
+/* Sizes BAR i (and its upper half when 64-bit); returns how many BAR slots it used. */
+static unsigned shim_fw_size_bar(struct shim_fw *fw, shim_pci_device *dev, unsigned i)
+{
+	uint16_t off = (uint16_t)(SHIM_PCI_BAR0 + 4 * i);
+	struct shim_bar *bar = &dev->bar[i];
+	uint32_t mask = shim_fw_probe_mask(fw, dev->bdf, off);
+	uint64_t m64;
+
+	if (mask == 0 || mask == 0xffffffffu)
+		return 1; /* unimplemented (or the function vanished) */
+	if (mask & SHIM_BAR_IO_FLAG) {
+		uint32_t m = mask & SHIM_BAR_IO_ADDR_MASK;
+
+		/* 16-bit decoders leave the upper half reading zero. */
+		if ((m & 0xffff0000u) == 0)
+			m |= 0xffff0000u;
+		bar->kind = SHIM_BAR_IO;
+		bar->size = (uint32_t)(~m + 1);
+		return 1;
+	}
+	bar->prefetchable = (mask & SHIM_BAR_MEM_PREFETCH) != 0;
+	m64 = mask & SHIM_BAR_MEM_ADDR_MASK;
+	if ((mask & 0x6u) == SHIM_BAR_MEM_TYPE_64 && i + 1 < SHIM_PCI_BAR_COUNT) {
+		uint32_t hi = shim_fw_probe_mask(fw, dev->bdf, (uint16_t)(off + 4));
+
+		bar->kind = SHIM_BAR_MEM64;
+		bar->size = ~(((uint64_t)hi << 32) | m64) + 1;
+		return 2;
+	}
+	bar->kind = SHIM_BAR_MEM32;
+	bar->size = (uint32_t)(~(uint32_t)m64 + 1);
+	return 1;
+}
+
+static void shim_fw_assign_bar(struct shim_fw *fw, shim_pci_device *dev, unsigned i)
+{
+	struct shim_bar *bar = &dev->bar[i];
+	uint16_t off = (uint16_t)(SHIM_PCI_BAR0 + 4 * i);
+	struct shim_fw_window *w;
+	uint64_t addr;
+
+	if (bar->kind == SHIM_BAR_NONE)
+		return;
+	if (bar->kind == SHIM_BAR_IO)
+		w = &fw->io;
+	else if (bar->kind == SHIM_BAR_MEM64 && fw->mmio64.end > fw->mmio64.next)
+		w = &fw->mmio64;
+	else
+		w = &fw->mmio32;
+	if (!shim_fw_place(w, bar->size, &addr)) {
+		shim_log(SHIM_LOG_WARN, "firmware: %s BAR%u (0x%llx bytes) does not fit its window",
+			 dev->name, i, (unsigned long long)bar->size);
+		return;
+	}
+	shim_fw_write(fw, dev->bdf, off, 4, (uint32_t)addr);
+	if (bar->kind == SHIM_BAR_MEM64)
+		shim_fw_write(fw, dev->bdf, (uint16_t)(off + 4), 4, (uint32_t)(addr >> 32));
+	bar->base = addr;
+	bar->assigned = true;
+}
+
+static void shim_fw_find_msi(struct shim_fw *fw, shim_pci_device *dev)
+{
+	uint8_t ptr;
+
+	if (!(shim_fw_read(fw, dev->bdf, SHIM_PCI_STATUS, 2) & SHIM_PCI_STATUS_CAPS))
+		return;
+	ptr = (uint8_t)(shim_fw_read(fw, dev->bdf, SHIM_PCI_CAP_PTR, 1) & 0xfc);
+	for (int n = 0; n < SHIM_PCI_CAP_WALK_MAX && ptr >= 0x40; n++) {
+		if (shim_fw_read(fw, dev->bdf, ptr, 1) == SHIM_PCI_CAP_MSI) {
+			dev->msi_cap = ptr;
+			dev->msi_ctrl = (uint16_t)shim_fw_read(fw, dev->bdf,
+							       (uint16_t)(ptr + SHIM_MSI_CTRL), 2);
+			return;
+		}
+		ptr = (uint8_t)(shim_fw_read(fw, dev->bdf, (uint16_t)(ptr + 1), 1) & 0xfc);
+	}
+}
+
+static shim_ret shim_fw_function(struct shim_fw *fw, uint16_t bdf, uint32_t id)
+{
+	shim_pci_device *dev;
+	uint32_t cmd;
+	shim_ret r;
+
+	if ((shim_fw_read(fw, bdf, SHIM_PCI_HEADER_TYPE, 1) & SHIM_FW_HEADER_TYPE_MASK) !=
+	    SHIM_FW_HEADER_ENDPOINT)
+		return SHIM_OK; /* bridges are not modelled: nothing behind them is reached */
+	r = shim_pci_device_create(fw->m, bdf, &dev);
+	if (r != SHIM_OK)
+		return r;
+	dev->vendor = (uint16_t)id;
+	dev->device = (uint16_t)(id >> 16);
+	/* Decode off while BARs hold all-ones, so nothing aliases. */
+	cmd = shim_fw_read(fw, bdf, SHIM_PCI_COMMAND, 2) &
+	      ~(uint32_t)(SHIM_PCI_CMD_IO | SHIM_PCI_CMD_MEMORY);
+	shim_fw_write(fw, bdf, SHIM_PCI_COMMAND, 2, cmd);
+	for (unsigned i = 0; i < SHIM_PCI_BAR_COUNT;)
+		i += shim_fw_size_bar(fw, dev, i);
+	for (unsigned i = 0; i < SHIM_PCI_BAR_COUNT; i++)
+		shim_fw_assign_bar(fw, dev, i);
+	shim_fw_find_msi(fw, dev);
+	dev->intr_pin = (uint8_t)shim_fw_read(fw, bdf, SHIM_PCI_INTR_PIN, 1);
+	if (dev->intr_pin > 4)
+		dev->intr_pin = 0;
+	r = shim_machine_add_device(fw->m, dev);
+	if (r != SHIM_OK)
+		shim_pci_device_release(dev);
+	return r;
+}
+
+static shim_ret shim_fw_slot(struct shim_fw *fw, unsigned bus, unsigned slot)
+{
+	unsigned funcs = 1;
+
+	for (unsigned fn = 0; fn < funcs; fn++) {
+		uint16_t bdf = SHIM_BDF(bus, slot, fn);
+		uint32_t id = shim_fw_read(fw, bdf, SHIM_PCI_VENDOR, 4);
+		shim_ret r;
+
+		if ((id & 0xffff) == 0xffff || (id & 0xffff) == 0)
+			continue;
+		if (fn == 0 && (shim_fw_read(fw, bdf, SHIM_PCI_HEADER_TYPE, 1) &
+				SHIM_FW_MULTIFUNCTION))
+			funcs = SHIM_FW_FUNCS;
+		r = shim_fw_function(fw, bdf, id);
+		if (r != SHIM_OK)
+			return r;
+	}
+	return SHIM_OK;
+}
+
+static void shim_fw_window_init(struct shim_fw_window *w, uint64_t base, uint64_t size)
+{
+	w->next = base;
+	w->end = base + size < base ? UINT64_MAX : base + size;
+}
+
+shim_ret shim_firmware_enumerate(shim_machine *m)
+{
+	struct shim_fw fw = { .m = m, .host_err = SHIM_OK };
+	const struct shim_host_layout *l = &m->layout;
+	uint64_t io_end;
+
+	shim_fw_window_init(&fw.mmio32, l->mmio32_base, l->mmio32_size);
+	shim_fw_window_init(&fw.mmio64, l->mmio64_base, l->mmio64_size);
+	shim_fw_window_init(&fw.io, l->io_base, l->io_size);
+	io_end = fw.io.end < SHIM_FW_IO_LIMIT ? fw.io.end : SHIM_FW_IO_LIMIT;
+	fw.io.end = io_end;
+	for (unsigned bus = 0; bus <= l->max_bus && bus < 256; bus++) {
+		for (unsigned slot = 0; slot < SHIM_FW_SLOTS; slot++) {
+			shim_ret r = shim_fw_slot(&fw, bus, slot);
+
+			if (r != SHIM_OK)
+				return r;
+			if (fw.host_err != SHIM_OK)
+				return fw.host_err;
+		}
+	}
+	return SHIM_OK;
+}

@@ -54,9 +54,9 @@ bool shim_add_overflows_u64(uint64_t a, uint64_t b, uint64_t *out)
 	uint64_t r;
 
 	if (__builtin_add_overflow(a, b, &r))
-		return false;
+		return true;
 	*out = r;
-	return true;
+	return false;
 }
 
 bool shim_mul_overflows_u64(uint64_t a, uint64_t b, uint64_t *out)
@@ -64,7 +64,7 @@ bool shim_mul_overflows_u64(uint64_t a, uint64_t b, uint64_t *out)
 	uint64_t r;
 
 	if (__builtin_mul_overflow(a, b, &r))
-		return false;
+		return true;
 	*out = r;
-	return true;
+	return false;
 }

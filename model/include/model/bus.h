@@ -36,7 +36,8 @@ uint64_t model_bus_ram_size(const model_bus *bus);
 bool model_bus_attach(model_bus *bus, unsigned slot, model_device *dev);
 model_device *model_bus_detach(model_bus *bus, unsigned slot);
 model_device *model_bus_device(model_bus *bus, unsigned slot);
-/* INTx line of a slot (pin 1..4), q35-like: 16 + ((slot + pin - 1) % 4). */
+/* INTx line (IOAPIC input) of a slot, pin 1..4 = INTA..INTD, as QEMU q35 routes
+ * root-bus slots: 20 + ((slot + pin - 1) % 4); edu in slot 4 is on 20. */
 uint32_t model_bus_intx_line(unsigned slot, uint8_t pin);
 
 uint32_t model_bus_cfg_read(model_bus *bus, unsigned slot, unsigned fn, uint16_t off, unsigned size);

@@ -13,7 +13,8 @@ int shim_strcmp(const char *a, const char *b);
 /* snprintf semantics: always NUL-terminates when size > 0. */
 int shim_snprintf(char *buf, size_t size, const char *fmt, ...) SHIM_PRINTF(3, 4);
 
-/* Overflow-checked arithmetic: return false (and leave *out alone) on overflow. */
+/* Overflow-checked arithmetic: true on overflow (then *out is left alone),
+ * else false with the result in *out. */
 bool shim_add_overflows_u64(uint64_t a, uint64_t b, uint64_t *out);
 bool shim_mul_overflows_u64(uint64_t a, uint64_t b, uint64_t *out);
 

@@ -7,6 +7,7 @@
 
 #include "shim/driver.h"
 #include "shim/host.h"
+#include "shim/log.h"
 #include "shim/types.h"
 
 typedef struct shim_machine shim_machine;

@@ -1,0 +1,44 @@
+/* Internals of the in-process bus shared by bus.c (topology, decoding, RAM)
+ * and bus_env.c (the env it gives devices: clock, timers, DMA, events). */
+#ifndef MODEL_BUS_PRIV_H
+#define MODEL_BUS_PRIV_H
+
+#include "model/bus.h"
+
+#define MODEL_BUS_QUEUE_LEN 256
+#define MODEL_BUS_ERROR_MAX 256
+
+/* One per slot: the env ctx of the device there, and its timer list, so a
+ * surprise removal can drop exactly that device's timers. */
+struct model_bus_slot {
+	model_bus *bus;
+	model_device *dev;
+	model_timer *timers; /* sorted by deadline, FIFO among equals */
+	unsigned index;
+};
+
+/* Bounded FIFO bookkeeping; the element arrays live beside it. */
+struct model_bus_ring {
+	unsigned head, count;
+	unsigned long dropped;
+};
+
+struct model_bus {
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint64_t clock_ns;
+	struct model_bus_slot slots[MODEL_BUS_SLOTS];
+	struct model_bus_irq irqs[MODEL_BUS_QUEUE_LEN];
+	struct model_bus_dma dmas[MODEL_BUS_QUEUE_LEN];
+	struct model_bus_ring irq_ring, dma_ring;
+	unsigned long device_errors;
+	char last_error[MODEL_BUS_ERROR_MAX];
+};
+
+extern const struct model_env_ops model_bus_env_ops;
+
+void model_bus_push_irq(model_bus *bus, bool msi, uint32_t id, bool level);
+/* Unarm and unlink every timer of the slot. */
+void model_bus_drop_timers(struct model_bus_slot *slot);
+
+#endif

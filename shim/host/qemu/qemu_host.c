@@ -1,0 +1,329 @@
+/* The qemu host: shim_host_ops over the qtest client, create/destroy, and
+ * the helpers of shim/host_qemu.h. Config space goes through the legacy
+ * 0xcf8/0xcfc mechanism (firmware never set up ECAM: 256 bytes per function). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemu_internal.h"
+
+#define PCI_CONF_ADDR 0xcf8u
+#define PCI_CONF_DATA 0xcfcu
+#define PCI_CONF_ENABLE 0x80000000u
+#define PCI_CONF_SPACE 256u
+#define DMA_BASE 0x100000u           /* below 1 MiB: legacy holes */
+#define MMIO32_BASE 0xfe000000u      /* up to the IOAPIC at 0xfec00000 */
+#define MMIO32_SIZE 0x00c00000u
+#define IO_BASE 0xc000u
+#define IO_SIZE 0x4000u
+#define DEFAULT_TIMEOUT_MS 5000u
+#define START_TIMEOUT_MS 10000u
+#define EXIT_GRACE_MS 300u
+
+static const struct shim_host_ops qemu_ops;
+
+shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r, const char *detail)
+{
+	char status[96], tail[1024];
+	bool killed = false;
+
+	if (r == SHIM_OK)
+		return SHIM_OK;
+	if (r != SHIM_ERR_HOST) {
+		snprintf(h->err, sizeof(h->err), "%s", detail);
+		return r;
+	}
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	h->dead = true;
+	/* EOF usually means QEMU is exiting: give it a moment to be reaped. A
+	 * QEMU still running after a broken exchange is hung or confused. */
+	if (!shim_qemu_proc_reap(&h->proc, EXIT_GRACE_MS)) {
+		killed = true;
+		shim_qemu_proc_stop(&h->proc);
+	}
+	shim_qemu_proc_describe(&h->proc, status, sizeof(status));
+	if (killed)
+		snprintf(tail, sizeof(tail), "(QEMU was still running and was killed by the host)");
+	else
+		shim_qemu_proc_stderr_tail(&h->proc, tail, sizeof(tail));
+	snprintf(h->err, sizeof(h->err), "%s; %s; stderr: %s", detail, status,
+		 tail[0] ? tail : "(empty)");
+	return SHIM_ERR_HOST;
+}
+
+static bool cfg_args_ok(uint16_t off, unsigned size)
+{
+	return (size == 1 || size == 2 || size == 4) && (off & (size - 1)) == 0 &&
+	       off + size <= PCI_CONF_SPACE;
+}
+
+static shim_ret cfg_select(struct shim_qemu_host *h, uint16_t bdf, uint16_t off)
+{
+	return shim_qemu_qtest_out(&h->qt, PCI_CONF_ADDR, 4,
+				   PCI_CONF_ENABLE | (uint32_t)bdf << 8 | (off & 0xfcu));
+}
+
+static shim_ret qemu_cfg_read(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t *val)
+{
+	struct shim_qemu_host *h = ctx;
+	shim_ret r;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	if (!cfg_args_ok(off, size))
+		return shim_qemu_host_result(h, SHIM_ERR_BAD_ARGUMENT, "config access size/offset");
+	r = cfg_select(h, bdf, off);
+	if (r == SHIM_OK)
+		r = shim_qemu_qtest_in(&h->qt, (uint16_t)(PCI_CONF_DATA + (off & 3u)), size, val);
+	return shim_qemu_host_result(h, r, h->qt.detail);
+}
+
+shim_ret shim_qemu_host_cfg_write(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t val)
+{
+	struct shim_qemu_host *h = ctx;
+	shim_ret r;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	if (!cfg_args_ok(off, size))
+		return shim_qemu_host_result(h, SHIM_ERR_BAD_ARGUMENT, "config access size/offset");
+	r = cfg_select(h, bdf, off);
+	if (r == SHIM_OK)
+		r = shim_qemu_qtest_out(&h->qt, (uint16_t)(PCI_CONF_DATA + (off & 3u)), size, val);
+	return shim_qemu_host_result(h, r, h->qt.detail);
+}
+
+static shim_ret qemu_mem_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	return shim_qemu_host_result(h, shim_qemu_qtest_read(&h->qt, addr, size, val), h->qt.detail);
+}
+
+static shim_ret qemu_mem_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	return shim_qemu_host_result(h, shim_qemu_qtest_write(&h->qt, addr, size, val), h->qt.detail);
+}
+
+static shim_ret qemu_io_read(void *ctx, uint16_t port, unsigned size, uint32_t *val)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	return shim_qemu_host_result(h, shim_qemu_qtest_in(&h->qt, port, size, val), h->qt.detail);
+}
+
+static shim_ret qemu_io_write(void *ctx, uint16_t port, unsigned size, uint32_t val)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	return shim_qemu_host_result(h, shim_qemu_qtest_out(&h->qt, port, size, val), h->qt.detail);
+}
+
+static bool ram_range_ok(const struct shim_qemu_host *h, uint64_t addr, size_t len)
+{
+	return addr <= h->ram_size && len <= h->ram_size - addr;
+}
+
+static shim_ret qemu_ram_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	if (!ram_range_ok(h, addr, len))
+		return shim_qemu_host_result(h, SHIM_ERR_BAD_ARGUMENT, "RAM range outside guest RAM");
+	return shim_qemu_host_result(h, shim_qemu_qtest_b64read(&h->qt, addr, buf, len), h->qt.detail);
+}
+
+static shim_ret qemu_ram_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	if (!ram_range_ok(h, addr, len))
+		return shim_qemu_host_result(h, SHIM_ERR_BAD_ARGUMENT, "RAM range outside guest RAM");
+	return shim_qemu_host_result(h, shim_qemu_qtest_b64write(&h->qt, addr, buf, len), h->qt.detail);
+}
+
+static void qemu_layout(void *ctx, struct shim_host_layout *out)
+{
+	struct shim_qemu_host *h = ctx;
+
+	memset(out, 0, sizeof(*out));
+	out->dma_base = DMA_BASE;
+	out->dma_size = h->mailbox - DMA_BASE;
+	out->mmio32_base = MMIO32_BASE;
+	out->mmio32_size = MMIO32_SIZE;
+	out->io_base = IO_BASE;
+	out->io_size = IO_SIZE;
+	out->max_bus = 0;
+}
+
+static const char *qemu_last_error(void *ctx)
+{
+	struct shim_qemu_host *h = ctx;
+
+	return h->err;
+}
+
+static void qemu_destroy(void *ctx)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (!h)
+		return;
+	shim_qemu_proc_stop(&h->proc);
+	shim_qemu_qtest_fini(&h->qt);
+	shim_qemu_qmp_fini(&h->qmp);
+	free(h);
+}
+
+static const struct shim_host_ops qemu_ops = {
+	.name = "qemu",
+	.cfg_read = qemu_cfg_read,
+	.cfg_write = shim_qemu_host_cfg_write,
+	.mem_read = qemu_mem_read,
+	.mem_write = qemu_mem_write,
+	.io_read = qemu_io_read,
+	.io_write = qemu_io_write,
+	.ram_read = qemu_ram_read,
+	.ram_write = qemu_ram_write,
+	.clock_ns = shim_qemu_clock_ns,
+	.clock_run = shim_qemu_clock_run,
+	.msi_route = shim_qemu_msi_route,
+	.intx_route = shim_qemu_intx_route,
+	.irq_next = shim_qemu_irq_next,
+	.dma_next = NULL,
+	.layout = qemu_layout,
+	.last_error = qemu_last_error,
+	.destroy = qemu_destroy,
+};
+
+shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_host *out,
+			       char *err, size_t errlen)
+{
+	static const struct shim_qemu_options defaults;
+	struct shim_qemu_host *h;
+	unsigned timeout;
+	shim_ret r;
+	char dummy[1];
+
+	if (!err || errlen == 0) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (!out)
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (!opt)
+		opt = &defaults;
+	timeout = opt->timeout_ms ? opt->timeout_ms : DEFAULT_TIMEOUT_MS;
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return SHIM_ERR_NO_MEMORY;
+	}
+	h->is_pc = opt->machine && strcmp(opt->machine, "pc") == 0;
+	h->ram_size = (opt->ram_mb ? opt->ram_mb : 128) << 20;
+	h->mailbox = h->ram_size - SHIM_QEMU_PAGE;
+	r = shim_qemu_proc_start(&h->proc, opt, timeout > START_TIMEOUT_MS ? timeout : START_TIMEOUT_MS,
+				 err, errlen);
+	if (r != SHIM_OK) {
+		free(h);
+		return r;
+	}
+	shim_qemu_qtest_init(&h->qt, h->proc.qt_fd, timeout);
+	shim_qemu_qmp_init(&h->qmp, h->proc.qmp_fd, timeout);
+	r = shim_qemu_qmp_handshake(&h->qmp);
+	if (r != SHIM_OK)
+		r = shim_qemu_host_result(h, SHIM_ERR_HOST, h->qmp.detail);
+	if (r == SHIM_OK) {
+		r = shim_qemu_irq_setup(h);
+		r = shim_qemu_host_result(h, r, r == SHIM_ERR_UNSUPPORTED ? "no usable HPET" : h->qt.detail);
+	}
+	if (r != SHIM_OK) {
+		snprintf(err, errlen, "%s", h->err);
+		qemu_destroy(h);
+		return r;
+	}
+	out->ops = &qemu_ops;
+	out->ctx = h;
+	return SHIM_OK;
+}
+
+bool shim_host_is_qemu(const struct shim_host *h)
+{
+	return h && h->ops == &qemu_ops && h->ctx;
+}
+
+shim_ret shim_qemu_host_qmp(const struct shim_host *host, const char *json, char *reply, size_t len)
+{
+	struct shim_qemu_host *h;
+	shim_ret r;
+
+	if (!shim_host_is_qemu(host))
+		return SHIM_ERR_BAD_ARGUMENT;
+	h = host->ctx;
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	r = shim_qemu_qmp_exec(&h->qmp, json, reply, len);
+	if (r == SHIM_ERR_GENERIC || r == SHIM_ERR_BAD_ARGUMENT)
+		return r;  /* QEMU refused the command, or it was not one object: not a host failure */
+	return shim_qemu_host_result(h, r, h->qmp.detail);
+}
+
+shim_ret shim_qemu_host_qmp_event(const struct shim_host *host, const char *name,
+				  unsigned timeout_ms, char *buf, size_t len)
+{
+	struct shim_qemu_host *h;
+	shim_ret r;
+
+	if (!shim_host_is_qemu(host))
+		return SHIM_ERR_BAD_ARGUMENT;
+	h = host->ctx;
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	r = shim_qemu_qmp_wait_event(&h->qmp, name, timeout_ms, buf, len);
+	if (r == SHIM_ERR_TIMEOUT || r == SHIM_ERR_BAD_ARGUMENT)
+		return r;
+	return shim_qemu_host_result(h, r, h->qmp.detail);
+}
+
+long shim_qemu_host_pid(const struct shim_host *host)
+{
+	if (!shim_host_is_qemu(host))
+		return -1;
+	const struct shim_qemu_host *h = host->ctx;
+	return h->proc.pid > 0 && !h->proc.reaped ? (long)h->proc.pid : -1;
+}
+
+size_t shim_qemu_host_stderr_tail(const struct shim_host *host, char *buf, size_t len)
+{
+	if (!shim_host_is_qemu(host)) {
+		if (buf && len)
+			buf[0] = '\0';
+		return 0;
+	}
+	const struct shim_qemu_host *h = host->ctx;
+	return shim_qemu_proc_stderr_tail(&h->proc, buf, len);
+}
+
+uint64_t shim_qemu_host_mailbox(const struct shim_host *host)
+{
+	if (!shim_host_is_qemu(host))
+		return 0;
+	const struct shim_qemu_host *h = host->ctx;
+	return h->mailbox;
+}

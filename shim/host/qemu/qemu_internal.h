@@ -1,0 +1,153 @@
+/* Pieces of the qemu host shared between its files (not a public header). */
+#ifndef SHIM_QEMU_INTERNAL_H
+#define SHIM_QEMU_INTERNAL_H
+
+#include <sys/types.h>
+
+#include "shim/host_qemu.h"
+
+/* ---- time (qemu_chan.c) ---- */
+uint64_t shim_qemu_now_ns(void);
+
+/* ---- a line channel over a connected socket (qemu_chan.c) ---- */
+struct shim_qemu_chan {
+	int fd;
+	char *buf;
+	size_t cap, start, end;  /* unread bytes are buf[start..end) */
+	bool failed;             /* EOF, I/O error or oversize line: never usable again */
+	char detail[128];        /* why it failed */
+};
+void shim_qemu_chan_init(struct shim_qemu_chan *c, int fd);
+void shim_qemu_chan_fini(struct shim_qemu_chan *c);
+/* Sends len bytes; SHIM_ERR_TIMEOUT or SHIM_ERR_HOST (failed set) on error. */
+shim_ret shim_qemu_chan_send(struct shim_qemu_chan *c, const char *data, size_t len,
+			     uint64_t deadline_ns);
+/* Next line, '\n' stripped and NUL-terminated, valid until the next call.
+ * SHIM_ERR_TIMEOUT when none is complete by deadline_ns (not a failure:
+ * deadline_ns = 0 just polls), SHIM_ERR_HOST on EOF or error. */
+shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns, char **line);
+
+/* ---- base64 (qemu_b64.c) ---- */
+size_t shim_qemu_b64_encoded_len(size_t n);
+/* Writes the encoding of src plus a NUL; dst holds encoded_len(n) + 1. */
+void shim_qemu_b64_encode(const void *src, size_t n, char *dst);
+/* Decodes exactly n bytes from text (padding optional); false if malformed. */
+bool shim_qemu_b64_decode(const char *text, void *dst, size_t n);
+
+/* ---- minimal JSON scanning (qemu_json.c) ---- */
+/* True when text is exactly one JSON object (braces, brackets and strings
+ * balanced, nothing after it) without control characters. */
+bool shim_qemu_json_is_one_object(const char *text);
+/* True when the top-level object has member `key`. */
+bool shim_qemu_json_has_key(const char *text, const char *key);
+/* Copies the top-level string member `key` (escapes kept raw); false if absent. */
+bool shim_qemu_json_string(const char *text, const char *key, char *out, size_t len);
+
+/* ---- the QEMU process (qemu_proc.c, qemu_args.c) ---- */
+struct shim_qemu_proc {
+	pid_t pid;           /* -1 before spawn */
+	bool reaped;
+	int wstatus;
+	int qt_fd, qmp_fd;   /* connected sockets, -1 when closed */
+	char dir[80];        /* private temp dir: halt.bin, sockets, stderr log */
+};
+/* NULL-terminated argv (malloc'd strings) or NULL on bad options / no memory. */
+char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
+			    char *err, size_t errlen);
+void shim_qemu_args_free(char **argv);
+/* On failure everything is already cleaned up and err says why. */
+shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_options *o,
+			      unsigned timeout_ms, char *err, size_t errlen);
+/* Reaps QEMU if it has exited, waiting up to grace_ms; true once reaped. */
+bool shim_qemu_proc_reap(struct shim_qemu_proc *p, unsigned grace_ms);
+/* "QEMU (pid N) exited with status S" / "killed by signal 9 (SIGKILL)" / "running". */
+void shim_qemu_proc_describe(const struct shim_qemu_proc *p, char *buf, size_t len);
+size_t shim_qemu_proc_stderr_tail(const struct shim_qemu_proc *p, char *buf, size_t len);
+/* SIGKILL to QEMU's process group, reap, close sockets, remove the temp dir. */
+void shim_qemu_proc_stop(struct shim_qemu_proc *p);
+
+/* ---- the qtest client (qtest.c) ---- */
+#define SHIM_QEMU_INTX_QUEUE 64
+struct shim_qemu_intx_event {
+	uint32_t line;
+	bool level;
+};
+struct shim_qemu_qtest {
+	struct shim_qemu_chan ch;
+	unsigned timeout_ms;
+	struct shim_qemu_intx_event intx[SHIM_QEMU_INTX_QUEUE];
+	unsigned intx_head, intx_count;
+	unsigned long intx_dropped;
+	char detail[256];    /* last failure: command and reason */
+};
+void shim_qemu_qtest_init(struct shim_qemu_qtest *q, int fd, unsigned timeout_ms);
+void shim_qemu_qtest_fini(struct shim_qemu_qtest *q);
+/* Each returns SHIM_OK, SHIM_ERR_BAD_ARGUMENT (refused before sending),
+ * SHIM_ERR_GENERIC (QEMU answered FAIL/ERR) or SHIM_ERR_HOST (channel
+ * dead or no reply in time: the exchange can never be resumed). */
+shim_ret shim_qemu_qtest_read(struct shim_qemu_qtest *q, uint64_t addr, unsigned size, uint64_t *val);
+shim_ret shim_qemu_qtest_write(struct shim_qemu_qtest *q, uint64_t addr, unsigned size, uint64_t val);
+shim_ret shim_qemu_qtest_in(struct shim_qemu_qtest *q, uint16_t port, unsigned size, uint32_t *val);
+shim_ret shim_qemu_qtest_out(struct shim_qemu_qtest *q, uint16_t port, unsigned size, uint32_t val);
+shim_ret shim_qemu_qtest_b64read(struct shim_qemu_qtest *q, uint64_t addr, void *buf, size_t len);
+shim_ret shim_qemu_qtest_b64write(struct shim_qemu_qtest *q, uint64_t addr, const void *buf, size_t len);
+shim_ret shim_qemu_qtest_memset(struct shim_qemu_qtest *q, uint64_t addr, size_t len, uint8_t byte);
+/* qom_path: letters, digits and "/_-.[]" only. */
+shim_ret shim_qemu_qtest_irq_intercept_in(struct shim_qemu_qtest *q, const char *qom_path);
+/* Collects asynchronous IRQ lines that arrive until deadline_ns (0: only those already there). */
+shim_ret shim_qemu_qtest_pump(struct shim_qemu_qtest *q, uint64_t deadline_ns);
+bool shim_qemu_qtest_intx_pop(struct shim_qemu_qtest *q, struct shim_qemu_intx_event *ev);
+
+/* ---- the QMP client (qmp.c) ---- */
+#define SHIM_QEMU_QMP_EVENTS 32
+struct shim_qemu_qmp {
+	struct shim_qemu_chan ch;
+	unsigned timeout_ms;
+	char *events[SHIM_QEMU_QMP_EVENTS];  /* queued event lines, oldest first */
+	unsigned ev_count;
+	unsigned long ev_dropped;
+	char detail[256];
+};
+void shim_qemu_qmp_init(struct shim_qemu_qmp *m, int fd, unsigned timeout_ms);
+void shim_qemu_qmp_fini(struct shim_qemu_qmp *m);
+/* Reads the greeting and negotiates capabilities. */
+shim_ret shim_qemu_qmp_handshake(struct shim_qemu_qmp *m);
+shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *reply, size_t len);
+shim_ret shim_qemu_qmp_wait_event(struct shim_qemu_qmp *m, const char *name, unsigned timeout_ms,
+				  char *buf, size_t len);
+
+/* ---- the host itself (qemu_host.c, qemu_irq.c) ---- */
+#define SHIM_QEMU_PAGE 4096u
+#define SHIM_QEMU_MSI_VECTORS (SHIM_QEMU_PAGE / 4)  /* one 4-byte mailbox slot each */
+struct shim_qemu_host {
+	struct shim_qemu_proc proc;
+	struct shim_qemu_qtest qt;
+	struct shim_qemu_qmp qmp;
+	bool is_pc;
+	bool dead;              /* QEMU gone or channel broken: every op fails */
+	uint64_t ram_size;
+	uint64_t mailbox;       /* MSI mailbox page, the last page of RAM */
+	char err[1536];
+	/* clock: HPET counter plus real time spent idle in clock_run */
+	uint64_t hpet_period_fs;
+	uint64_t idle_ns;
+	uint64_t last_clock_ns;
+	/* MSI: vectors 0..msi_slots-1 have mailbox slots; pending = seen, not yet reported */
+	uint32_t msi_slots;
+	uint32_t msi_pending[SHIM_QEMU_MSI_VECTORS / 32];
+	/* INTx */
+	bool intercepting, pirq_programmed;
+};
+/* Turns a client result into the op's result; SHIM_ERR_HOST marks the host
+ * dead and composes last_error with QEMU's status and stderr tail. */
+shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r, const char *detail);
+shim_ret shim_qemu_host_cfg_write(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t val);
+/* The interrupt and clock ops (qemu_irq.c). */
+shim_ret shim_qemu_irq_setup(struct shim_qemu_host *h);
+uint64_t shim_qemu_clock_ns(void *ctx);
+shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns);
+shim_ret shim_qemu_msi_route(void *ctx, uint32_t vector, uint64_t *addr, uint32_t *data);
+shim_ret shim_qemu_intx_route(void *ctx, uint16_t bdf, uint8_t pin, uint32_t *line);
+shim_ret shim_qemu_irq_next(void *ctx, struct shim_host_irq *ev);
+
+#endif

@@ -1,0 +1,50 @@
+/* The qemu host: shim/host.h implemented over a real qemu-system-x86_64
+ * driven through its qtest socket, with a QMP socket beside it.
+ * QEMU runs a halting firmware (no SeaBIOS touching PCI) and icount with
+ * sleep=off, so virtual time jumps to the next device deadline.
+ * Layout: DMA window from 1 MiB to the end of RAM minus one mailbox page
+ * (MSI vector v = a 4-byte store to mailbox + 4*v), 32-bit BAR window
+ * 0xfe000000..0xfebfffff, I/O window 0xc000..0xffff, bus 0 only. */
+#ifndef SHIM_HOST_QEMU_H
+#define SHIM_HOST_QEMU_H
+
+#include "shim/host.h"
+
+struct shim_qemu_options {
+	const char *qemu_binary;   /* NULL: $DRVBENCH_QEMU, else "qemu-system-x86_64" on PATH */
+	const char *machine;       /* NULL or "q35" (default), or "pc" */
+	uint64_t ram_mb;           /* 0: 128; accepted 16..2048 */
+	const char *const *device_args;  /* NULL-terminated -device values, e.g. "edu,id=edu0,addr=4" */
+	const char *const *extra_args;   /* NULL-terminated extra argv words (e.g. "-global", "...") */
+	const int *keep_fds;       /* fds QEMU inherits at exec (e.g. x-pci-proxy-dev fd=N) */
+	size_t keep_fd_count;
+	unsigned timeout_ms;       /* per qtest/QMP exchange; 0: 5000 */
+};
+
+/* Spawns QEMU and connects. On failure returns an error (SHIM_ERR_HOST when
+ * QEMU could not be run or died, SHIM_ERR_BAD_ARGUMENT for bad options) and
+ * writes a readable reason, with QEMU's exit status and stderr tail, to err. */
+shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_host *out,
+			       char *err, size_t errlen);
+
+/* The helpers below take a host made by shim_qemu_host_create (the struct
+ * may be a copy; it stays valid until the host is destroyed, also when a
+ * machine owns it) and refuse others with SHIM_ERR_BAD_ARGUMENT. */
+bool shim_host_is_qemu(const struct shim_host *h);
+
+/* One QMP command: json is a single JSON object (one line, no trailing
+ * data). The reply line is copied to reply. SHIM_OK for {"return": ...},
+ * SHIM_ERR_GENERIC for {"error": ...}, SHIM_ERR_HOST when QEMU is gone. */
+shim_ret shim_qemu_host_qmp(const struct shim_host *h, const char *json, char *reply, size_t len);
+/* Waits up to timeout_ms for a QMP event named `name` (events seen during
+ * earlier commands are queued) and copies its line to buf (may be NULL). */
+shim_ret shim_qemu_host_qmp_event(const struct shim_host *h, const char *name,
+				  unsigned timeout_ms, char *buf, size_t len);
+/* QEMU's process id (e.g. for a test to kill it), or -1. */
+long shim_qemu_host_pid(const struct shim_host *h);
+/* The last lines QEMU wrote to stdout/stderr; returns the length copied. */
+size_t shim_qemu_host_stderr_tail(const struct shim_host *h, char *buf, size_t len);
+/* Guest-physical address of the MSI mailbox page (excluded from the DMA window). */
+uint64_t shim_qemu_host_mailbox(const struct shim_host *h);
+
+#endif

@@ -1,0 +1,214 @@
+/* The shim's machine side, shared by its files only: the structs behind the
+ * opaque machine, PCI device, work loop, timer, interrupt source and memory
+ * descriptor handles, and the calls between those files. */
+#ifndef SHIM_MACHINE_INTERNAL_H
+#define SHIM_MACHINE_INTERNAL_H
+
+#include "internal.h"
+#include "shim/driver.h"
+#include "shim/host.h"
+#include "shim/machine.h"
+#include "shim/memory.h"
+#include "shim/object.h"
+#include "shim/pci.h"
+#include "shim/workloop.h"
+
+#define SHIM_PCI_BAR_COUNT 6
+#define SHIM_MSI_MAX_VECTORS 32
+#define SHIM_WL_PENDING_MAX 16
+#define SHIM_WL_INTX_LINES 32
+
+/* PCI config-space offsets and bits the shim itself uses. */
+#define SHIM_PCI_VENDOR 0x00
+#define SHIM_PCI_COMMAND 0x04
+#define SHIM_PCI_STATUS 0x06
+#define SHIM_PCI_HEADER_TYPE 0x0e
+#define SHIM_PCI_BAR0 0x10
+#define SHIM_PCI_CAP_PTR 0x34
+#define SHIM_PCI_INTR_PIN 0x3d
+#define SHIM_PCI_CMD_IO 0x0001u
+#define SHIM_PCI_CMD_MEMORY 0x0002u
+#define SHIM_PCI_CMD_MASTER 0x0004u
+#define SHIM_PCI_CMD_INTX_DISABLE 0x0400u
+#define SHIM_PCI_STATUS_CAPS 0x0010u
+#define SHIM_PCI_CAP_MSI 0x05
+#define SHIM_MSI_CTRL 2          /* from the capability offset */
+#define SHIM_MSI_ADDR_LO 4
+#define SHIM_MSI_ADDR_HI 8       /* 64-bit capable only */
+#define SHIM_MSI_DATA_32 8
+#define SHIM_MSI_DATA_64 12
+#define SHIM_MSI_CTRL_ENABLE 0x0001u
+#define SHIM_MSI_CTRL_64BIT 0x0080u
+#define SHIM_MSI_CTRL_MMC_SHIFT 1 /* multiple message capable, log2, 3 bits */
+#define SHIM_MSI_CTRL_MME_SHIFT 4 /* multiple message enable, log2, 3 bits */
+/* Bound on capability-list walks: a looping list must not hang the bench. */
+#define SHIM_PCI_CAP_WALK_MAX 48
+
+enum shim_bar_kind { SHIM_BAR_NONE = 0, SHIM_BAR_MEM32, SHIM_BAR_MEM64, SHIM_BAR_IO };
+
+struct shim_bar {
+	enum shim_bar_kind kind; /* NONE also for the upper half of a 64-bit BAR */
+	bool prefetchable;
+	bool assigned;
+	uint64_t base, size;
+};
+
+struct shim_pci_device {
+	shim_object obj;
+	shim_machine *m;          /* retained */
+	uint16_t bdf, vendor, device;
+	char name[16];
+	struct shim_bar bar[SHIM_PCI_BAR_COUNT];
+	uint8_t msi_cap;          /* 0: none */
+	uint16_t msi_ctrl;        /* control word as found by the firmware */
+	uint8_t intr_pin;         /* 0: no INTx */
+	bool gone;
+	/* MSI programming, owned by intr.c. */
+	bool msi_vectors_valid;
+	uint32_t msi_vec_base;
+	unsigned msi_vec_count;
+	unsigned msi_users;
+	shim_service *svc;        /* owned by machine.c */
+};
+
+struct shim_mmio_map {
+	shim_object obj;
+	shim_pci_device *dev;     /* retained */
+	unsigned bar;
+	bool is_io;
+	uint64_t base, length;
+};
+
+struct shim_machine {
+	shim_object obj;
+	struct shim_host host;
+	bool host_alive;
+	struct shim_host_layout layout;
+	shim_pci_device **devs;
+	size_t dev_count, dev_cap;
+	shim_workloop *wl;
+	struct shim_dma_pool *pool;
+	shim_memdesc *memdescs;   /* every live descriptor, for DMA checks */
+	uint32_t next_vector;
+	char last_error[256];
+};
+
+struct shim_timer {
+	shim_object obj;
+	shim_workloop *wl;        /* retained */
+	shim_timer_fn fn;
+	void *owner;
+	bool armed, running, released;
+	uint64_t deadline, seq, fired_pass;
+	shim_timer *next;
+};
+
+struct shim_intr_source {
+	shim_object obj;
+	shim_workloop *wl;        /* retained */
+	shim_pci_device *dev;     /* retained */
+	unsigned index;
+	bool msi;
+	uint32_t id;              /* MSI: global vector; INTx: host line */
+	shim_intr_filter_fn filter;
+	shim_intr_action_fn action;
+	void *owner;
+	bool enabled;
+	bool auto_disabled;       /* INTx: until the action has run */
+	bool in_action, released;
+	unsigned msi_pending;     /* MSI arrivals while disabled */
+	int approvals;            /* filter approvals not yet handed to the action */
+	uint64_t action_pass;
+	shim_intr_source *next;
+};
+
+struct shim_workloop {
+	shim_object obj;
+	shim_machine *m;          /* retained */
+	shim_timer *timers;
+	shim_intr_source *sources;
+	uint64_t timer_seq, pass;
+	struct {
+		uint32_t line;
+		bool level;
+	} intx[SHIM_WL_INTX_LINES];
+	size_t intx_count;
+	const void *pending[SHIM_WL_PENDING_MAX];
+	size_t pending_count;
+};
+
+struct shim_memdesc {
+	shim_object obj;
+	shim_pci_device *dev;     /* retained */
+	uint64_t phys, length;
+	int prepared;
+	shim_memdesc *prev, *next; /* machine's list */
+};
+
+/* hostcall.c: every host call goes through these; they refuse once the host
+ * is destroyed and keep the host's detail of a failure in m->last_error. */
+shim_ret shim_hostcall_cfg_read(shim_machine *m, uint16_t bdf, uint16_t off, unsigned size,
+				uint32_t *val);
+shim_ret shim_hostcall_cfg_write(shim_machine *m, uint16_t bdf, uint16_t off, unsigned size,
+				 uint32_t val);
+shim_ret shim_hostcall_mem_read(shim_machine *m, uint64_t addr, unsigned size, uint64_t *val);
+shim_ret shim_hostcall_mem_write(shim_machine *m, uint64_t addr, unsigned size, uint64_t val);
+shim_ret shim_hostcall_io_read(shim_machine *m, uint16_t port, unsigned size, uint32_t *val);
+shim_ret shim_hostcall_io_write(shim_machine *m, uint16_t port, unsigned size, uint32_t val);
+shim_ret shim_hostcall_ram_read(shim_machine *m, uint64_t addr, void *buf, size_t len);
+shim_ret shim_hostcall_ram_write(shim_machine *m, uint64_t addr, const void *buf, size_t len);
+uint64_t shim_hostcall_clock_ns(shim_machine *m);
+shim_ret shim_hostcall_clock_run(shim_machine *m, uint64_t until_ns);
+shim_ret shim_hostcall_msi_route(shim_machine *m, uint32_t vector, uint64_t *addr,
+				 uint32_t *data);
+shim_ret shim_hostcall_intx_route(shim_machine *m, uint16_t bdf, uint8_t pin, uint32_t *line);
+/* SHIM_OK with *ev, SHIM_ERR_NOT_FOUND when drained, else an error. */
+shim_ret shim_hostcall_irq_next(shim_machine *m, struct shim_host_irq *ev);
+shim_ret shim_hostcall_dma_next(shim_machine *m, struct shim_host_dma *ev);
+
+/* pci.c */
+shim_ret shim_pci_device_create(shim_machine *m, uint16_t bdf, shim_pci_device **out);
+void shim_pci_device_release(shim_pci_device *dev);
+/* Reads the vendor ID; marks the device gone when it reads all-ones. */
+bool shim_pci_check_present(shim_pci_device *dev);
+
+/* firmware.c: enumerate, size and assign; adds devices to m. */
+shim_ret shim_firmware_enumerate(shim_machine *m);
+
+/* machine.c */
+shim_ret shim_machine_add_device(shim_machine *m, shim_pci_device *dev);
+
+/* workloop.c / timer.c / intr.c */
+shim_ret shim_workloop_create(shim_machine *m, shim_workloop **out);
+void shim_workloop_release(shim_workloop *wl);
+/* One step: interrupts, filters, actions, due timers, DMA checks. */
+shim_ret shim_workloop_dispatch(shim_workloop *wl);
+void shim_timers_run_due(shim_workloop *wl);
+/* UINT64_MAX when no timer is armed. */
+uint64_t shim_timers_next_deadline(shim_workloop *wl);
+void shim_intr_deliver_msi(shim_workloop *wl, uint32_t vector);
+void shim_intr_set_line(shim_workloop *wl, uint32_t line, bool level);
+void shim_intr_run_filters(shim_workloop *wl);
+void shim_intr_run_actions(shim_workloop *wl);
+
+/* memory.c: true when [addr, addr+len) lies inside a prepared descriptor of m. */
+bool shim_memdesc_covers_dma(shim_machine *m, uint64_t addr, uint64_t len);
+
+/* dma_pool.c: first-fit free list over the host's DMA window, top-down. */
+struct shim_dma_pool;
+shim_ret shim_dma_pool_create(uint64_t base, uint64_t size, struct shim_dma_pool **out);
+void shim_dma_pool_destroy(struct shim_dma_pool *pool);
+shim_ret shim_dma_pool_alloc(struct shim_dma_pool *pool, uint64_t size, uint64_t align,
+			     uint64_t phys_mask, uint64_t *addr);
+void shim_dma_pool_free(struct shim_dma_pool *pool, uint64_t addr, uint64_t size);
+uint64_t shim_dma_pool_free_bytes(const struct shim_dma_pool *pool);
+
+/* kext.c: personalities, for matching in machine.c. */
+size_t shim_kext_personality_count(const shim_kext *k);
+/* Driver and score of personality i if it matches the IDs, else NULL. */
+const struct shim_driver *shim_kext_personality_match(const shim_kext *k, size_t i,
+						      uint16_t vendor, uint16_t device,
+						      int *score);
+void shim_kext_services_add(shim_kext *k, long delta);
+
+#endif

@@ -1,0 +1,230 @@
+/* External-method dispatch: every check the shim can make happens here,
+ * before the method runs; then the arguments are marshalled into
+ * exact-size shim-owned copies (outputs poison-filled) so sanitizers see
+ * over-reads and uninitialised output, and only what the method declares
+ * it wrote is copied back. */
+#include <string.h>
+
+#include "shim/alloc.h"
+#include "shim/log.h"
+#include "shim/verifier.h"
+#include "uc_internal.h"
+
+static bool shape_ok(uint32_t declared, uint64_t given, uint64_t limit)
+{
+	if (given > limit)
+		return false;
+	return declared == SHIM_UC_VARIABLE || declared == given;
+}
+
+static shim_ret check_call(const shim_uc *uc, const struct shim_uc_method *m,
+			   const struct shim_uc_call *c)
+{
+	const shim_task *t = uc->task;
+
+	if (m->entitlement != NULL && !(m->root_passes && t->uid == 0) &&
+	    !shim_task_has_entitlement(t, m->entitlement))
+		return SHIM_ERR_NOT_PERMITTED;
+	if (!shape_ok(m->scalar_in_count, c->scalar_in_count, SHIM_UC_MAX_SCALARS) ||
+	    !shape_ok(m->struct_in_size, c->struct_in_size, SHIM_UC_MAX_STRUCT_IN) ||
+	    !shape_ok(m->scalar_out_count, c->scalar_out_count, SHIM_UC_MAX_SCALARS) ||
+	    !shape_ok(m->struct_out_size, c->struct_out_size, SHIM_UC_MAX_STRUCT_OUT) ||
+	    (c->async_fn != NULL && !m->async_allowed))
+		return SHIM_ERR_BAD_SHAPE;
+	if ((c->scalar_in_count > 0 && c->scalar_in == NULL) ||
+	    (c->struct_in_size > 0 && c->struct_in == NULL) ||
+	    (c->scalar_out_count > 0 && c->scalar_out == NULL) ||
+	    (c->struct_out_size > 0 && c->struct_out == NULL))
+		return SHIM_ERR_BAD_ARGUMENT;
+	return SHIM_OK;
+}
+
+/* Large input: a snapshot of the caller's bytes in a descriptor the
+ * method must prepare itself (it starts unprepared, as client memory does). */
+static shim_ret snapshot_desc(shim_uc *uc, const void *src, uint32_t len, shim_memdesc **out)
+{
+	shim_memdesc *md;
+	shim_ret r;
+
+	r = shim_dma_buffer_alloc(shim_service_provider(uc->svc), len, 0, UINT64_MAX, &md);
+	if (r != SHIM_OK)
+		return r;
+	r = shim_memdesc_prepare(md);
+	if (r == SHIM_OK) {
+		r = shim_memdesc_write(md, 0, src, len);
+		shim_memdesc_complete(md);
+	}
+	if (r != SHIM_OK) {
+		shim_memdesc_release(md);
+		return r;
+	}
+	*out = md;
+	return SHIM_OK;
+}
+
+struct marshal {
+	uint64_t *scalar_in;
+	void *struct_in;
+	shim_memdesc *desc;
+	uint64_t *scalar_out;
+	void *struct_out;
+	shim_uc_async *async;
+};
+
+static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct marshal *mm,
+			   struct shim_uc_args *a)
+{
+	uint32_t sin = c->scalar_in_count, sout = c->scalar_out_count;
+	uint32_t stin = (uint32_t)c->struct_in_size, stout = (uint32_t)c->struct_out_size;
+
+	if (sin > 0) {
+		if ((mm->scalar_in = shim_malloc(sin * sizeof(uint64_t))) == NULL)
+			return SHIM_ERR_NO_MEMORY;
+		memcpy(mm->scalar_in, c->scalar_in, sin * sizeof(uint64_t));
+	}
+	if (stin > SHIM_UC_MAX_INLINE_STRUCT) {
+		shim_ret r = snapshot_desc(uc, c->struct_in, stin, &mm->desc);
+
+		if (r != SHIM_OK)
+			return r;
+	} else if (stin > 0) {
+		if ((mm->struct_in = shim_malloc(stin)) == NULL)
+			return SHIM_ERR_NO_MEMORY;
+		memcpy(mm->struct_in, c->struct_in, stin);
+	}
+	if (sout > 0) {
+		if ((mm->scalar_out = shim_malloc(sout * sizeof(uint64_t))) == NULL)
+			return SHIM_ERR_NO_MEMORY;
+		memset(mm->scalar_out, SHIM_UC_POISON, sout * sizeof(uint64_t));
+	}
+	if (stout > 0) {
+		if ((mm->struct_out = shim_malloc(stout)) == NULL)
+			return SHIM_ERR_NO_MEMORY;
+		memset(mm->struct_out, SHIM_UC_POISON, stout);
+	}
+	if (c->async_fn != NULL) {
+		shim_ret r = shim_uc_async_create_(uc, c->async_fn, c->async_refcon, &mm->async);
+
+		if (r != SHIM_OK)
+			return r;
+	}
+	*a = (struct shim_uc_args){
+		.scalar_in = mm->scalar_in, .scalar_in_count = sin,
+		.struct_in = mm->struct_in, .struct_in_size = stin, .struct_in_desc = mm->desc,
+		.scalar_out = mm->scalar_out, .scalar_out_cap = sout,
+		.struct_out = mm->struct_out, .struct_out_cap = stout,
+		.async = mm->async,
+	};
+	return SHIM_OK;
+}
+
+static void marshal_free(const struct shim_uc_call *c, struct marshal *mm)
+{
+	if (mm->scalar_in != NULL)
+		shim_free(mm->scalar_in, c->scalar_in_count * sizeof(uint64_t));
+	if (mm->struct_in != NULL)
+		shim_free(mm->struct_in, c->struct_in_size);
+	if (mm->desc != NULL)
+		shim_memdesc_release(mm->desc);
+	if (mm->scalar_out != NULL)
+		shim_free(mm->scalar_out, c->scalar_out_count * sizeof(uint64_t));
+	if (mm->struct_out != NULL)
+		shim_free(mm->struct_out, c->struct_out_size);
+	if (mm->async != NULL)
+		shim_uc_async_release(mm->async); /* the call's reference */
+}
+
+/* After the method: descriptor balance and output claims within capacity. */
+static void audit_method(const struct shim_uc_method *m, struct marshal *mm,
+			 struct shim_uc_args *a)
+{
+	if (mm->desc != NULL && shim_memdesc_is_prepared(mm->desc)) {
+		SHIM_VERIFY_FAIL(SHIM_V_PREPARE_UNBALANCED,
+				 "method %s returned with its input descriptor prepared",
+				 m->name != NULL ? m->name : "?");
+		for (int i = 0; i < 64 && shim_memdesc_is_prepared(mm->desc); i++)
+			shim_memdesc_complete(mm->desc);
+	}
+	if (a->scalar_out_written > a->scalar_out_cap || a->struct_out_written > a->struct_out_cap) {
+		SHIM_VERIFY_FAIL(SHIM_V_BAD_STATE, "method %s claims more output than its capacity",
+				 m->name != NULL ? m->name : "?");
+		if (a->scalar_out_written > a->scalar_out_cap)
+			a->scalar_out_written = a->scalar_out_cap;
+		if (a->struct_out_written > a->struct_out_cap)
+			a->struct_out_written = a->struct_out_cap;
+	}
+}
+
+static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_call *call)
+{
+	const struct shim_uc_method *m;
+	struct marshal mm = { 0 };
+	struct shim_uc_args a = { 0 };
+	shim_uc *uc = conn->uc;
+	shim_ret r;
+
+	if (uc == NULL || !uc->open)
+		return SHIM_ERR_NOT_READY;
+	if (selector >= uc->desc->method_count || uc->desc->methods[selector].fn == NULL)
+		return SHIM_ERR_BAD_SELECTOR;
+	m = &uc->desc->methods[selector];
+	if ((r = check_call(uc, m, call)) != SHIM_OK)
+		return r;
+	r = marshal_in(uc, call, &mm, &a);
+	if (r == SHIM_OK) {
+		shim_object_retain(&uc->obj); /* the method may end the connection */
+		shim_uc_stats_.calls++;
+		r = m->fn(uc, &a);
+		audit_method(m, &mm, &a);
+		shim_object_release(&uc->obj);
+	}
+	if (r == SHIM_OK) {
+		if (a.scalar_out_written > 0)
+			memcpy(call->scalar_out, mm.scalar_out, a.scalar_out_written * sizeof(uint64_t));
+		if (a.struct_out_written > 0)
+			memcpy(call->struct_out, mm.struct_out, a.struct_out_written);
+	}
+	marshal_free(call, &mm);
+	if (r == SHIM_OK) {
+		call->scalar_out_count = a.scalar_out_written;
+		call->struct_out_size = a.struct_out_written;
+	}
+	return r;
+}
+
+shim_ret shim_uc_call(shim_uc_conn *conn, uint32_t selector, struct shim_uc_call *call)
+{
+	shim_ret r;
+
+	if (conn == NULL || call == NULL)
+		return SHIM_ERR_BAD_ARGUMENT;
+	r = dispatch(conn, selector, call);
+	if (r != SHIM_OK) {
+		call->scalar_out_count = 0;
+		call->struct_out_size = 0;
+	}
+	return r;
+}
+
+shim_ret shim_uc_struct_in_read_(struct shim_uc_args *args, uint32_t off, void *dst, uint32_t len,
+				 const char *file, int line)
+{
+	if (args == NULL || (len > 0 && dst == NULL))
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (off > args->struct_in_size || len > args->struct_in_size - off)
+		return SHIM_ERR_OVERRUN;
+	if (len == 0)
+		return SHIM_OK;
+	if (args->struct_in_desc != NULL) {
+		if (!shim_memdesc_is_prepared(args->struct_in_desc)) {
+			shim_verifier_record_(SHIM_V_DMA_UNPREPARED, file, line,
+					      "structure input read before prepare");
+			return SHIM_ERR_NOT_READY;
+		}
+		return shim_memdesc_read(args->struct_in_desc, off, dst, len);
+	}
+	if (args->struct_in == NULL)
+		return SHIM_ERR_BAD_ARGUMENT;
+	memcpy(dst, (const uint8_t *)args->struct_in + off, len);
+	return SHIM_OK;
+}

@@ -1,0 +1,83 @@
+/* Shared by the user-client files (shim/src/uc_*.c) only. */
+#ifndef SHIM_UC_INTERNAL_H
+#define SHIM_UC_INTERNAL_H
+
+#include "shim/uc_client.h"
+#include "shim/userclient.h"
+#include "shim/workloop.h"
+
+struct shim_task {
+	uint32_t uid;
+	char **entitlements;
+	size_t entitlement_count;
+	shim_uc_conn *conns;
+};
+
+struct shim_uc_conn {
+	shim_task *task;
+	shim_uc *uc;          /* NULL once closed */
+	shim_uc_conn *next;   /* in task->conns */
+};
+
+struct uc_handle_slot {
+	void *obj;
+	shim_uc_handle_release_fn release;
+	uint32_t type;
+	uint32_t gen;         /* 1..UC_GEN_MAX; bumped on free */
+	bool used;
+	bool retired;         /* generation exhausted: never reused */
+};
+
+struct uc_pending {
+	shim_uc_async_fn fn;
+	void *refcon;
+	shim_ret status;
+	uint32_t count;
+	uint64_t vals[SHIM_UC_MAX_SCALARS];
+	struct uc_pending *next;
+};
+
+struct shim_uc {
+	shim_object obj;
+	const struct shim_uc_desc *desc;
+	shim_service *svc;
+	void *svc_ctx;
+	shim_task *task;
+	shim_uc_conn *conn;
+	void *priv;
+	uint32_t id;          /* salts handles so another connection's are foreign */
+	bool open;
+	bool delivering;
+	struct uc_handle_slot handles[SHIM_UC_MAX_HANDLES];
+	shim_uc_async *asyncs;          /* live completion references bound here */
+	struct uc_pending *pending_head, *pending_tail;
+	shim_timer *timer;              /* delivers pending completions on the loop */
+	shim_uc *next_open;             /* global list of open user clients */
+};
+
+struct shim_uc_async {
+	shim_object obj;
+	shim_uc *uc;          /* NULL once the connection closed */
+	shim_uc_async_fn fn;
+	void *refcon;
+	shim_uc_async *prev, *next;
+};
+
+/* Counters reported by shim_uc_counters_snapshot. */
+extern struct shim_uc_counters shim_uc_stats_;
+
+/* The registry: which service publishes which user client. */
+bool shim_uc_registry_find_(shim_service *svc, const struct shim_uc_desc **desc, void **ctx);
+
+/* Connection teardown shared by close, death and unpublish. */
+void shim_uc_close_internal_(shim_uc *uc, bool died);
+void shim_uc_close_all_for_service_(shim_service *svc);
+
+void shim_uc_handles_release_all_(shim_uc *uc);
+long shim_uc_handles_live_(const shim_uc *uc);
+
+shim_ret shim_uc_async_create_(shim_uc *uc, shim_uc_async_fn fn, void *refcon, shim_uc_async **out);
+/* Cancels delivery: pending completions freed, references detached. */
+void shim_uc_async_detach_all_(shim_uc *uc);
+
+#endif

@@ -1,0 +1,68 @@
+/* Host factory "sim": a model_bus with the edu model in slot 4, driven
+ * through the sim host. The bus outlives the host (the host borrows it). */
+#include <stdio.h>
+
+#include "fx_host.h"
+#include "model/bus.h"
+#include "shim/host_sim.h"
+
+static bool sim_available(char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	return true;
+}
+
+static void sim_release(void *priv)
+{
+	model_bus_destroy(priv);
+}
+
+static unsigned long sim_device_errors(void *priv, const char **last)
+{
+	if (last != NULL)
+		*last = model_bus_last_device_error(priv);
+	return model_bus_device_errors(priv);
+}
+
+static shim_ret sim_create(const struct fx_options *opt, struct fx_host_parts *out, char *why,
+			   size_t len)
+{
+	uint64_t ram = opt->ram_size != 0 ? opt->ram_size : FX_DEFAULT_RAM;
+	model_bus *bus = model_bus_create(ram);
+	model_device *edu;
+	shim_ret r;
+
+	if (bus == NULL) {
+		snprintf(why, len, "sim: cannot create a bus with %llu bytes of RAM",
+			 (unsigned long long)ram);
+		return SHIM_ERR_NO_MEMORY;
+	}
+	edu = model_edu_create(&opt->edu);
+	if (edu == NULL || !model_bus_attach(bus, FX_EDU_SLOT, edu)) {
+		if (edu != NULL)
+			model_device_destroy(edu);
+		model_bus_destroy(bus);
+		snprintf(why, len, "sim: cannot create or attach the edu model");
+		return SHIM_ERR_NO_MEMORY;
+	}
+	r = shim_sim_host_create(bus, &out->host);
+	if (r != SHIM_OK) {
+		model_bus_destroy(bus);
+		snprintf(why, len, "sim: host creation failed: %s", shim_ret_string(r));
+		return r;
+	}
+	out->priv = bus;
+	out->release = sim_release;
+	out->device_errors = sim_device_errors;
+	return SHIM_OK;
+}
+
+const struct fx_host_factory fx_host_sim_factory = {
+	.kind = FX_HOST_SIM,
+	.name = "sim",
+	.summary = "in-process model bus with the edu model (nanoseconds per access)",
+	.caps = FX_CAP_DEVICE_ERRORS | FX_CAP_DMA_OBSERVER,
+	.available = sim_available,
+	.create = sim_create,
+};
