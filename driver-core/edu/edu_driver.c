@@ -2,6 +2,7 @@
  * reverse on failure), interrupt filter/action, stop, device removal, and
  * the kext descriptor that carries the manifest. */
 #include "edu_private.h"
+#include "edu/edu_userclient.h"
 #include "shim/alloc.h"
 #include "shim/log.h"
 
@@ -172,6 +173,8 @@ static shim_ret edu_start(shim_service *svc, shim_pci_device *dev)
 	st->started = true;
 	shim_service_set_private(svc, st);
 	shim_intr_source_enable(st->intr);
+	if (edu_userclient_start(svc) != SHIM_OK) /* the driver works without one */
+		shim_log(SHIM_LOG_WARN, "edu %s: user client not published", shim_pci_name(dev));
 	shim_log(SHIM_LOG_INFO, "edu %s: started, ID 0x%08x, %s interrupt (index %u)",
 		 shim_pci_name(dev), id, msi ? "MSI" : "INTx", intr_index);
 	return SHIM_OK;
@@ -194,6 +197,7 @@ static void edu_stop(shim_service *svc)
 
 	if (!st)
 		return;
+	edu_userclient_stop(svc); /* connections end before what they use goes */
 	/* First, so an operation woken below sees it and touches nothing. */
 	st->started = false;
 	shim_intr_source_disable(st->intr);

@@ -49,6 +49,9 @@ struct fx_host_factory {
 	unsigned caps;       /* enum fx_cap bits */
 	/* False (with a reason) when this machine cannot run here. */
 	bool (*available)(char *why, size_t len);
+	/* SHIM_ERR_UNSUPPORTED (with why) when this host cannot build the
+	 * requested variant, e.g. a model option QEMU's own edu lacks: the
+	 * scenario is then CANNOT RUN, not FAIL. */
 	shim_ret (*create)(const struct fx_options *opt, struct fx_host_parts *out, char *why,
 			   size_t len);
 };

@@ -24,8 +24,10 @@ static shim_ret fx_boot_machine(struct fx_machine *fx, char *why, size_t len)
 	struct shim_host host;
 	shim_ret r = fx->factory->create(&fx->opt, &fx->parts, why, len);
 
-	if (r != SHIM_OK)
+	if (r != SHIM_OK) {
+		fx->host_refused = r == SHIM_ERR_UNSUPPORTED;
 		return r;
+	}
 	fx->parts_live = true;
 	host = fx->parts.host;
 	if (!fx->opt.no_tap) {
@@ -64,6 +66,7 @@ shim_ret fx_machine_boot(struct fx_machine *fx, const struct fx_host_factory *fa
 	desc = opt->kext != NULL ? opt->kext : &edu_kext;
 	if (!factory->available(host_why, sizeof(host_why))) {
 		snprintf(why, len, "host %s unavailable: %s", factory->name, host_why);
+		fx->host_refused = true;
 		return SHIM_ERR_UNSUPPORTED;
 	}
 	fx_baseline_take(&fx->base);

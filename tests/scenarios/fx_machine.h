@@ -47,13 +47,15 @@ struct fx_machine {
 	shim_service *svc;         /* NULL when the driver did not start */
 	shim_ret match_ret;
 	size_t started;
+	bool host_refused;         /* boot failed because the host cannot run this */
 	struct fx_baseline base;      /* before anything was created */
 	struct fx_baseline pre_match; /* machine and kext up, no driver yet */
 };
 
 /* SHIM_OK: machine up, kext loaded, match attempted (fx->svc tells whether
- * the driver started). SHIM_ERR_UNSUPPORTED: the host is not available
- * here. Any other error: nothing is left behind; why says what failed. */
+ * the driver started). On error nothing is left behind and why says what
+ * failed; fx->host_refused tells a host that is unavailable here or cannot
+ * build this variant (CANNOT RUN) from a real failure. */
 shim_ret fx_machine_boot(struct fx_machine *fx, const struct fx_host_factory *factory,
 			 const struct fx_options *opt, char *why, size_t len);
 /* Tears down whatever boot built (tolerates partial state). True when

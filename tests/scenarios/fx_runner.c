@@ -112,7 +112,7 @@ void fx_scenario_run(const struct fx_scenario *sc, const struct fx_host_factory 
 		sc->prepare(&opt);
 	r = fx_machine_boot(&fx, host, &opt, rep->why, sizeof(rep->why));
 	if (r != SHIM_OK) {
-		rep->result = r == SHIM_ERR_UNSUPPORTED ? FX_CANNOT_RUN : FX_FAIL;
+		rep->result = fx.host_refused ? FX_CANNOT_RUN : FX_FAIL;
 		shim_counters_snapshot(&rep->after);
 		rep->elapsed_ms = fx_now_ms() - t0;
 		return;

@@ -123,8 +123,9 @@ static enum fx_result fx_dma_above_mask_refused(struct fx_machine *fx, shim_memd
 		return fx_fail(why, len, "dma address of a prepared buffer: %s", shim_ret_string(r));
 	if (addr + 4095 <= EDU_DMA_MASK)
 		return fx_fail(why, len,
-			       "buffer with mask 0xffffffff landed at 0x%llx, under edu's mask: "
-			       "the shim did not allocate top-down",
+			       "a buffer allowed below 4 GiB landed at 0x%llx, under edu's 28-bit "
+			       "mask, so nothing can be refused (needs RAM above 256 MiB and "
+			       "top-down DMA allocation)",
 			       (unsigned long long)addr);
 	fx_machine_dma_seen(fx, &before);
 	fx_machine_device_errors(fx, &errs_before, NULL);

@@ -16,7 +16,7 @@ static enum fx_result run_wrong_id(struct fx_machine *fx, char *why, size_t len)
 
 	if (fx->svc != NULL || fx->started != 0)
 		return fx_fail(why, len, "driver started on a device whose ID register reads 0x%08x",
-			       FX_WRONG_ID);
+			       fx->opt.edu.id_value);
 	if (!fx_baseline_matches(&fx->pre_match, diff, sizeof(diff)))
 		return fx_fail(why, len, "failed start left resources behind: %s", diff);
 	if (!fx_verifier_empty(diff, sizeof(diff)))

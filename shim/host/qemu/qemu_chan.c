@@ -141,6 +141,8 @@ shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns, cha
 			return chan_fail(c, "connection closed by QEMU");
 		if (errno == EINTR)
 			continue;
+		if (errno == ECONNRESET)
+			return chan_fail(c, "connection reset by QEMU");
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return chan_fail(c, "receive failed");
 		int w = chan_wait(c, POLLIN, deadline_ns);

@@ -25,7 +25,6 @@ static const struct shim_host_ops qemu_ops;
 shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r, const char *detail)
 {
 	char status[96], tail[1024];
-	bool killed = false;
 
 	if (r == SHIM_OK)
 		return SHIM_OK;
@@ -38,15 +37,14 @@ shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r, const char 
 	h->dead = true;
 	/* EOF usually means QEMU is exiting: give it a moment to be reaped. A
 	 * QEMU still running after a broken exchange is hung or confused. */
-	if (!shim_qemu_proc_reap(&h->proc, EXIT_GRACE_MS)) {
-		killed = true;
-		shim_qemu_proc_stop(&h->proc);
+	if (shim_qemu_proc_reap(&h->proc, EXIT_GRACE_MS)) {
+		shim_qemu_proc_describe(&h->proc, status, sizeof(status));
+	} else {
+		snprintf(status, sizeof(status), "QEMU (pid %ld) was still running: killed by the host",
+			 (long)h->proc.pid);
+		shim_qemu_proc_kill(&h->proc);
 	}
-	shim_qemu_proc_describe(&h->proc, status, sizeof(status));
-	if (killed)
-		snprintf(tail, sizeof(tail), "(QEMU was still running and was killed by the host)");
-	else
-		shim_qemu_proc_stderr_tail(&h->proc, tail, sizeof(tail));
+	shim_qemu_proc_stderr_tail(&h->proc, tail, sizeof(tail));
 	snprintf(h->err, sizeof(h->err), "%s; %s; stderr: %s", detail, status,
 		 tail[0] ? tail : "(empty)");
 	return SHIM_ERR_HOST;
@@ -258,6 +256,8 @@ shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_
 		qemu_destroy(h);
 		return r;
 	}
+	/* QEMU answered qtest, so it has loaded the firmware and is connected */
+	shim_qemu_proc_forget_files(&h->proc);
 	out->ops = &qemu_ops;
 	out->ctx = h;
 	return SHIM_OK;

@@ -43,13 +43,15 @@ bool shim_qemu_json_has_key(const char *text, const char *key);
 /* Copies the top-level string member `key` (escapes kept raw); false if absent. */
 bool shim_qemu_json_string(const char *text, const char *key, char *out, size_t len);
 
-/* ---- the QEMU process (qemu_proc.c, qemu_args.c) ---- */
+/* ---- the QEMU process (qemu_proc.c, qemu_args.c, qemu_log.c) ---- */
+#define SHIM_QEMU_LOG_NAME "qemu.log"  /* QEMU's stdout and stderr, in the temp dir */
 struct shim_qemu_proc {
 	pid_t pid;           /* -1 before spawn */
 	bool reaped;
 	int wstatus;
 	int qt_fd, qmp_fd;   /* connected sockets, -1 when closed */
-	char dir[80];        /* private temp dir: halt.bin, sockets, stderr log */
+	int log_fd;          /* QEMU's output, open for reading even once unlinked */
+	char dir[80];        /* private temp dir: halt.bin, sockets, output log */
 };
 /* NULL-terminated argv (malloc'd strings) or NULL on bad options / no memory. */
 char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
@@ -62,8 +64,15 @@ shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_o
 bool shim_qemu_proc_reap(struct shim_qemu_proc *p, unsigned grace_ms);
 /* "QEMU (pid N) exited with status S" / "killed by signal 9 (SIGKILL)" / "running". */
 void shim_qemu_proc_describe(const struct shim_qemu_proc *p, char *buf, size_t len);
+/* One line for reports: the last error-looking line (if older than the
+ * tail), then QEMU's last lines, joined by " | ". Returns the length. */
 size_t shim_qemu_proc_stderr_tail(const struct shim_qemu_proc *p, char *buf, size_t len);
-/* SIGKILL to QEMU's process group, reap, close sockets, remove the temp dir. */
+/* SIGKILL to QEMU's process group and reap (the temp dir stays). */
+void shim_qemu_proc_kill(struct shim_qemu_proc *p);
+/* Removes the temp dir once QEMU no longer needs it (the log stays
+ * readable), so a crashed test process leaves nothing on disk. */
+void shim_qemu_proc_forget_files(struct shim_qemu_proc *p);
+/* Closes the sockets, kills and reaps QEMU, removes the temp dir. */
 void shim_qemu_proc_stop(struct shim_qemu_proc *p);
 
 /* ---- the qtest client (qtest.c) ---- */

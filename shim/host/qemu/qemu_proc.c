@@ -20,7 +20,7 @@
 
 #define HALT_BIOS_SIZE 65536  /* all HLT: the vCPU halts at the reset vector */
 #define HLT_OPCODE 0xf4
-#define STDERR_LOG "qemu.log"
+#define STDERR_LOG SHIM_QEMU_LOG_NAME
 
 static const char *const proc_files[] = { "halt.bin", "qt.sock", "qmp.sock", STDERR_LOG };
 
@@ -153,7 +153,9 @@ static shim_ret proc_spawn(struct shim_qemu_proc *p, const struct shim_qemu_opti
 
 	proc_path(p, STDERR_LOG, logpath, sizeof(logpath));
 	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (logfd >= 0)
+		p->log_fd = open(logpath, O_RDONLY | O_CLOEXEC);
+	if (logfd < 0 || p->log_fd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
 		if (logfd >= 0)
 			close(logfd);
 		snprintf(err, errlen, "cannot prepare QEMU's log: %s", strerror(errno));
@@ -189,7 +191,7 @@ shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_o
 
 	memset(p, 0, sizeof(*p));
 	p->pid = -1;
-	p->qt_fd = p->qmp_fd = -1;
+	p->qt_fd = p->qmp_fd = p->log_fd = -1;
 	if (proc_make_dir(p) < 0) {
 		p->dir[0] = '\0';
 		snprintf(err, errlen, "cannot create a temp dir: %s", strerror(errno));
@@ -265,69 +267,21 @@ void shim_qemu_proc_describe(const struct shim_qemu_proc *p, char *buf, size_t l
 			 WEXITSTATUS(p->wstatus));
 }
 
-size_t shim_qemu_proc_stderr_tail(const struct shim_qemu_proc *p, char *buf, size_t len)
+void shim_qemu_proc_kill(struct shim_qemu_proc *p)
 {
-	enum { TAIL_BYTES = 2048, TAIL_LINES = 6 };
-	char path[128], raw[TAIL_BYTES + 1];
-	ssize_t n = 0;
-	int fd;
-
-	if (len == 0)
-		return 0;
-	buf[0] = '\0';
-	if (!p->dir[0])
-		return 0;
-	proc_path(p, STDERR_LOG, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	off_t size = lseek(fd, 0, SEEK_END);
-	off_t from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
-	if (size > 0)
-		n = pread(fd, raw, (size_t)(size - from), from);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r'))
-		n--;
-	raw[n] = '\0';
-	/* keep the last TAIL_LINES lines, each ending with " | " for a one-line report */
-	char *start = raw;
-	int lines = 0;
-	for (char *q = raw + n; q > raw; q--) {
-		if (q[-1] == '\n' && ++lines == TAIL_LINES) {
-			start = q;
-			break;
-		}
-	}
-	size_t out = 0;
-	for (char *q = start; *q && out + 4 < len; q++) {
-		if (*q == '\n') {
-			memcpy(buf + out, " | ", 3);
-			out += 3;
-		} else
-			buf[out++] = (*q >= 0x20 && *q < 0x7f) ? *q : '?';
-	}
-	buf[out] = '\0';
-	return out;
-}
-
-void shim_qemu_proc_stop(struct shim_qemu_proc *p)
-{
-	char path[128];
-
-	if (p->qt_fd >= 0)
-		close(p->qt_fd);
-	if (p->qmp_fd >= 0)
-		close(p->qmp_fd);
-	p->qt_fd = p->qmp_fd = -1;
 	if (p->pid > 0 && !p->reaped) {
-		kill(-p->pid, SIGKILL);
+		kill(-p->pid, SIGKILL);  /* its process group: anything QEMU started too */
 		kill(p->pid, SIGKILL);
 		while (waitpid(p->pid, &p->wstatus, 0) < 0 && errno == EINTR)
 			;
 		p->reaped = true;
 	}
+}
+
+void shim_qemu_proc_forget_files(struct shim_qemu_proc *p)
+{
+	char path[128];
+
 	if (p->dir[0]) {
 		for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
 			proc_path(p, proc_files[i], path, sizeof(path));
@@ -336,4 +290,18 @@ void shim_qemu_proc_stop(struct shim_qemu_proc *p)
 		rmdir(p->dir);
 		p->dir[0] = '\0';
 	}
+}
+
+void shim_qemu_proc_stop(struct shim_qemu_proc *p)
+{
+	if (p->qt_fd >= 0)
+		close(p->qt_fd);
+	if (p->qmp_fd >= 0)
+		close(p->qmp_fd);
+	p->qt_fd = p->qmp_fd = -1;
+	shim_qemu_proc_kill(p);
+	shim_qemu_proc_forget_files(p);
+	if (p->log_fd >= 0)
+		close(p->log_fd);
+	p->log_fd = -1;
 }

@@ -102,7 +102,7 @@ shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *rep
 shim_ret shim_qemu_qmp_handshake(struct shim_qemu_qmp *m)
 {
 	uint64_t deadline = shim_qemu_now_ns() + (uint64_t)m->timeout_ms * 1000000u;
-	char *line, reply[256];
+	char *line, reply[160];
 	shim_ret r = qmp_next_non_event(m, "greeting", deadline, &line);
 
 	if (r != SHIM_OK)

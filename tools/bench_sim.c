@@ -1,0 +1,145 @@
+/* bench_sim: figures for the sim host, printed, never asserted.
+ * 1. MMIO reads per second through shim + sim host + edu model, next to a
+ *    plain indirect call doing the same count in the same run (the ratio
+ *    is what to compare across machines).
+ * 2. Driver start/stop cycles per second on one machine, with the kernel
+ *    counters before and after (a growth here is a leak per cycle).
+ * usage: bench_sim [MMIO_READS [CYCLES]] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "fx_machine.h"
+
+#define BENCH_READS 10000000ul
+#define BENCH_CYCLES 20000ul
+#define BENCH_VALGRIND_DIVISOR 200ul /* keep a memcheck run to seconds */
+#define EDU_REG_LIVENESS 0x04
+
+static double bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint32_t bench_load(const uint32_t *p)
+{
+	return *(const volatile uint32_t *)p;
+}
+
+/* volatile: the compiler must really call through the pointer each time. */
+static uint32_t (*volatile bench_indirect)(const uint32_t *p) = bench_load;
+
+static void bench_mmio(struct fx_machine *fx, unsigned long reads)
+{
+	shim_mmio_map *map = NULL;
+	static const uint32_t cell = 0x1234u;
+	volatile uint32_t sink = 0;
+	double t0, t_shim, t_call;
+	shim_ret r = shim_pci_map_bar(fx->dev, 0, &map);
+
+	if (r != SHIM_OK) {
+		printf("mmio: cannot map BAR0: %s\n", shim_ret_string(r));
+		return;
+	}
+	t0 = bench_now();
+	for (unsigned long i = 0; i < reads; i++)
+		sink += shim_mmio_read32(map, EDU_REG_LIVENESS);
+	t_shim = bench_now() - t0;
+	t0 = bench_now();
+	for (unsigned long i = 0; i < reads; i++)
+		sink += bench_indirect(&cell);
+	t_call = bench_now() - t0;
+	shim_mmio_unmap(map);
+	(void)sink;
+	printf("mmio: %lu reads of edu's liveness register\n", reads);
+	printf("  shim_mmio_read32 via sim host : %12.0f reads/s (%7.1f ns each)\n",
+	       (double)reads / t_shim, t_shim * 1e9 / (double)reads);
+	printf("  indirect call baseline        : %12.0f calls/s (%7.1f ns each)\n",
+	       (double)reads / t_call, t_call * 1e9 / (double)reads);
+	printf("  ratio (shim path / indirect)  : %12.1f x\n", t_shim / (t_call > 0 ? t_call : 1e-9));
+}
+
+static void bench_print_counters(const char *label, const struct shim_counters *c)
+{
+	printf("  %-6s objects %ld, allocs %ld (%llu bytes, high water %llu), wired %llu, "
+	       "prepared %ld, log drops %ld, verifier %ld\n",
+	       label, c->objects_live, c->alloc_count, (unsigned long long)c->alloc_bytes,
+	       (unsigned long long)c->alloc_high_water, (unsigned long long)c->wired_bytes,
+	       c->prepared, c->log_dropped, c->verifier_records);
+}
+
+static int bench_cycles(struct fx_machine *fx, unsigned long cycles)
+{
+	struct fx_baseline before, after;
+	char diff[320] = "";
+	unsigned long done = 0;
+	double t0, t;
+	shim_ret r = SHIM_OK;
+
+	fx_baseline_take(&before);
+	t0 = bench_now();
+	for (; done < cycles; done++) {
+		size_t started = 0;
+
+		r = shim_machine_terminate(fx->machine, fx->dev);
+		if (r == SHIM_OK)
+			r = shim_machine_match(fx->machine, fx->kext, &started);
+		if (r == SHIM_OK && started != 1)
+			r = SHIM_ERR_NOT_FOUND;
+		if (r != SHIM_OK)
+			break;
+	}
+	t = bench_now() - t0;
+	fx->svc = shim_machine_service(fx->machine, fx->dev);
+	printf("start/stop: %lu of %lu cycles (terminate + match) in %.2f s: %.0f cycles/s\n",
+	       done, cycles, t, (double)done / (t > 0 ? t : 1e-9));
+	if (r != SHIM_OK)
+		printf("  stopped early: %s\n", shim_ret_string(r));
+	fx_baseline_take(&after);
+	bench_print_counters("before", &before.counters);
+	bench_print_counters("after", &after.counters);
+	if (fx_baseline_matches(&before, diff, sizeof(diff)))
+		printf("  counters: steady (no growth over the cycles)\n");
+	else
+		printf("  counters: GREW: %s\n", diff);
+	return r == SHIM_OK ? 0 : 1;
+}
+
+static unsigned long bench_arg(int argc, char **argv, int i, unsigned long dflt)
+{
+	unsigned long n = dflt;
+
+	if (argc > i)
+		n = strtoul(argv[i], NULL, 0);
+	else if (getenv("DRVBENCH_UNDER_VALGRIND") != NULL)
+		n = dflt / BENCH_VALGRIND_DIVISOR;
+	return n > 0 ? n : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct fx_machine fx;
+	struct fx_options opt = { .no_tap = true }; /* measure shim + sim host only */
+	char why[320] = "";
+	int status;
+
+	if (argc > 3 || (argc > 1 && argv[1][0] == '-')) {
+		fprintf(stderr, "usage: bench_sim [MMIO_READS [CYCLES]]\n");
+		return 2;
+	}
+	if (fx_machine_boot(&fx, &fx_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
+	    fx.svc == NULL) {
+		fprintf(stderr, "bench_sim: cannot boot edu on sim: %s\n",
+			why[0] ? why : shim_ret_string(fx.match_ret));
+		fx_machine_shutdown(&fx, why, sizeof(why));
+		return 1;
+	}
+	bench_mmio(&fx, bench_arg(argc, argv, 1, BENCH_READS));
+	status = bench_cycles(&fx, bench_arg(argc, argv, 2, BENCH_CYCLES));
+	if (!fx_machine_shutdown(&fx, why, sizeof(why)))
+		printf("shutdown: not clean: %s\n", why);
+	return status;
+}

@@ -1,0 +1,166 @@
+/* drvbench run: attach the edu device on a host, run the scenarios and
+ * print one row each. Exit 0 when none failed (CANNOT RUN is shown and
+ * counted but is not a failure), 1 when one did, 2 on a bad command line. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drvbench.h"
+#include "run_report.h"
+
+#define RUN_MAX_SELECTED 64
+
+struct run_args {
+	const struct fx_host_factory *host;
+	const struct fx_scenario *selected[RUN_MAX_SELECTED];
+	size_t nselected;
+	bool list, verbose;
+};
+
+void drvbench_run_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: drvbench run [--host HOST] [--scenario NAME[,NAME...]]... [--list] "
+		"[--verbose]\n\n"
+		"Attach the edu device on HOST, load the edu driver and run the scenarios,\n"
+		"printing for each: result (PASS, FAIL, CANNOT RUN), time, live objects,\n"
+		"allocations and wired bytes before->after, log drops and the reason.\n\n"
+		"options:\n"
+		"  -H, --host HOST        machine to run on (default: sim)\n"
+		"  -s, --scenario NAMES   run only these (repeatable, or comma separated)\n"
+		"  -l, --list             list scenarios and hosts, run nothing\n"
+		"  -v, --verbose          per-class counts and the kernel log under each row\n"
+		"  -h, --help             this text\n\n"
+		"hosts:\n");
+	drvbench_print_hosts(out);
+}
+
+static bool run_select(struct run_args *a, const struct fx_scenario *sc)
+{
+	for (size_t i = 0; i < a->nselected; i++)
+		if (a->selected[i] == sc)
+			return true; /* named twice: run once */
+	if (a->nselected == RUN_MAX_SELECTED)
+		return false;
+	a->selected[a->nselected++] = sc;
+	return true;
+}
+
+/* "a,b,c" -> each name looked up; false (after a message) on an unknown one. */
+static bool run_add_scenarios(struct run_args *a, const char *list)
+{
+	char *copy = strdup(list), *save = NULL, *name;
+	bool ok = copy != NULL;
+
+	for (name = ok ? strtok_r(copy, ",", &save) : NULL; ok && name != NULL;
+	     name = strtok_r(NULL, ",", &save)) {
+		const struct fx_scenario *sc = fx_scenario_find(name);
+
+		if (sc == NULL) {
+			fprintf(stderr, "drvbench run: unknown scenario '%s' (see drvbench run --list)\n",
+				name);
+			ok = false;
+		} else if (!run_select(a, sc)) {
+			fprintf(stderr, "drvbench run: too many scenarios\n");
+			ok = false;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
+static bool run_set_host(struct run_args *a, const char *name)
+{
+	const struct fx_host_factory *f;
+
+	a->host = fx_host_by_name(name);
+	if (a->host != NULL)
+		return true;
+	fprintf(stderr, "drvbench run: unknown host '%s'; available hosts:", name);
+	for (size_t i = 0; (f = fx_host_at(i)) != NULL; i++)
+		fprintf(stderr, " %s", f->name);
+	fputc('\n', stderr);
+	return false;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int run_parse(struct run_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":H:s:lvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			if (!run_set_host(a, optarg))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 's':
+			if (!run_add_scenarios(a, optarg))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'l':
+			a->list = true;
+			break;
+		case 'v':
+			a->verbose = true;
+			break;
+		case 'h':
+			drvbench_run_usage(stdout);
+			return DRVBENCH_EXIT_OK;
+		case ':':
+			fprintf(stderr, "drvbench run: option '%s' needs a value\n", argv[optind - 1]);
+			return DRVBENCH_EXIT_USAGE;
+		default:
+			fprintf(stderr, "drvbench run: unknown option '%s'\n"
+					"try 'drvbench run --help'\n", argv[optind - 1]);
+			return DRVBENCH_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "drvbench run: unexpected argument '%s'\n", argv[optind]);
+		return DRVBENCH_EXIT_USAGE;
+	}
+	return -1;
+}
+
+int drvbench_cmd_run(int argc, char **argv)
+{
+	struct run_args a = { .host = &fx_host_sim_factory };
+	unsigned passed = 0, failed = 0, cannot = 0;
+	int status = run_parse(&a, argc, argv);
+
+	if (status >= 0)
+		return status;
+	if (a.list) {
+		drvbench_print_scenarios(stdout);
+		return DRVBENCH_EXIT_OK;
+	}
+	if (a.nselected == 0) /* none named: all of them */
+		for (size_t i = 0; i < fx_scenario_count(); i++)
+			run_select(&a, fx_scenario_at(i));
+	printf("drvbench run: host %s, %zu scenario(s)\n\n", a.host->name, a.nselected);
+	drvbench_print_table_head(stdout);
+	for (size_t i = 0; i < a.nselected; i++) {
+		struct fx_report rep;
+
+		fx_scenario_run(a.selected[i], a.host, &rep);
+		drvbench_print_row(stdout, &rep, a.verbose);
+		fflush(stdout);
+		passed += rep.result == FX_PASS;
+		failed += rep.result == FX_FAIL;
+		cannot += rep.result == FX_CANNOT_RUN;
+	}
+	drvbench_print_summary(stdout, a.host->name, passed, failed, cannot);
+	return failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+}

@@ -1,0 +1,79 @@
+/* drvbench: entry point. Finds the subcommand and hands it the rest of the
+ * command line; all work lives in the cmd_*.c files. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "drvbench.h"
+
+static const struct drvbench_cmd drvbench_cmds[] = {
+	{ "run", "run the driver scenarios on a host and print a table", drvbench_cmd_run,
+	  drvbench_run_usage },
+	{ "help", "show help for drvbench or one subcommand", drvbench_cmd_help,
+	  drvbench_help_usage },
+};
+
+const struct drvbench_cmd *drvbench_cmd_at(unsigned i)
+{
+	return i < sizeof(drvbench_cmds) / sizeof(drvbench_cmds[0]) ? &drvbench_cmds[i] : NULL;
+}
+
+const struct drvbench_cmd *drvbench_cmd_find(const char *name)
+{
+	const struct drvbench_cmd *c;
+
+	for (unsigned i = 0; (c = drvbench_cmd_at(i)) != NULL; i++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void drvbench_usage(FILE *out)
+{
+	const struct drvbench_cmd *c;
+
+	fprintf(out, "usage: drvbench [--help] COMMAND [OPTIONS]\n\n"
+		     "A test bench for PCI device drivers written against the kernel shim.\n\n"
+		     "commands:\n");
+	for (unsigned i = 0; (c = drvbench_cmd_at(i)) != NULL; i++)
+		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+	fprintf(out, "\n'drvbench COMMAND --help' describes a command's options.\n"
+		     "Exit status: 0 all passed, 1 a scenario failed, 2 bad command line.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct drvbench_cmd *cmd;
+	int c;
+
+	opterr = 0;
+	/* '+': stop at the subcommand, its options are its own. */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			drvbench_usage(stdout);
+			return DRVBENCH_EXIT_OK;
+		}
+		fprintf(stderr, "drvbench: unknown option '%s'\n", argv[optind - 1]);
+		fprintf(stderr, "try 'drvbench --help'\n");
+		return DRVBENCH_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "drvbench: no command given\n");
+		drvbench_usage(stderr);
+		return DRVBENCH_EXIT_USAGE;
+	}
+	cmd = drvbench_cmd_find(argv[optind]);
+	if (cmd == NULL) {
+		fprintf(stderr, "drvbench: unknown command '%s'\ntry 'drvbench --help'\n",
+			argv[optind]);
+		return DRVBENCH_EXIT_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* GNU getopt: full re-initialisation for the subcommand */
+	return cmd->fn(argc, argv);
+}

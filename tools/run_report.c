@@ -1,0 +1,106 @@
+/* The table drvbench run prints: one row per scenario with its result,
+ * time, object/allocation counts before -> after, log drops and reason. */
+#include <string.h>
+
+#include "run_report.h"
+#include "shim/machine.h"
+
+static const char *drvbench_needs(unsigned needs)
+{
+	switch (needs & (FX_CAP_DEVICE_ERRORS | FX_CAP_DMA_OBSERVER)) {
+	case FX_CAP_DEVICE_ERRORS:
+		return "needs device-error counter";
+	case FX_CAP_DMA_OBSERVER:
+		return "needs DMA observer";
+	case FX_CAP_DEVICE_ERRORS | FX_CAP_DMA_OBSERVER:
+		return "needs device-error counter, DMA observer";
+	default:
+		return "";
+	}
+}
+
+void drvbench_print_hosts(FILE *out)
+{
+	const struct fx_host_factory *f;
+
+	for (size_t i = 0; (f = fx_host_at(i)) != NULL; i++) {
+		char why[160] = "";
+		bool up = f->available(why, sizeof(why));
+
+		if (up)
+			fprintf(out, "  %-12s %s\n", f->name, f->summary);
+		else
+			fprintf(out, "  %-12s %s [unavailable: %s]\n", f->name, f->summary, why);
+	}
+}
+
+void drvbench_print_scenarios(FILE *out)
+{
+	const struct fx_scenario *sc;
+
+	fprintf(out, "scenarios:\n");
+	for (size_t i = 0; (sc = fx_scenario_at(i)) != NULL; i++) {
+		const char *needs = drvbench_needs(sc->needs);
+
+		fprintf(out, "  %-30s %s%s%s%s\n", sc->name, sc->summary, *needs ? " (" : "", needs,
+			*needs ? ")" : "");
+	}
+	fprintf(out, "hosts:\n");
+	drvbench_print_hosts(out);
+}
+
+void drvbench_print_table_head(FILE *out)
+{
+	fprintf(out, "%-30s %-10s %9s %-9s %-9s %-11s %5s  %s\n", "SCENARIO", "RESULT", "TIME",
+		"OBJECTS", "ALLOCS", "WIRED", "DROPS", "REASON");
+}
+
+static void drvbench_print_detail(FILE *out, const struct fx_report *rep)
+{
+	char line[256];
+	enum shim_log_level level;
+
+	fprintf(out, "    alloc bytes %llu -> %llu (high water %llu), prepared %ld -> %ld\n",
+		(unsigned long long)rep->before.alloc_bytes,
+		(unsigned long long)rep->after.alloc_bytes,
+		(unsigned long long)rep->after.alloc_high_water, rep->before.prepared,
+		rep->after.prepared);
+	for (size_t i = 0; i < rep->nclasses; i++)
+		fprintf(out, "    class %-24s live %ld -> %ld\n", rep->classes[i].name,
+			rep->classes[i].before, rep->classes[i].after);
+	while (shim_log_pop(line, sizeof(line), &level))
+		fprintf(out, "    log: %s\n", line);
+}
+
+void drvbench_print_row(FILE *out, const struct fx_report *rep, bool verbose)
+{
+	char objects[24], allocs[24], wired[24];
+
+	snprintf(objects, sizeof(objects), "%ld->%ld", rep->before.objects_live,
+		 rep->after.objects_live);
+	snprintf(allocs, sizeof(allocs), "%ld->%ld", rep->before.alloc_count,
+		 rep->after.alloc_count);
+	snprintf(wired, sizeof(wired), "%llu->%llu", (unsigned long long)rep->before.wired_bytes,
+		 (unsigned long long)rep->after.wired_bytes);
+	fprintf(out, "%-30s %-10s %6.3f ms %-9s %-9s %-11s %5ld  %s\n", rep->scenario->name,
+		fx_result_string(rep->result), rep->elapsed_ms, objects, allocs, wired,
+		rep->log_drops, rep->result == FX_PASS ? "" : rep->why);
+	if (verbose) {
+		drvbench_print_detail(out, rep);
+	} else {
+		char line[8];
+		enum shim_log_level level;
+
+		while (shim_log_pop(line, sizeof(line), &level))
+			; /* keep the ring empty so each scenario's drops are its own */
+	}
+}
+
+void drvbench_print_summary(FILE *out, const char *host, unsigned passed, unsigned failed,
+			    unsigned cannot)
+{
+	fprintf(out, "\n%u scenario(s) on %s: %u passed, %u failed, %u cannot run\n",
+		passed + failed + cannot, host, passed, failed, cannot);
+	if (failed > 0)
+		fprintf(out, "rerun with --verbose for per-class counts and the kernel log\n");
+}
