@@ -1,0 +1,102 @@
+/* Raw per-selector fuzzer: the plain byte view of one method. Built once
+ * per selector with -DFUZZ_SELECTOR_NAME="name" (looked up by name in the
+ * first published dispatch table, so reordering selectors breaks nothing).
+ * Input: the declared number of scalars (or first byte % 17 if variable),
+ * 8 little-endian bytes each; then, for a variable structure output, 2
+ * bytes of capacity; the rest is the structure input (cut or zero-padded
+ * to a fixed declared size). The caller is root with every entitlement,
+ * so the method itself is what gets exercised. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_harness.h"
+
+#ifndef FUZZ_SELECTOR_NAME
+#error "build with -DFUZZ_SELECTOR_NAME=\"selector\""
+#endif
+#define POISON64 0xa5a5a5a5a5a5a5a5ull
+
+static struct {
+	struct fuzz_world *w;
+	uint32_t sel;
+	const struct shim_uc_method *m;
+	uint8_t in[SHIM_UC_MAX_STRUCT_IN];
+	uint8_t out[SHIM_UC_MAX_STRUCT_OUT];
+	unsigned completions;
+} s;
+
+static void completion(void *refcon, shim_ret status, const uint64_t *vals, uint32_t count)
+{
+	(void)refcon;
+	(void)status;
+	(void)vals;
+	(void)count;
+	s.completions++;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const struct shim_uc_desc *d;
+
+	(void)argc;
+	(void)argv;
+	s.w = fuzz_world_get();
+	d = s.w->desc[0];
+	for (s.sel = 0; s.sel < d->method_count; s.sel++)
+		if (d->methods[s.sel].name != NULL &&
+		    strcmp(d->methods[s.sel].name, FUZZ_SELECTOR_NAME) == 0)
+			break;
+	if (s.sel == d->method_count)
+		fuzz_die("uc_raw", "no selector named %s", FUZZ_SELECTOR_NAME);
+	s.m = &d->methods[s.sel];
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint64_t sin[SHIM_UC_MAX_SCALARS] = { 0 }, sout[SHIM_UC_MAX_SCALARS];
+	struct shim_uc_call call = { 0 };
+	shim_task *task;
+	shim_uc_conn *conn;
+	size_t i = 0;
+
+	if (s.m == NULL)
+		LLVMFuzzerInitialize(NULL, NULL);
+	call.scalar_in_count = s.m->scalar_in_count;
+	if (call.scalar_in_count == SHIM_UC_VARIABLE)
+		call.scalar_in_count = i < size ? data[i++] % (SHIM_UC_MAX_SCALARS + 1) : 0;
+	for (uint32_t k = 0; k < call.scalar_in_count; k++)
+		for (unsigned b = 0; b < 8; b++)
+			sin[k] |= (uint64_t)(i < size ? data[i++] : 0) << (8 * b);
+	call.scalar_out_count = s.m->scalar_out_count == SHIM_UC_VARIABLE ? SHIM_UC_MAX_SCALARS :
+									     s.m->scalar_out_count;
+	call.struct_out_size = s.m->struct_out_size;
+	if (call.struct_out_size == SHIM_UC_VARIABLE) {
+		call.struct_out_size = (i < size ? data[i] : 0) | (size_t)(i + 1 < size ? data[i + 1] : 0) << 8;
+		call.struct_out_size %= SHIM_UC_MAX_STRUCT_OUT + 1;
+		i += 2;
+	}
+	call.struct_in_size = s.m->struct_in_size;
+	if (call.struct_in_size == SHIM_UC_VARIABLE)
+		call.struct_in_size = i < size ? size - i : 0;
+	memset(s.in, 0, sizeof(s.in));
+	if (i < size)
+		memcpy(s.in, data + i, size - i < sizeof(s.in) ? size - i : sizeof(s.in));
+	call.scalar_in = sin;
+	call.struct_in = s.in;
+	call.scalar_out = sout;
+	call.struct_out = s.out;
+	if (s.m->async_allowed)
+		call.async_fn = completion;
+	if (shim_task_create(0, s.w->ents, s.w->nents, &task) != SHIM_OK ||
+	    shim_uc_open(task, s.w->svc[0], &conn) != SHIM_OK)
+		fuzz_die("uc_raw", "root cannot open the user client");
+	if (shim_uc_call(conn, s.sel, &call) == SHIM_OK)
+		for (uint32_t k = 0; k < call.scalar_out_count; k++)
+			if (sout[k] == POISON64)
+				fuzz_die("uc_raw", "%s returned an unwritten scalar", FUZZ_SELECTOR_NAME);
+	fuzz_run_loop(50000);
+	shim_task_destroy(task);
+	fuzz_check_baseline("uc_raw_" FUZZ_SELECTOR_NAME);
+	return 0;
+}

@@ -1,0 +1,279 @@
+/* Structure-aware user-client fuzzer. The input is a program of ops over
+ * every user client the machine publishes (nothing here is edu-specific):
+ * create tasks with credentials, open connections, call selectors with
+ * shapes derived from the dispatch tables (mostly conforming, sometimes
+ * bent), feed back handles (live, stale, foreign, forged), close, die, and
+ * run the work loop. At the end every task goes away and every counter
+ * must be back at its baseline. Encoding: see fuzz/README.md. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_harness.h"
+
+#define MAX_TASKS 4
+#define MAX_POOL 32
+#define MAX_OPS 64
+#define POISON64 0xa5a5a5a5a5a5a5a5ull
+
+enum op { OP_TASK, OP_OPEN, OP_CALL, OP_CLOSE, OP_DIE, OP_DESTROY, OP_RUN, OP_HANDLE, OP_COUNT };
+
+struct in {
+	const uint8_t *p;
+	size_t n, i;
+};
+
+static uint8_t u8(struct in *in)
+{
+	return in->i < in->n ? in->p[in->i++] : 0;
+}
+
+static uint64_t le(struct in *in, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned b = 0; b < bytes; b++)
+		v |= (uint64_t)u8(in) << (8 * b);
+	return v;
+}
+
+/* Every connection opened by this input, never forgotten, so a completion
+ * can be checked against the state of the connection it names. */
+struct conn {
+	shim_uc_conn *c;   /* NULL once its task is gone */
+	size_t svc;
+	int task;
+	bool closed;
+};
+
+static struct {
+	struct fuzz_world *w;
+	shim_task *task[MAX_TASKS];
+	struct conn conn[MAX_OPS];
+	size_t nconn;
+	uint64_t pool[MAX_POOL]; /* every scalar a client ever got back */
+	size_t npool;
+	uint8_t buf_in[SHIM_UC_MAX_STRUCT_IN + 2];
+	uint8_t buf_out[SHIM_UC_MAX_STRUCT_OUT + 2];
+} s;
+
+static const uint64_t interesting[] = {
+	0, 1, 2, 7, 12, 13, 255, 256, 4094, 4095, 4096, 4097, 0x7fffffff, 0x80000000,
+	0xffffffff, 0x100000000ull, 0xfffffffffffff000ull, UINT64_MAX, 1ull << 63,
+};
+
+static void pool_add(uint64_t v)
+{
+	s.pool[s.npool++ % MAX_POOL] = v;
+}
+
+static void completion(void *refcon, shim_ret status, const uint64_t *vals, uint32_t count)
+{
+	size_t idx = (size_t)(uintptr_t)refcon;
+	struct conn *c = idx < s.nconn ? &s.conn[idx] : NULL;
+
+	(void)status;
+	if (c == NULL || c->closed || c->c == NULL || !shim_uc_conn_is_open(c->c))
+		fuzz_die("uc_struct", "completion delivered to a closed connection");
+	for (uint32_t i = 0; i < count; i++)
+		pool_add(vals[i]);
+}
+
+static uint64_t scalar(struct in *in)
+{
+	uint8_t kind = u8(in);
+
+	switch (kind % 6) {
+	case 0: return u8(in);
+	case 1: return le(in, 4);
+	case 2: return le(in, 8);
+	case 3: return s.pool[u8(in) % MAX_POOL];
+	case 4: return interesting[u8(in) % (sizeof(interesting) / sizeof(interesting[0]))];
+	default: return interesting[u8(in) % 10] - 1;
+	}
+}
+
+/* A shape field: the declaration, or (when bent) something near or far from it. */
+static uint32_t shape(struct in *in, uint32_t declared, uint32_t limit, bool bend)
+{
+	uint32_t v;
+
+	if (declared != SHIM_UC_VARIABLE && !bend)
+		return declared;
+	v = (uint32_t)le(in, 2);
+	if (declared != SHIM_UC_VARIABLE)
+		return (v & 1) ? declared + 1 : (uint32_t)(declared - 1 + (v >> 1) % 3);
+	return v % (limit + 2);
+}
+
+static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
+{
+	const struct shim_uc_desc *d = s.w->desc[c->svc];
+	const struct shim_uc_method *m = sel < d->method_count ? &d->methods[sel] : NULL;
+	const struct shim_uc_method none = { 0 };
+	uint64_t sin[SHIM_UC_MAX_SCALARS + 2] = { 0 }, sout[SHIM_UC_MAX_SCALARS + 2];
+	uint8_t mode = u8(in);
+	struct shim_uc_call call = { 0 };
+	bool bend = (mode & 3) == 3;
+
+	if (m == NULL)
+		m = &none;
+	call.scalar_in_count = shape(in, m->scalar_in_count, SHIM_UC_MAX_SCALARS, bend && (mode & 4));
+	call.struct_in_size = shape(in, m->struct_in_size, SHIM_UC_MAX_STRUCT_IN, bend && (mode & 8));
+	call.scalar_out_count = shape(in, m->scalar_out_count, SHIM_UC_MAX_SCALARS, bend && (mode & 16));
+	call.struct_out_size = shape(in, m->struct_out_size, SHIM_UC_MAX_STRUCT_OUT, bend && (mode & 32));
+	call.scalar_in_count %= SHIM_UC_MAX_SCALARS + 2;
+	call.scalar_out_count %= SHIM_UC_MAX_SCALARS + 2;
+	for (uint32_t i = 0; i < call.scalar_in_count; i++)
+		sin[i] = scalar(in);
+	if (handle_op && call.scalar_in_count > 0)
+		sin[0] = (mode & 64) ? le(in, 8) : s.pool[u8(in) % MAX_POOL];
+	if (call.struct_in_size > 0) {
+		/* Input bytes first, then a fill byte (keeps inputs short for big buffers). */
+		uint8_t fill = u8(in);
+		size_t n = in->n - in->i < call.struct_in_size ? in->n - in->i : call.struct_in_size;
+
+		n = n > 64 ? 64 : n;
+		memcpy(s.buf_in, in->p + in->i, n);
+		in->i += n;
+		/* Sizes the shim must refuse are passed as they are; we only fill our buffer. */
+		if (call.struct_in_size < sizeof(s.buf_in))
+			memset(s.buf_in + n, fill, call.struct_in_size - n);
+		else
+			memset(s.buf_in + n, fill, sizeof(s.buf_in) - n);
+	}
+	call.scalar_in = sin;
+	call.struct_in = call.struct_in_size > 0 ? s.buf_in : NULL;
+	call.scalar_out = sout;
+	call.struct_out = s.buf_out;
+	if ((mode & 128) && (m->async_allowed || bend)) {
+		call.async_fn = completion;
+		call.async_refcon = (void *)(uintptr_t)(c - s.conn);
+	}
+	if (shim_uc_call(c->c, sel, &call) != SHIM_OK)
+		return;
+	for (uint32_t i = 0; i < call.scalar_out_count; i++) {
+		if (sout[i] == POISON64)
+			fuzz_die("uc_struct", "selector %u returned an unwritten scalar", sel);
+		pool_add(sout[i]);
+	}
+}
+
+static void end_task(int t, bool died)
+{
+	if (s.task[t] == NULL)
+		return;
+	for (size_t i = 0; i < s.nconn; i++) {
+		if (s.conn[i].c != NULL && s.conn[i].task == t) {
+			s.conn[i].c = NULL; /* the task frees its connections */
+			s.conn[i].closed = true;
+		}
+	}
+	if (died)
+		shim_task_die(s.task[t]);
+	else
+		shim_task_destroy(s.task[t]);
+	s.task[t] = NULL;
+}
+
+static void op_task(struct in *in)
+{
+	static const uint32_t uids[] = { 0, 501, 65534 };
+	const char *ents[FUZZ_MAX_ENTS];
+	uint8_t uid = u8(in), mask = u8(in);
+	size_t n = 0;
+	int t = u8(in) % MAX_TASKS;
+
+	end_task(t, false);
+	for (size_t i = 0; i < s.w->nents; i++)
+		if (mask & (1u << i))
+			ents[n++] = s.w->ents[i];
+	if (shim_task_create(uids[uid % 3], ents, n, &s.task[t]) != SHIM_OK)
+		s.task[t] = NULL;
+}
+
+static void op_open(struct in *in)
+{
+	int t = u8(in) % MAX_TASKS;
+	size_t svc = u8(in) % s.w->nservices;
+	shim_uc_conn *nc;
+
+	if (s.nconn == MAX_OPS || s.task[t] == NULL ||
+	    shim_uc_open(s.task[t], s.w->svc[svc], &nc) != SHIM_OK)
+		return;
+	s.conn[s.nconn++] = (struct conn){ nc, svc, t, false };
+}
+
+/* Closed connections stay pickable: calls on them must get NOT_READY. */
+static struct conn *pick_conn(struct in *in)
+{
+	struct conn *c;
+
+	if (s.nconn == 0)
+		return NULL;
+	c = &s.conn[u8(in) % s.nconn];
+	return c->c != NULL ? c : NULL;
+}
+
+static void op(struct in *in)
+{
+	struct conn *c;
+	uint8_t code = u8(in);
+
+	switch (code % OP_COUNT) {
+	case OP_TASK:
+		op_task(in);
+		break;
+	case OP_OPEN:
+		op_open(in);
+		break;
+	case OP_CALL:
+	case OP_HANDLE:
+		if ((c = pick_conn(in)) != NULL) {
+			uint32_t count = s.w->desc[c->svc]->method_count;
+
+			do_call(in, c, u8(in) % (count + 2), code % OP_COUNT == OP_HANDLE);
+		}
+		break;
+	case OP_CLOSE:
+		if ((c = pick_conn(in)) != NULL) {
+			(void)shim_uc_close(c->c); /* the object stays: calls get NOT_READY */
+			c->closed = true;
+		}
+		break;
+	case OP_DIE:
+		end_task(u8(in) % MAX_TASKS, true);
+		break;
+	case OP_DESTROY:
+		end_task(u8(in) % MAX_TASKS, false);
+		break;
+	default:
+		fuzz_run_loop(((uint64_t)u8(in) + 1) * 2000);
+		break;
+	}
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	s.w = fuzz_world_get();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct in in = { data, size, 0 };
+
+	s.w = fuzz_world_get();
+	memset(s.conn, 0, sizeof(s.conn));
+	s.nconn = 0;
+	s.npool = 0;
+	memset(s.pool, 0, sizeof(s.pool));
+	for (int n = 0; n < MAX_OPS && in.i < in.n; n++)
+		op(&in);
+	for (int t = 0; t < MAX_TASKS; t++)
+		end_task(t, t & 1);
+	fuzz_run_loop(100000); /* anything still queued would show up here */
+	fuzz_check_baseline("uc_struct");
+	return 0;
+}
