@@ -127,7 +127,6 @@ void fuzz_check_baseline(const char *target)
 {
 	struct shim_counters c;
 	struct shim_uc_counters u;
-	char msg[96];
 
 	shim_counters_snapshot(&c);
 	shim_uc_counters_snapshot(&u);
@@ -152,10 +151,8 @@ void fuzz_check_baseline(const char *target)
 	if (c.objects_live != g.counters.objects_live)
 		fuzz_die(target, "objects live %ld (baseline %ld)", c.objects_live,
 			 g.counters.objects_live);
-	if (shim_verifier_count() != 0) {
-		snprintf(msg, sizeof(msg), "%s", shim_verifier_get(0)->message);
-		fuzz_die(target, "verifier: %s", msg);
-	}
+	if (shim_verifier_count() != 0)
+		fuzz_die(target, "verifier: %s", shim_verifier_get(0)->message);
 	if (model_bus_device_errors(g.bus) != g.device_errors)
 		fuzz_die(target, "device error: %s", model_bus_last_device_error(g.bus));
 }

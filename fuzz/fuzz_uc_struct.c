@@ -5,6 +5,7 @@
  * bent), feed back handles (live, stale, foreign, forged), close, die, and
  * run the work loop. At the end every task goes away and every counter
  * must be back at its baseline. Encoding: see fuzz/README.md. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ static struct {
 	size_t npool;
 	uint8_t buf_in[SHIM_UC_MAX_STRUCT_IN + 2];
 	uint8_t buf_out[SHIM_UC_MAX_STRUCT_OUT + 2];
+	bool trace; /* FUZZ_UC_TRACE=1: print every call (reading a crash) */
 } s;
 
 static const uint64_t interesting[] = {
@@ -78,11 +80,15 @@ static void completion(void *refcon, shim_ret status, const uint64_t *vals, uint
 		pool_add(vals[i]);
 }
 
-static uint64_t scalar(struct in *in)
+/* Values clients send: lengths often relate to the buffers of the same
+ * call, so kinds 6 and 7 are a buffer size plus a small signed delta. */
+static uint64_t scalar(struct in *in, const struct shim_uc_call *call)
 {
 	uint8_t kind = u8(in);
 
-	switch (kind % 6) {
+	switch (kind % 8) {
+	case 6: return call->struct_in_size + (uint64_t)(int64_t)(int8_t)u8(in);
+	case 7: return call->struct_out_size + (uint64_t)(int64_t)(int8_t)u8(in);
 	case 0: return u8(in);
 	case 1: return le(in, 4);
 	case 2: return le(in, 8);
@@ -92,17 +98,24 @@ static uint64_t scalar(struct in *in)
 	}
 }
 
-/* A shape field: the declaration, or (when bent) something near or far from it. */
+/* A shape field: the declaration, or (when bent) something near it; a
+ * variable field is small, anywhere up to the limit, at the limit, or over. */
 static uint32_t shape(struct in *in, uint32_t declared, uint32_t limit, bool bend)
 {
 	uint32_t v;
 
-	if (declared != SHIM_UC_VARIABLE && !bend)
-		return declared;
-	v = (uint32_t)le(in, 2);
-	if (declared != SHIM_UC_VARIABLE)
+	if (declared != SHIM_UC_VARIABLE) {
+		if (!bend)
+			return declared;
+		v = u8(in);
 		return (v & 1) ? declared + 1 : (uint32_t)(declared - 1 + (v >> 1) % 3);
-	return v % (limit + 2);
+	}
+	switch (u8(in) % 4) {
+	case 0: return u8(in);
+	case 1: return (uint32_t)le(in, 2) % (limit + 2);
+	case 2: return limit - u8(in) % 4;
+	default: return limit + 1;
+	}
 }
 
 static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
@@ -112,8 +125,9 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 	const struct shim_uc_method none = { 0 };
 	uint64_t sin[SHIM_UC_MAX_SCALARS + 2] = { 0 }, sout[SHIM_UC_MAX_SCALARS + 2];
 	uint8_t mode = u8(in);
-	struct shim_uc_call call = { 0 };
+	struct shim_uc_call call = { 0 }, req;
 	bool bend = (mode & 3) == 3;
+	shim_ret r;
 
 	if (m == NULL)
 		m = &none;
@@ -124,15 +138,17 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 	call.scalar_in_count %= SHIM_UC_MAX_SCALARS + 2;
 	call.scalar_out_count %= SHIM_UC_MAX_SCALARS + 2;
 	for (uint32_t i = 0; i < call.scalar_in_count; i++)
-		sin[i] = scalar(in);
+		sin[i] = scalar(in, &call);
 	if (handle_op && call.scalar_in_count > 0)
 		sin[0] = (mode & 64) ? le(in, 8) : s.pool[u8(in) % MAX_POOL];
 	if (call.struct_in_size > 0) {
-		/* Input bytes first, then a fill byte (keeps inputs short for big buffers). */
+		/* A fill byte, a literal count (<= 64), the literal bytes; the fill
+		 * covers the rest, which keeps inputs short for big buffers. */
 		uint8_t fill = u8(in);
-		size_t n = in->n - in->i < call.struct_in_size ? in->n - in->i : call.struct_in_size;
+		size_t n = u8(in) % 65;
 
-		n = n > 64 ? 64 : n;
+		n = n < call.struct_in_size ? n : call.struct_in_size;
+		n = n < in->n - in->i ? n : in->n - in->i;
 		memcpy(s.buf_in, in->p + in->i, n);
 		in->i += n;
 		/* Sizes the shim must refuse are passed as they are; we only fill our buffer. */
@@ -149,7 +165,14 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 		call.async_fn = completion;
 		call.async_refcon = (void *)(uintptr_t)(c - s.conn);
 	}
-	if (shim_uc_call(c->c, sel, &call) != SHIM_OK)
+	req = call;
+	r = shim_uc_call(c->c, sel, &call);
+	if (s.trace)
+		fprintf(stderr, "call conn %zu sel %u (%s) shape %u/%zu/%u/%zu%s -> %s\n",
+			(size_t)(c - s.conn), sel, m->name != NULL ? m->name : "-",
+			req.scalar_in_count, req.struct_in_size, req.scalar_out_count,
+			req.struct_out_size, req.async_fn != NULL ? " async" : "", shim_ret_string(r));
+	if (r != SHIM_OK)
 		return;
 	for (uint32_t i = 0; i < call.scalar_out_count; i++) {
 		if (sout[i] == POISON64)
@@ -257,6 +280,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	s.w = fuzz_world_get();
+	s.trace = getenv("FUZZ_UC_TRACE") != NULL;
 	return 0;
 }
 

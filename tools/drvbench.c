@@ -4,11 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_fuzz.h"
 #include "drvbench.h"
 
 static const struct drvbench_cmd drvbench_cmds[] = {
 	{ "run", "run the driver scenarios on a host and print a table", drvbench_cmd_run,
 	  drvbench_run_usage },
+	{ "cycle", "repeat start/stop, attach/detach, sleep/wake, open/close; catch leak trends",
+	  drvbench_cmd_cycle, drvbench_cycle_usage },
+	{ "fuzz", "run a libFuzzer campaign on a user-client target", drvbench_cmd_fuzz,
+	  drvbench_fuzz_usage },
 	{ "help", "show help for drvbench or one subcommand", drvbench_cmd_help,
 	  drvbench_help_usage },
 };

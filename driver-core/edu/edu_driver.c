@@ -238,6 +238,7 @@ static const struct shim_driver edu_driver = {
 	.start = edu_start,
 	.stop = edu_stop,
 	.device_gone = edu_device_gone,
+	.power = &edu_power_desc,
 };
 
 static const struct shim_driver *const edu_drivers[] = { &edu_driver };

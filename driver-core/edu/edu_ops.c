@@ -20,7 +20,7 @@ static shim_ret edu_alive(struct edu_state *st)
 		return SHIM_ERR_ABORTED;
 	if (!st->gone && !shim_pci_is_present(st->dev))
 		st->gone = true;
-	return st->gone ? SHIM_ERR_NO_DEVICE : SHIM_OK;
+	return st->gone ? SHIM_ERR_NO_DEVICE : edu_power_check(st);
 }
 
 /* edu_alive plus a look at the device: a removed device (or a dead proxy)
@@ -50,6 +50,7 @@ static shim_ret edu_op_leave(struct edu_state *st, shim_ret r)
 	    r == SHIM_ERR_HOST)
 		st->stats.errors++;
 	st->op_active = false;
+	edu_power_op_done(st);
 	edu_state_release(st);
 	return r;
 }

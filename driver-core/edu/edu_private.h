@@ -35,8 +35,17 @@ struct edu_state {
 	bool mem_was_on;   /* memory decode before start, restored by stop */
 	uint32_t irq_pending; /* causes acked by the filter, not yet seen by the action */
 	uint32_t irq_seen;    /* causes delivered by the action, consumed by waiters */
+	/* power (edu_power.c) */
+	bool asleep;            /* low-power state: operations are refused */
+	bool sleep_acked_later; /* the sleep waits for the operation in flight */
 	struct edu_stats stats;
 };
+
+/* edu_power.c: the power table, the operations' check (SHIM_OK, or why
+ * an operation may not run now) and the hook run when an operation ends. */
+extern const struct shim_power_desc edu_power_desc;
+shim_ret edu_power_check(struct edu_state *st);
+void edu_power_op_done(struct edu_state *st);
 
 /* The started state behind svc, or NULL (not ours, never started, stopped). */
 struct edu_state *edu_state_from_service(shim_service *svc);

@@ -24,7 +24,7 @@ FLAGS="-std=c11 -D_GNU_SOURCE $CFLAGS -I$SRC/shim/include -I$SRC/shim/src -I$SRC
  -I$SRC/driver-core/edu/include -I$SRC/driver-core/edu -I$SRC/fuzz -I$WORK $PLIST_CFLAGS"
 
 # The machine: shim, sim host, models, the edu driver, the harness.
-SOURCES=("$SRC"/shim/src/*.c "$SRC/shim/host/sim_host.c" "$SRC"/model/src/*.c
+SOURCES=("$SRC"/shim/src/*.c "$SRC/shim/host/sim_host.c" "$SRC"/model/src/*.c "$SRC"/model/remote/*.c
 	"$SRC"/driver-core/edu/*.c "$SRC/fuzz/fuzz_harness.c")
 export CC FLAGS WORK
 printf '%s\n' "${SOURCES[@]}" | xargs -P "$(nproc)" -I{} sh -c \
@@ -40,13 +40,22 @@ package() { # name corpus-dir
 	if [ -d "$2" ] && ls "$2"/* >/dev/null 2>&1; then
 		(cd "$2" && python3 -m zipfile -c "$OUT/$1_seed_corpus.zip" ./*)
 	fi
+	mkdir -p "$OUT/seeds/$1" && cp "$2"/* "$OUT/seeds/$1/" 2>/dev/null || true # for drvbench fuzz
 	cp "$SRC/fuzz/uc.dict" "$OUT/$1.dict"
 	printf '[libfuzzer]\nmax_len = 16384\ndict = %s.dict\n' "$1" > "$OUT/$1.options"
 }
 
 link fuzz_uc_struct "$SRC/fuzz/fuzz_uc_struct.c"
 package fuzz_uc_struct "$SRC/fuzz/corpus/uc_struct"
+link fuzz_remote_decoder "$SRC/fuzz/fuzz_remote_decoder.c"
+package fuzz_remote_decoder "$SRC/fuzz/corpus/remote_decoder"
 for sel in $(cat "$SRC/fuzz/selectors.txt"); do
 	link "fuzz_uc_raw_$sel" "$SRC/fuzz/fuzz_uc_raw.c" "-DFUZZ_SELECTOR_NAME=\"$sel\""
 	package "fuzz_uc_raw_$sel" "$SRC/fuzz/corpus/uc_raw_$sel"
 done
+
+# The exec/s benchmark: the structure-aware target under the same
+# sanitizers, driven by bench_fuzz.c's own mutation loop (no libFuzzer).
+$CC $FLAGS -c "$SRC/fuzz/bench_fuzz.c" -o "$WORK/bench_fuzz.o"
+$CC $CFLAGS "$WORK/bench_fuzz.o" "$WORK/fuzz_uc_struct.o" "$WORK/libdrvbench_fuzz.a" $PLIST_LIBS \
+	-lm -lpthread -o "$OUT/bench_fuzz_uc_struct"

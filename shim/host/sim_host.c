@@ -249,6 +249,20 @@ static void sim_destroy(void *ctx)
 	free(ctx); /* the bus belongs to whoever created it */
 }
 
+/* A low-power state without context: config space and registers go back
+ * to their power-on values, in-flight device work is dropped. */
+static shim_ret sim_device_reset(void *ctx, uint16_t bdf)
+{
+	struct sim_host *h = ctx;
+	model_device *dev = bdf >> 8 == 0 && (bdf & 7u) == 0
+				    ? model_bus_device(h->bus, (bdf >> 3) & 31u) : NULL;
+
+	if (dev == NULL)
+		return sim_fail(h, SHIM_ERR_NO_DEVICE, "device reset: no function at bdf", bdf, 0);
+	model_device_reset(dev);
+	return SHIM_OK;
+}
+
 static const struct shim_host_ops sim_ops = {
 	.name = "sim",
 	.cfg_read = sim_cfg_read,
@@ -268,6 +282,7 @@ static const struct shim_host_ops sim_ops = {
 	.layout = sim_layout,
 	.last_error = sim_last_error,
 	.destroy = sim_destroy,
+	.device_reset = sim_device_reset,
 };
 
 shim_ret shim_sim_host_create(model_bus *bus, struct shim_host *out)

@@ -235,3 +235,65 @@ shim_ret shim_firmware_enumerate(shim_machine *m)
 	}
 	return SHIM_OK;
 }
+
+/* New BARs go above every BAR still assigned in the window, so live devices
+ * keep their addresses and a slot re-plugged after a removal gets the
+ * removed device's space back. */
+static void shim_fw_window_skip_used(struct shim_fw_window *w, const shim_machine *m)
+{
+	uint64_t start = w->next;
+
+	for (size_t i = 0; i < m->dev_count; i++) {
+		for (unsigned b = 0; b < SHIM_PCI_BAR_COUNT; b++) {
+			const struct shim_bar *bar = &m->devs[i]->bar[b];
+
+			if (bar->assigned && bar->base >= start && bar->base < w->end &&
+			    bar->base + bar->size > w->next)
+				w->next = bar->base + bar->size;
+		}
+	}
+}
+
+static bool shim_fw_slot_taken(const shim_machine *m, unsigned bus, unsigned slot)
+{
+	for (size_t i = 0; i < m->dev_count; i++) {
+		uint16_t bdf = m->devs[i]->bdf;
+
+		if ((unsigned)(bdf >> 8) == bus && ((bdf >> 3) & 0x1fu) == slot)
+			return true;
+	}
+	return false;
+}
+
+shim_ret shim_firmware_rescan(shim_machine *m, size_t *added)
+{
+	struct shim_fw fw = { .m = m, .host_err = SHIM_OK };
+	const struct shim_host_layout *l = &m->layout;
+	size_t before = m->dev_count;
+
+	shim_fw_window_init(&fw.mmio32, l->mmio32_base, l->mmio32_size);
+	shim_fw_window_init(&fw.mmio64, l->mmio64_base, l->mmio64_size);
+	shim_fw_window_init(&fw.io, l->io_base, l->io_size);
+	if (fw.io.end > SHIM_FW_IO_LIMIT)
+		fw.io.end = SHIM_FW_IO_LIMIT;
+	shim_fw_window_skip_used(&fw.mmio32, m);
+	shim_fw_window_skip_used(&fw.mmio64, m);
+	shim_fw_window_skip_used(&fw.io, m);
+	for (unsigned bus = 0; bus <= l->max_bus && bus < 256; bus++) {
+		for (unsigned slot = 0; slot < SHIM_FW_SLOTS; slot++) {
+			shim_ret r;
+
+			if (shim_fw_slot_taken(m, bus, slot))
+				continue;
+			r = shim_fw_slot(&fw, bus, slot);
+			if (r == SHIM_OK)
+				r = fw.host_err;
+			if (r != SHIM_OK) {
+				*added = m->dev_count - before;
+				return r;
+			}
+		}
+	}
+	*added = m->dev_count - before;
+	return SHIM_OK;
+}

@@ -162,6 +162,11 @@ shim_pci_device *shim_service_provider(shim_service *svc)
 	return svc ? svc->dev : NULL;
 }
 
+const struct shim_driver *shim_service_driver(const shim_service *svc)
+{
+	return svc ? svc->driver : NULL;
+}
+
 static void shim_service_destroy(shim_service *svc)
 {
 	svc->dev->svc = NULL;
@@ -283,6 +288,7 @@ shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev)
 	svc = dev->svc;
 	if (!svc)
 		return SHIM_ERR_NOT_FOUND;
+	shim_power_service_end(dev); /* stop sees restored config space */
 	if (!shim_pci_check_present(dev) && svc->driver->device_gone)
 		svc->driver->device_gone(svc);
 	if (svc->driver->stop)

@@ -11,6 +11,7 @@
 #include "shim/memory.h"
 #include "shim/object.h"
 #include "shim/pci.h"
+#include "shim/power_policy.h"
 #include "shim/workloop.h"
 
 #define SHIM_PCI_BAR_COUNT 6
@@ -69,6 +70,7 @@ struct shim_pci_device {
 	unsigned msi_vec_count;
 	unsigned msi_users;
 	shim_service *svc;        /* owned by machine.c */
+	struct shim_power_dev *pm; /* power.c: only while below the top state or changing */
 };
 
 struct shim_mmio_map {
@@ -91,6 +93,10 @@ struct shim_machine {
 	shim_memdesc *memdescs;   /* every live descriptor, for DMA checks */
 	uint32_t next_vector;
 	char last_error[256];
+	/* power.c */
+	bool power_policy_set;
+	struct shim_power_policy power_policy;
+	struct shim_power_stats power_stats;
 };
 
 struct shim_timer {
@@ -177,6 +183,15 @@ shim_ret shim_firmware_enumerate(shim_machine *m);
 
 /* machine.c */
 shim_ret shim_machine_add_device(shim_machine *m, shim_pci_device *dev);
+const struct shim_driver *shim_service_driver(const shim_service *svc);
+
+/* power.c: the service on dev is about to stop: config space saved for a
+ * low-power state is restored (if the device is there) and the record dropped. */
+void shim_power_service_end(shim_pci_device *dev);
+
+/* firmware.c: enumerate slots with no live device, placing BARs above the
+ * ones already assigned; *added counts new devices. */
+shim_ret shim_firmware_rescan(shim_machine *m, size_t *added);
 
 /* workloop.c / timer.c / intr.c */
 shim_ret shim_workloop_create(shim_machine *m, shim_workloop **out);

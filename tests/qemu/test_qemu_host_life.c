@@ -3,6 +3,7 @@
  * SHIM_ERR_HOST within the timeout, and destroy leaves no process behind.
  * Each test owns its QEMU (teardown destroys it even when a test fails). */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -181,6 +182,29 @@ static void test_qemu_host_pc_unplug_emits_device_deleted(void **state)
 	assert_int_equal(0xffffffff, fx_cfg_read32(h, FX_EDU_BDF, 0));
 }
 
+static void test_qemu_host_passes_only_kept_fds_to_qemu(void **state)
+{
+	struct shim_host *h = *state;
+	char add_fd[64], err[1024], reply[512];
+	const char *extra[] = { "-add-fd", add_fd, NULL };
+	struct shim_qemu_options o = { .extra_args = extra };
+	int fds[2];
+
+	assert_int_equal(0, pipe2(fds, O_CLOEXEC));
+	snprintf(add_fd, sizeof(add_fd), "fd=%d,set=1", fds[0]);
+	/* every fd of the test process is close-on-exec unless kept */
+	assert_int_equal(SHIM_ERR_HOST, shim_qemu_host_create(&o, h, err, sizeof(err)));
+	assert_non_null(strstr(err, "fd is not valid"));
+	o.keep_fds = &fds[0];
+	o.keep_fd_count = 1;
+	assert_int_equal(SHIM_OK, shim_qemu_host_create(&o, h, err, sizeof(err)));
+	close(fds[0]);
+	close(fds[1]);
+	assert_int_equal(SHIM_OK, shim_qemu_host_qmp(h, "{\"execute\":\"query-fdsets\"}", reply,
+						     sizeof(reply)));
+	assert_non_null(strstr(reply, "\"fdset-id\": 1"));
+}
+
 /* True once pid is gone or a zombie nobody reaped yet (it no longer runs). */
 static bool pid_is_dead(pid_t pid)
 {
@@ -257,6 +281,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_qemu_host_pc_unplug_emits_device_deleted,
 						host_setup, host_teardown),
 		cmocka_unit_test(test_qemu_host_qemu_dies_with_its_parent),
+		cmocka_unit_test_setup_teardown(test_qemu_host_passes_only_kept_fds_to_qemu,
+						host_setup, host_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

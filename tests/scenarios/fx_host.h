@@ -13,7 +13,7 @@
 
 /* To add a host: a value here, an fx_host_<kind>.c with its factory, and
  * one line in fx_hosts.c. */
-enum fx_host_kind { FX_HOST_SIM = 0, FX_HOST_KIND_COUNT };
+enum fx_host_kind { FX_HOST_SIM = 0, FX_HOST_QEMU, FX_HOST_KIND_COUNT };
 
 /* Optional observations a host can offer; scenarios declare the ones they need. */
 enum fx_cap {
@@ -40,6 +40,11 @@ struct fx_host_parts {
 	void (*release)(void *priv); /* after the machine (and host) are gone */
 	/* NULL when the host has no device-error counter. */
 	unsigned long (*device_errors)(void *priv, const char **last);
+	/* NULL when the host cannot hot-plug (fx_pm.h). unplug: the edu
+	 * function vanishes as in a surprise removal, the shim is not told;
+	 * replug: a fresh edu function (opt's variant) appears in its slot. */
+	shim_ret (*unplug)(void *priv, char *why, size_t len);
+	shim_ret (*replug)(void *priv, const struct fx_options *opt, char *why, size_t len);
 };
 
 struct fx_host_factory {
@@ -57,6 +62,7 @@ struct fx_host_factory {
 };
 
 extern const struct fx_host_factory fx_host_sim_factory;
+extern const struct fx_host_factory fx_host_qemu_edu_factory;
 
 /* The table: NULL past the end. */
 const struct fx_host_factory *fx_host_at(size_t i);

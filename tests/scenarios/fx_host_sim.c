@@ -25,6 +25,31 @@ static unsigned long sim_device_errors(void *priv, const char **last)
 	return model_bus_device_errors(priv);
 }
 
+static shim_ret sim_unplug(void *priv, char *why, size_t len)
+{
+	model_device *edu = model_bus_detach(priv, FX_EDU_SLOT);
+
+	if (edu == NULL) {
+		snprintf(why, len, "sim: no device in slot %u to remove", FX_EDU_SLOT);
+		return SHIM_ERR_NO_DEVICE;
+	}
+	model_device_destroy(edu);
+	return SHIM_OK;
+}
+
+static shim_ret sim_replug(void *priv, const struct fx_options *opt, char *why, size_t len)
+{
+	model_device *edu = model_edu_create(&opt->edu);
+
+	if (edu == NULL || !model_bus_attach(priv, FX_EDU_SLOT, edu)) {
+		if (edu != NULL)
+			model_device_destroy(edu);
+		snprintf(why, len, "sim: cannot attach a new edu model in slot %u", FX_EDU_SLOT);
+		return SHIM_ERR_BUSY;
+	}
+	return SHIM_OK;
+}
+
 static shim_ret sim_create(const struct fx_options *opt, struct fx_host_parts *out, char *why,
 			   size_t len)
 {
@@ -55,6 +80,8 @@ static shim_ret sim_create(const struct fx_options *opt, struct fx_host_parts *o
 	out->priv = bus;
 	out->release = sim_release;
 	out->device_errors = sim_device_errors;
+	out->unplug = sim_unplug;
+	out->replug = sim_replug;
 	return SHIM_OK;
 }
 

@@ -58,5 +58,8 @@ extern const struct fx_scenario fx_sc_identity, fx_sc_liveness, fx_sc_factorial_
 	fx_sc_factorial_polled, fx_sc_msi_raise_ack, fx_sc_intx_fallback, fx_sc_dma_round_trip,
 	fx_sc_dma_last_byte, fx_sc_dma_above_mask, fx_sc_wrong_id, fx_sc_after_stop,
 	fx_sc_verifier_misuse, fx_sc_unload_busy;
+/* Power and presence (fx_sc_edu_power.c). */
+extern const struct fx_scenario fx_sc_sleep_wake, fx_sc_sleep_in_flight, fx_sc_sleep_ack_timeout,
+	fx_sc_surprise_removal;
 
 #endif

@@ -17,6 +17,10 @@ static const struct fx_scenario *const fx_scenarios[] = {
 	&fx_sc_after_stop,
 	&fx_sc_verifier_misuse,
 	&fx_sc_unload_busy,
+	&fx_sc_sleep_wake,
+	&fx_sc_sleep_in_flight,
+	&fx_sc_sleep_ack_timeout,
+	&fx_sc_surprise_removal,
 };
 
 size_t fx_scenario_count(void)

@@ -106,6 +106,11 @@ static const char *tap_last_error(void *ctx)
 	return INNER(ctx).ops->last_error(INNER(ctx).ctx);
 }
 
+static shim_ret tap_device_reset(void *ctx, uint16_t bdf)
+{
+	return INNER(ctx).ops->device_reset(INNER(ctx).ctx, bdf);
+}
+
 static void tap_destroy(void *ctx)
 {
 	struct fx_tap *tap = ctx;
@@ -123,6 +128,7 @@ static const struct shim_host_ops tap_ops = {
 	.msi_route = tap_msi_route, .intx_route = tap_intx_route,
 	.irq_next = tap_irq_next, .dma_next = tap_dma_next,
 	.layout = tap_layout, .last_error = tap_last_error, .destroy = tap_destroy,
+	.device_reset = tap_device_reset,
 };
 
 shim_ret fx_tap_wrap(struct shim_host inner, struct fx_tap **tap, struct shim_host *out)
@@ -138,6 +144,8 @@ shim_ret fx_tap_wrap(struct shim_host inner, struct fx_tap **tap, struct shim_ho
 	t->ops.name = inner.ops->name;
 	if (inner.ops->dma_next == NULL)
 		t->ops.dma_next = NULL;
+	if (inner.ops->device_reset == NULL)
+		t->ops.device_reset = NULL;
 	out->ops = &t->ops;
 	out->ctx = t;
 	*tap = t;

@@ -101,6 +101,30 @@ static void test_sim_unload_is_refused_while_running(void **state)
 	run_on_sim("unload-refused-while-running");
 }
 
+static void test_sim_sleep_wake_restores_config_and_driver(void **state)
+{
+	(void)state;
+	run_on_sim("sleep-wake");
+}
+
+static void test_sim_sleep_during_dma_waits_for_it(void **state)
+{
+	(void)state;
+	run_on_sim("sleep-in-flight");
+}
+
+static void test_sim_forced_sleep_aborts_dma_in_flight(void **state)
+{
+	(void)state;
+	run_on_sim("sleep-ack-timeout");
+}
+
+static void test_sim_surprise_removal_then_reattach(void **state)
+{
+	(void)state;
+	run_on_sim("surprise-removal");
+}
+
 static const struct CMUnitTest scenario_tests[] = {
 	cmocka_unit_test(test_sim_identity_reads_edu_ids),
 	cmocka_unit_test(test_sim_liveness_reads_back_the_complement),
@@ -115,6 +139,10 @@ static const struct CMUnitTest scenario_tests[] = {
 	cmocka_unit_test(test_sim_calls_after_stop_are_not_ready),
 	cmocka_unit_test(test_sim_verifier_records_unprepared_descriptor_misuse),
 	cmocka_unit_test(test_sim_unload_is_refused_while_running),
+	cmocka_unit_test(test_sim_sleep_wake_restores_config_and_driver),
+	cmocka_unit_test(test_sim_sleep_during_dma_waits_for_it),
+	cmocka_unit_test(test_sim_forced_sleep_aborts_dma_in_flight),
+	cmocka_unit_test(test_sim_surprise_removal_then_reattach),
 };
 
 /* A scenario added to the table without a test here fails this one. */

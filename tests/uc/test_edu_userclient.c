@@ -37,6 +37,22 @@ static int teardown(void **state)
 	return uc_fixture_test_teardown(state);
 }
 
+/* After the service is gone: user-client counters back; the group's
+ * shutdown checks the machine-wide baseline. */
+static int teardown_after_stop(void **state)
+{
+	struct shim_uc_counters now;
+
+	shim_task_destroy(T.task);
+	shim_uc_counters_snapshot(&now);
+	assert_int_equal(T.f->uc_start.open_connections, now.open_connections);
+	assert_int_equal(T.f->uc_start.handles, now.handles);
+	assert_int_equal(T.f->uc_start.asyncs, now.asyncs);
+	assert_int_equal(T.f->uc_start.pending, now.pending);
+	(void)state;
+	return 0;
+}
+
 static shim_ret scalars(shim_uc_conn *c, uint32_t sel, const uint64_t *in, uint32_t nin,
 			uint64_t *out, uint32_t nout)
 {
@@ -294,6 +310,21 @@ static void test_edu_uc_close_cancels_pending_completions(void **state)
 	assert_int_equal(0, got[0]);
 }
 
+/* Runs last: it takes the service away from the group's machine. */
+static void test_edu_uc_driver_stop_closes_open_connections(void **state)
+{
+	uint64_t got[3] = { 0 }, h = 0, v = 1, out;
+
+	(void)state;
+	assert_int_equal(SHIM_OK, factorial_async(T.conn, 5, got, &h));
+	assert_int_equal(SHIM_OK, shim_machine_terminate(T.f->fx.machine, T.f->fx.dev));
+	T.f->fx.svc = NULL;
+	assert_false(shim_uc_conn_is_open(T.conn));
+	assert_int_equal(SHIM_ERR_NOT_READY, scalars(T.conn, EDU_UC_LIVENESS, &v, 1, &out, 1));
+	uc_fixture_run_loop(T.f, EDU_UC_ASYNC_DELAY_NS * 4);
+	assert_int_equal(0, got[0]);
+}
+
 static int group_setup(void **state)
 {
 	return uc_fixture_boot(state, NULL);
@@ -317,6 +348,8 @@ int main(void)
 		EDU_TEST(test_edu_uc_async_factorial_completes_later_with_its_handle),
 		EDU_TEST(test_edu_uc_async_requires_a_completion_and_caps_requests),
 		EDU_TEST(test_edu_uc_close_cancels_pending_completions),
+		cmocka_unit_test_setup_teardown(test_edu_uc_driver_stop_closes_open_connections, setup,
+						teardown_after_stop),
 	};
 
 	return cmocka_run_group_tests_name("edu_userclient", tests, group_setup, uc_fixture_shutdown);

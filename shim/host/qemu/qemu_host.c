@@ -26,6 +26,8 @@ shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r, const char 
 {
 	char status[96], tail[1024];
 
+	if (r == SHIM_OK && !h->dead && shim_qemu_proxy_gone(h))
+		return SHIM_ERR_HOST;
 	if (r == SHIM_OK)
 		return SHIM_OK;
 	if (r != SHIM_ERR_HOST) {
@@ -183,6 +185,7 @@ static void qemu_destroy(void *ctx)
 	if (!h)
 		return;
 	shim_qemu_proc_stop(&h->proc);
+	shim_qemu_proxy_stop(&h->remote);  /* after QEMU: it exits on the EOF */
 	shim_qemu_qtest_fini(&h->qt);
 	shim_qemu_qmp_fini(&h->qmp);
 	free(h);
@@ -207,6 +210,7 @@ static const struct shim_host_ops qemu_ops = {
 	.layout = qemu_layout,
 	.last_error = qemu_last_error,
 	.destroy = qemu_destroy,
+	.device_reset = shim_qemu_device_reset,
 };
 
 shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_host *out,
@@ -236,8 +240,8 @@ shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_
 	h->is_pc = opt->machine && strcmp(opt->machine, "pc") == 0;
 	h->ram_size = (opt->ram_mb ? opt->ram_mb : 128) << 20;
 	h->mailbox = h->ram_size - SHIM_QEMU_PAGE;
-	r = shim_qemu_proc_start(&h->proc, opt, timeout > START_TIMEOUT_MS ? timeout : START_TIMEOUT_MS,
-				 err, errlen);
+	r = shim_qemu_proxy_proc_start(h, opt, timeout > START_TIMEOUT_MS ? timeout : START_TIMEOUT_MS,
+				       err, errlen);
 	if (r != SHIM_OK) {
 		free(h);
 		return r;

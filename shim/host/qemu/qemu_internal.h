@@ -125,6 +125,15 @@ shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *rep
 shim_ret shim_qemu_qmp_wait_event(struct shim_qemu_qmp *m, const char *name, unsigned timeout_ms,
 				  char *buf, size_t len);
 
+/* ---- proxy mode: the remote device process (qemu_proxy.c) ---- */
+struct shim_qemu_remote {
+	pid_t pid;              /* <= 0: no proxied device */
+	bool reaped;
+	int wstatus;
+	char model[128];
+	char device_arg[96];    /* the -device value handed to QEMU */
+};
+
 /* ---- the host itself (qemu_host.c, qemu_irq.c) ---- */
 #define SHIM_QEMU_PAGE 4096u
 #define SHIM_QEMU_MSI_VECTORS (SHIM_QEMU_PAGE / 4)  /* one 4-byte mailbox slot each */
@@ -139,6 +148,7 @@ struct shim_qemu_host {
 	char err[1536];
 	/* clock: HPET counter plus real time spent idle in clock_run */
 	uint64_t hpet_period_fs;
+	uint64_t hpet_offset_ns; /* added to the HPET so time goes on across a system_reset */
 	uint64_t idle_ns;
 	uint64_t last_clock_ns;
 	/* MSI: vectors 0..msi_slots-1 have mailbox slots; pending = seen, not yet reported */
@@ -146,6 +156,7 @@ struct shim_qemu_host {
 	uint32_t msi_pending[SHIM_QEMU_MSI_VECTORS / 32];
 	/* INTx */
 	bool intercepting, pirq_programmed;
+	struct shim_qemu_remote remote;  /* proxy mode */
 };
 /* Turns a client result into the op's result; SHIM_ERR_HOST marks the host
  * dead and composes last_error with QEMU's status and stderr tail. */
@@ -158,5 +169,18 @@ shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns);
 shim_ret shim_qemu_msi_route(void *ctx, uint32_t vector, uint64_t *addr, uint32_t *data);
 shim_ret shim_qemu_intx_route(void *ctx, uint16_t bdf, uint8_t pin, uint32_t *line);
 shim_ret shim_qemu_irq_next(void *ctx, struct shim_host_irq *ev);
+/* After a system_reset: HPET on again with time continuing where it was,
+ * mailbox cleared (earlier messages are lost), PIIX PIRQ routing back. */
+shim_ret shim_qemu_irq_after_reset(struct shim_qemu_host *h);
+/* device_reset op (qemu_power.c): QMP system_reset, then the above. */
+shim_ret shim_qemu_device_reset(void *ctx, uint16_t bdf);
+/* Proxy mode (qemu_proxy.c): starts the remote (if opt->proxy_model) and
+ * QEMU; on failure nothing is left running. */
+shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_qemu_options *opt,
+				    unsigned timeout_ms, char *err, size_t errlen);
+/* True (host marked dead, err set) once the remote has exited. */
+bool shim_qemu_proxy_gone(struct shim_qemu_host *h);
+/* Waits briefly for the remote to exit on QEMU's EOF, else kills it; reaps. */
+void shim_qemu_proxy_stop(struct shim_qemu_remote *rm);
 
 #endif

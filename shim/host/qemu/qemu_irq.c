@@ -47,7 +47,7 @@ static shim_ret irq_hpet_ns(struct shim_qemu_host *h, uint64_t *ns)
 	if (r != SHIM_OK)
 		return shim_qemu_host_result(h, r, h->qt.detail);
 	*ns = ticks / FS_PER_NS * h->hpet_period_fs +
-	      ticks % FS_PER_NS * h->hpet_period_fs / FS_PER_NS;
+	      ticks % FS_PER_NS * h->hpet_period_fs / FS_PER_NS + h->hpet_offset_ns;
 	return SHIM_OK;
 }
 
@@ -221,4 +221,22 @@ shim_ret shim_qemu_irq_next(void *ctx, struct shim_host_irq *ev)
 	if (r != SHIM_OK)
 		return r;
 	return irq_pop_msi(h, ev) ? SHIM_OK : SHIM_ERR_NOT_FOUND;
+}
+
+shim_ret shim_qemu_irq_after_reset(struct shim_qemu_host *h)
+{
+	uint64_t hpet;
+	shim_ret r = shim_qemu_irq_setup(h);
+
+	if (r == SHIM_OK)
+		r = irq_hpet_ns(h, &hpet);
+	if (r != SHIM_OK)
+		return shim_qemu_host_result(h, r, h->qt.detail);
+	/* The counter restarted from zero: shift it up to the last time seen. */
+	if (hpet + h->idle_ns < h->last_clock_ns)
+		h->hpet_offset_ns += h->last_clock_ns - (hpet + h->idle_ns);
+	memset(h->msi_pending, 0, sizeof(h->msi_pending));
+	if (h->pirq_programmed)
+		return irq_program_pirq(h);
+	return SHIM_OK;
 }

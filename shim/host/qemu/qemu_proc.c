@@ -84,6 +84,7 @@ static void proc_child(char **argv, int logfd, int errpipe, const struct shim_qe
 	int e;
 
 	setpgid(0, 0);
+	/* fires when the forking thread dies: fine, the host is single-threaded */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);

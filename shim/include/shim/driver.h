@@ -11,6 +11,7 @@
 #include "shim/workloop.h"
 
 typedef struct shim_service shim_service;
+struct shim_power_desc;
 
 struct shim_driver {
 	const char *class_name; /* IOClass in the personality that selects it */
@@ -20,6 +21,8 @@ struct shim_driver {
 	void (*stop)(shim_service *svc);
 	/* Device removed under the driver: fail outstanding work; stop follows. */
 	void (*device_gone)(shim_service *svc);
+	/* Optional (NULL): power-state table and set_power_state (shim/power.h). */
+	const struct shim_power_desc *power;
 };
 
 /* A kext: its manifest and the drivers and classes it defines. */

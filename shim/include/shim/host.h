@@ -65,6 +65,13 @@ struct shim_host_ops {
 	/* Detail of the last failure; never NULL. */
 	const char *(*last_error)(void *ctx);
 	void (*destroy)(void *ctx);
+	/* Optional (NULL), for power management: function bdf loses its context
+	 * as in a low-power state (config space, BARs and device registers back
+	 * to power-on values). Not buildable from the calls above: the devices
+	 * hosted here have no PM or FLR capability and sit behind no bridge that
+	 * could do a secondary-bus reset. Other functions may be reset too
+	 * (qemu: QMP system_reset); the caller restores what it saved. */
+	shim_ret (*device_reset)(void *ctx, uint16_t bdf);
 };
 
 struct shim_host {

@@ -19,6 +19,11 @@ struct shim_qemu_options {
 	const int *keep_fds;       /* fds QEMU inherits at exec (e.g. x-pci-proxy-dev fd=N) */
 	size_t keep_fd_count;
 	unsigned timeout_ms;       /* per qtest/QMP exchange; 0: 5000 */
+	/* Proxy mode: non-NULL serves this model/ device ("edu") from a child
+	 * process through -device x-pci-proxy-dev (model/remote; MSI only, no
+	 * INTx). The child is reaped with QEMU; its death fails every later op. */
+	const char *proxy_model;
+	unsigned proxy_slot;       /* bus-0 slot of the proxied device; 0: 4 */
 };
 
 /* Spawns QEMU and connects. On failure returns an error (SHIM_ERR_HOST when
@@ -42,6 +47,8 @@ shim_ret shim_qemu_host_qmp_event(const struct shim_host *h, const char *name,
 				  unsigned timeout_ms, char *buf, size_t len);
 /* QEMU's process id (e.g. for a test to kill it), or -1. */
 long shim_qemu_host_pid(const struct shim_host *h);
+/* The proxied device's remote process id, or -1 (none, or already reaped). */
+long shim_qemu_host_remote_pid(const struct shim_host *h);
 /* The last lines QEMU wrote to stdout/stderr; returns the length copied. */
 size_t shim_qemu_host_stderr_tail(const struct shim_host *h, char *buf, size_t len);
 /* Guest-physical address of the MSI mailbox page (excluded from the DMA window). */

@@ -45,6 +45,15 @@ shim_service *shim_machine_service(shim_machine *m, shim_pci_device *dev);
 /* Stop and free the service on dev (provider first marked inactive). */
 shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
 
+/* Re-scan after a hot-plug or a surprise removal, as firmware does on a
+ * hot-plug event: a device that no longer answers (vendor ID all-ones) or
+ * answers with other IDs is marked gone, its service terminated
+ * (device_gone, then stop) and the device forgotten (its handle is invalid
+ * afterwards); empty slots are enumerated again and new functions get BARs
+ * in free window space. New devices are not matched: call shim_machine_match.
+ * added/removed may be NULL. */
+shim_ret shim_machine_rescan(shim_machine *m, size_t *added, size_t *removed);
+
 /* Kernel-wide counters (ioclasscount / ioalloccount / zprint in one). */
 struct shim_counters {
 	long objects_live;      /* sum of live instances over all classes */

@@ -67,9 +67,9 @@ static void any_gone(shim_service *svc)
 }
 
 static const struct shim_driver low_driver = { "com_example_Low", low_probe, any_start, any_stop,
-					       any_gone };
+					       any_gone, NULL };
 static const struct shim_driver high_driver = { "com_example_High", high_probe, any_start,
-						any_stop, any_gone };
+						any_stop, any_gone, NULL };
 static const struct shim_driver *const drivers[] = { &low_driver, &high_driver };
 static shim_class *const classes[] = { &widget_class };
 

@@ -1,0 +1,99 @@
+/* Benchmark: executions per second of a fuzz target on one core. Loads
+ * the seed corpus, then for the given number of seconds feeds the target
+ * mutated copies (a few random byte flips, inserts and truncations, as a
+ * fuzzer would) and prints the rate. Built with sanitizers by
+ * oss-fuzz/build.sh (bench_fuzz_uc_struct there); usage: bench CORPUS_DIR [SECONDS]. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fuzz_harness.h"
+
+#define BENCH_MAX_SEEDS 256
+#define BENCH_MAX_LEN 16384
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t load(const char *dir, uint8_t **seeds, size_t *lens)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < BENCH_MAX_SEEDS) {
+		char path[4096];
+		FILE *f;
+
+		if (e->d_name[0] == '.' ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
+		    (f = fopen(path, "rb")) == NULL)
+			continue;
+		seeds[n] = malloc(BENCH_MAX_LEN);
+		if (seeds[n] != NULL)
+			lens[n] = fread(seeds[n], 1, BENCH_MAX_LEN, f), n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t *seeds[BENCH_MAX_SEEDS];
+	static size_t lens[BENCH_MAX_SEEDS];
+	static uint8_t buf[BENCH_MAX_LEN];
+	double secs = argc > 2 ? atof(argv[2]) : 5.0, start, elapsed;
+	unsigned long execs = 0;
+	size_t nseeds;
+
+	if (argc < 2 || (nseeds = load(argv[1], seeds, lens)) == 0) {
+		fprintf(stderr, "usage: %s CORPUS_DIR [SECONDS]\n", argv[0]);
+		return 2;
+	}
+	LLVMFuzzerInitialize(&argc, &argv);
+	start = now_s();
+	do {
+		for (int k = 0; k < 100; k++, execs++) {
+			size_t s = next_rand() % nseeds, len = lens[s];
+
+			memcpy(buf, seeds[s], len);
+			for (int m = (int)(next_rand() % 4); m >= 0 && len > 0; m--) {
+				uint64_t r = next_rand();
+
+				if ((r & 3) == 3 && len + 1 < BENCH_MAX_LEN)
+					buf[len++] = (uint8_t)(r >> 8);
+				else if ((r & 3) == 2)
+					len -= (r >> 8) % len / 2;
+				else
+					buf[(r >> 8) % len] ^= (uint8_t)(1u << ((r >> 40) & 7));
+			}
+			LLVMFuzzerTestOneInput(buf, len);
+		}
+		elapsed = now_s() - start;
+	} while (elapsed < secs);
+	printf("%lu execs in %.2f s: %.0f exec/s (one core)\n", execs, elapsed,
+	       (double)execs / elapsed);
+	for (size_t i = 0; i < nseeds; i++)
+		free(seeds[i]);
+	return 0;
+}

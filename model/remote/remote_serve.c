@@ -1,0 +1,212 @@
+/* The remote's serve loop: one validated message at a time, answered as
+ * QEMU expects (a RET for config, BAR and reset requests; nothing for
+ * SYNC_SYSMEM and SET_IRQFD). A message that fails validation is logged,
+ * its fds are closed and, if QEMU waits for an answer, it gets all-ones so
+ * the stream stays in step. Only a broken frame ends the session. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "remote_io.h"
+#include "remote_priv.h"
+
+#define SERVE_WAIT_MS 1000
+#define ALL_ONES UINT64_MAX /* QEMU truncates the reply to the access size */
+
+model_remote *model_remote_create(model_device *dev, int fd, const struct model_remote_options *opt)
+{
+	model_remote *r;
+
+	if (!dev || fd < 0)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->dev = dev;
+	r->fd = fd;
+	if (opt)
+		r->opt = *opt;
+	r->irqfds[0] = r->irqfds[1] = -1;
+	(void)model_remote_now_ns(r); /* start the clock */
+	model_device_attach_env(dev, (struct model_env){ &model_remote_env_ops, r });
+	return r;
+}
+
+void model_remote_destroy(model_remote *r)
+{
+	if (!r)
+		return;
+	model_device_destroy(r->dev); /* cancels the model's timers through the env */
+	model_remote_drop_timers(r);
+	model_remote_mem_release(r);
+	for (int i = 0; i < 2; i++)
+		if (r->irqfds[i] >= 0)
+			close(r->irqfds[i]);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}
+
+void model_remote_get_stats(const model_remote *r, struct model_remote_stats *out)
+{
+	*out = r->stats;
+}
+
+/* The BAR whose programmed range holds the whole access, or -1. */
+static int bar_decode(const model_remote *r, const struct model_remote_msg *m, uint64_t *off)
+{
+	const model_device *dev = r->dev;
+
+	for (unsigned i = 0; i < MODEL_BAR_COUNT; i++) {
+		enum model_bar_kind k = dev->bars[i].kind;
+		uint64_t base = model_device_bar_base(dev, i), size = dev->bars[i].size;
+		if (k == MODEL_BAR_NONE || base == 0 || (k == MODEL_BAR_IO) == m->u.bar.memory)
+			continue;
+		if (m->u.bar.addr >= base && m->u.bar.addr - base < size &&
+		    m->u.bar.addr - base + m->u.bar.size <= size) {
+			*off = m->u.bar.addr - base;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static bool reject(model_remote *r, const struct model_remote_msg *m, const char *why)
+{
+	r->stats.rejected++;
+	model_remote_log("rejected %s: %s", model_remote_cmd_string((int)m->cmd), why);
+	return !model_remote_cmd_wants_reply((int)m->cmd) || model_remote_send_ret(r->fd, ALL_ONES);
+}
+
+static bool reply(model_remote *r, uint64_t value)
+{
+	r->stats.replies++;
+	return model_remote_send_ret(r->fd, value);
+}
+
+static bool do_bar(model_remote *r, const struct model_remote_msg *m)
+{
+	uint64_t off = 0;
+	int bar = bar_decode(r, m, &off);
+	const struct model_device_ops *ops = r->dev->ops;
+
+	if (bar < 0) {
+		r->stats.rejected++;
+		model_remote_log("%s at %s 0x%" PRIx64 " size %u decodes to no BAR",
+				 model_remote_cmd_string((int)m->cmd), m->u.bar.memory ? "GPA" : "port",
+				 m->u.bar.addr, m->u.bar.size);
+		return model_remote_send_ret(r->fd, m->cmd == MODEL_REMOTE_BAR_READ ? ALL_ONES : 0);
+	}
+	if (m->cmd == MODEL_REMOTE_BAR_READ)
+		return reply(r, ops->bar_read ? ops->bar_read(r->dev, (unsigned)bar, off, m->u.bar.size)
+					      : ALL_ONES);
+	if (ops->bar_write)
+		ops->bar_write(r->dev, (unsigned)bar, off, m->u.bar.val, m->u.bar.size);
+	return reply(r, 0);
+}
+
+static void do_irqfd(model_remote *r, struct remote_rx *rx)
+{
+	for (int i = 0; i < 2; i++) {
+		if (r->irqfds[i] >= 0)
+			close(r->irqfds[i]);
+		r->irqfds[i] = rx->fds[i];
+	}
+	rx->nfds = 0;
+}
+
+/* False when the reply could not be sent (QEMU gone). */
+static bool dispatch(model_remote *r, struct remote_rx *rx)
+{
+	struct model_remote_msg m;
+	unsigned nfds = rx->fd_overflow ? MODEL_REMOTE_MAX_FDS + 1 : rx->nfds;
+	enum model_remote_status st = model_remote_decode(rx->buf, rx->len, nfds, &m);
+	bool ok = true;
+
+	r->stats.messages++;
+	if (st != MODEL_REMOTE_OK) {
+		model_remote_rx_close_fds(rx);
+		return reject(r, &m, model_remote_status_string(st));
+	}
+	switch (m.cmd) {
+	case MODEL_REMOTE_SYNC_SYSMEM:
+		model_remote_mem_sync(r, &m, rx->fds);
+		rx->nfds = 0;
+		break;
+	case MODEL_REMOTE_SET_IRQFD:
+		do_irqfd(r, rx);
+		break;
+	case MODEL_REMOTE_CFG_WRITE:
+		model_config_write(r->dev, (uint16_t)m.u.cfg.off, m.u.cfg.val, m.u.cfg.len);
+		ok = reply(r, 0);
+		break;
+	case MODEL_REMOTE_CFG_READ:
+		ok = reply(r, model_config_read(r->dev, (uint16_t)m.u.cfg.off, m.u.cfg.len));
+		break;
+	case MODEL_REMOTE_BAR_WRITE:
+	case MODEL_REMOTE_BAR_READ:
+		ok = do_bar(r, &m);
+		break;
+	case MODEL_REMOTE_DEVICE_RESET:
+		/* QEMU clears its own BARs and command on reset; ours must follow. */
+		model_device_reset(r->dev);
+		ok = reply(r, 0);
+		break;
+	case MODEL_REMOTE_RET:
+	case MODEL_REMOTE_CMD_COUNT:
+	default:
+		ok = reject(r, &m, "not a request");
+		break;
+	}
+	model_remote_rx_close_fds(rx);
+	return ok;
+}
+
+int model_remote_step(model_remote *r, int timeout_ms)
+{
+	struct pollfd p = { .fd = r->fd, .events = POLLIN };
+	struct remote_rx rx;
+	int wait = model_remote_run_timers(r), rc;
+
+	if (timeout_ms >= 0 && (wait < 0 || wait > timeout_ms))
+		wait = timeout_ms;
+	rc = poll(&p, 1, wait);
+	if (rc < 0 && errno != EINTR) {
+		model_remote_log("poll failed: errno %d", errno);
+		return -2;
+	}
+	if (rc <= 0) {
+		model_remote_run_timers(r);
+		return 0;
+	}
+	rc = model_remote_recv(r->fd, &rx);
+	if (rc == -1)
+		return -1;
+	if (rc == -3) {
+		r->stats.rejected++;
+		model_remote_log("rejected a message: %s; cannot resynchronise, closing",
+				 model_remote_status_string(MODEL_REMOTE_E_TOO_BIG));
+		return -2;
+	}
+	if (rc < 0) {
+		model_remote_log("receive failed (error or message cut short); closing");
+		return -2;
+	}
+	if (!dispatch(r, &rx))
+		return -1; /* the reply could not be sent: QEMU hung up */
+	model_remote_run_timers(r);
+	return 1;
+}
+
+int model_remote_serve(model_remote *r)
+{
+	for (;;) {
+		int rc = model_remote_step(r, SERVE_WAIT_MS);
+		if (rc == -1)
+			return 0;
+		if (rc < 0)
+			return -1;
+	}
+}

@@ -1,0 +1,210 @@
+/* Proxy mode of the qemu host: a model/ device served from a child process
+ * over QEMU's x-pci-proxy-dev (docs/qemu-facts.md section 3). The host makes
+ * a socketpair, forks the remote (which runs model/remote's serve loop
+ * directly: no binary to find) with one end, and starts QEMU with the proxy
+ * device on the other. Guest RAM is already a shared memfd (qemu_args.c).
+ * A dead remote does not fail QEMU's accesses (they read all-ones), so every
+ * op checks the child and turns its death into SHIM_ERR_HOST. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model/remote.h"
+#include "qemu_internal.h"
+
+#define REMOTE_FD 3               /* the socket's number in the child */
+#define REMOTE_EXIT_GRACE_MS 500u /* the remote exits by itself on QEMU's EOF */
+#define DEFAULT_PROXY_SLOT 4u
+#define MAX_ROOT_SLOT 31u
+
+/* Child: only the socket and stderr stay open; then serve until EOF. */
+static void remote_child(int sock, const char *model, pid_t parent)
+{
+	int devnull = open("/dev/null", O_RDWR);
+	model_device *dev;
+	model_remote *r;
+	int rc;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+	}
+	if (dup2(sock, REMOTE_FD) < 0)
+		_exit(127);
+	if (close_range(REMOTE_FD + 1, ~0u, 0) != 0)
+		for (int fd = REMOTE_FD + 1; fd < 1024; fd++)
+			close(fd);
+	signal(SIGPIPE, SIG_IGN);
+	dev = model_remote_model_create(model);
+	r = dev ? model_remote_create(dev, REMOTE_FD, NULL) : NULL;
+	if (!r)
+		_exit(126);
+	rc = model_remote_serve(r);
+	model_remote_destroy(r);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+static shim_ret remote_spawn(struct shim_qemu_remote *rm, const char *model, int *qemu_end,
+			     char *err, size_t errlen)
+{
+	pid_t parent = getpid();
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		snprintf(err, errlen, "proxy: socketpair: %s", strerror(errno));
+		return SHIM_ERR_HOST;
+	}
+	fflush(NULL); /* nothing buffered twice */
+	rm->pid = fork();
+	if (rm->pid == 0) {
+		close(sv[0]);
+		remote_child(sv[1], model, parent);
+	}
+	close(sv[1]);
+	if (rm->pid < 0) {
+		close(sv[0]);
+		snprintf(err, errlen, "proxy: fork: %s", strerror(errno));
+		return SHIM_ERR_HOST;
+	}
+	rm->reaped = false;
+	*qemu_end = sv[0];
+	return SHIM_OK;
+}
+
+static bool remote_reap(struct shim_qemu_remote *rm, unsigned grace_ms)
+{
+	uint64_t deadline = shim_qemu_now_ns() + (uint64_t)grace_ms * 1000000u;
+
+	if (rm->pid <= 0 || rm->reaped)
+		return true;
+	for (;;) {
+		pid_t w = waitpid(rm->pid, &rm->wstatus, WNOHANG);
+		if (w == rm->pid || (w < 0 && errno == ECHILD)) {
+			if (w < 0)
+				rm->wstatus = -1; /* someone else reaped it */
+			rm->reaped = true;
+			return true;
+		}
+		if (shim_qemu_now_ns() >= deadline)
+			return false;
+		usleep(2000);
+	}
+}
+
+void shim_qemu_proxy_stop(struct shim_qemu_remote *rm)
+{
+	if (rm->pid <= 0 || rm->reaped)
+		return;
+	if (!remote_reap(rm, REMOTE_EXIT_GRACE_MS)) {
+		kill(rm->pid, SIGKILL);
+		while (waitpid(rm->pid, &rm->wstatus, 0) < 0 && errno == EINTR)
+			;
+		rm->reaped = true;
+	}
+}
+
+shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_qemu_options *opt,
+				    unsigned timeout_ms, char *err, size_t errlen)
+{
+	struct shim_qemu_options o = *opt;
+	size_t ndev = 0, nfd = opt->keep_fd_count;
+	unsigned slot = opt->proxy_slot ? opt->proxy_slot : DEFAULT_PROXY_SLOT;
+	const char **devs = NULL;
+	int *fds = NULL, qemu_end = -1;
+	shim_ret r;
+
+	h->remote.pid = -1;
+	if (!opt->proxy_model)
+		return shim_qemu_proc_start(&h->proc, opt, timeout_ms, err, errlen);
+	if (slot > MAX_ROOT_SLOT) {
+		snprintf(err, errlen, "proxy: slot %u outside 0..31", slot);
+		return SHIM_ERR_BAD_ARGUMENT;
+	}
+	snprintf(h->remote.model, sizeof(h->remote.model), "%s", opt->proxy_model);
+	while (opt->device_args && opt->device_args[ndev])
+		ndev++;
+	devs = calloc(ndev + 2, sizeof(*devs));
+	fds = calloc(nfd + 1, sizeof(*fds));
+	if (!devs || !fds) {
+		free(devs);
+		free(fds);
+		snprintf(err, errlen, "out of memory");
+		return SHIM_ERR_NO_MEMORY;
+	}
+	/* Refuse an unknown model here, where the reason can still be told. */
+	model_device *probe = model_remote_model_create(opt->proxy_model);
+	if (!probe) {
+		snprintf(err, errlen, "proxy: unknown model '%s' (known: %s)", opt->proxy_model,
+			 model_remote_model_names());
+		r = SHIM_ERR_BAD_ARGUMENT;
+		goto out;
+	}
+	model_device_destroy(probe);
+	r = remote_spawn(&h->remote, opt->proxy_model, &qemu_end, err, errlen);
+	if (r != SHIM_OK)
+		goto out;
+	snprintf(h->remote.device_arg, sizeof(h->remote.device_arg),
+		 "x-pci-proxy-dev,id=proxy0,addr=%u,fd=%d", slot, qemu_end);
+	for (size_t i = 0; i < ndev; i++)
+		devs[i] = opt->device_args[i];
+	devs[ndev] = h->remote.device_arg;
+	for (size_t i = 0; i < nfd; i++)
+		fds[i] = opt->keep_fds[i];
+	fds[nfd] = qemu_end;
+	o.device_args = devs;
+	o.keep_fds = fds;
+	o.keep_fd_count = nfd + 1;
+	r = shim_qemu_proc_start(&h->proc, &o, timeout_ms, err, errlen);
+	close(qemu_end); /* QEMU has its own copy now (or never will) */
+	if (r != SHIM_OK)
+		shim_qemu_proxy_stop(&h->remote);
+out:
+	free(devs);
+	free(fds);
+	return r;
+}
+
+static void describe(const struct shim_qemu_remote *rm, char *buf, size_t len)
+{
+	if (rm->wstatus == -1)
+		snprintf(buf, len, "gone (status unknown)");
+	else if (WIFSIGNALED(rm->wstatus))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(rm->wstatus));
+	else
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(rm->wstatus));
+}
+
+bool shim_qemu_proxy_gone(struct shim_qemu_host *h)
+{
+	char how[48];
+
+	if (h->remote.pid <= 0 || (!h->remote.reaped && !remote_reap(&h->remote, 0)))
+		return false;
+	describe(&h->remote, how, sizeof(how));
+	h->dead = true;
+	snprintf(h->err, sizeof(h->err),
+		 "the proxied device's remote process (model %s, pid %ld) %s; QEMU reads all-ones "
+		 "from the device from now on",
+		 h->remote.model, (long)h->remote.pid, how);
+	return true;
+}
+
+long shim_qemu_host_remote_pid(const struct shim_host *host)
+{
+	const struct shim_qemu_host *h;
+
+	if (!shim_host_is_qemu(host))
+		return -1;
+	h = host->ctx;
+	return h->remote.pid > 0 && !h->remote.reaped ? (long)h->remote.pid : -1;
+}

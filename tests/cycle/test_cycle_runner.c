@@ -1,0 +1,268 @@
+/* Suite 'cycle': the cycle runner on the sim host (and on qemu when the
+ * fixture offers it): clean runs pass with every counter flat, a leak
+ * planted into the driver's start is caught and named with its slope, and
+ * the trend arithmetic itself. Counts shrink under valgrind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fx_cycle.h"
+
+#define CYCLES_SIM 1000ul
+#define CYCLES_QEMU 200ul
+#define CYCLES_QEMU_HOTPLUG 20ul /* each one a QMP round trip and a guest eject */
+#define LEAK_CYCLES 1000ul
+#define LEAK_PERIOD 100ul
+
+static void run_kind(const char *kind, const struct fx_host_factory *host, unsigned long count,
+		     const struct fx_options *opt, struct fx_cycle_result *res)
+{
+	struct fx_cycle_config cfg = { .kind = fx_cycle_kind_find(kind), .host = host,
+				       .count = count };
+
+	assert_non_null(cfg.kind);
+	if (opt != NULL)
+		cfg.opt = *opt;
+	fx_cycle_run(&cfg, res);
+}
+
+/* Passing, every column flat; CANNOT RUN skips with its reason. */
+static void expect_clean(const char *kind, const struct fx_host_factory *host,
+			 unsigned long count)
+{
+	struct fx_cycle_result res;
+
+	run_kind(kind, host, count, NULL, &res);
+	if (res.result == FX_CANNOT_RUN) {
+		assert_true(res.why[0] != '\0'); /* never silently */
+		print_message("%s on %s: CANNOT RUN: %s\n", kind, host->name, res.why);
+		fx_cycle_result_free(&res);
+		skip();
+	}
+	if (res.result != FX_PASS)
+		fail_msg("%s on %s: %s: %s", kind, host->name, fx_result_string(res.result),
+			 res.why);
+	assert_int_equal(count, res.done);
+	assert_int_equal(count, res.series.rows);
+	assert_int_equal(0, res.ntrends);
+	for (size_t c = 0; c < res.series.ncols; c++)
+		if (fx_cycle_slope(&res.series, c) != 0.0)
+			fail_msg("%s: column %s has slope %g on a clean run", kind,
+				 fx_cycle_col_name(&res.series, c), fx_cycle_slope(&res.series, c));
+	fx_cycle_result_free(&res);
+}
+
+static void test_cycle_start_stop_on_sim_is_flat(void **state)
+{
+	(void)state;
+	expect_clean("start-stop", &fx_host_sim_factory, fx_cycle_scaled(CYCLES_SIM, 50));
+}
+
+static void test_cycle_open_close_on_sim_is_flat(void **state)
+{
+	(void)state;
+	expect_clean("open-close", &fx_host_sim_factory, fx_cycle_scaled(CYCLES_SIM, 50));
+}
+
+static void test_cycle_attach_detach_on_sim_passes_or_says_why(void **state)
+{
+	(void)state;
+	expect_clean("attach-detach", &fx_host_sim_factory, fx_cycle_scaled(CYCLES_SIM, 50));
+}
+
+static void test_cycle_sleep_wake_on_sim_passes_or_says_why(void **state)
+{
+	(void)state;
+	expect_clean("sleep-wake", &fx_host_sim_factory, fx_cycle_scaled(CYCLES_SIM, 50));
+}
+
+/* One object every LEAK_PERIOD starts: the runner must fail and name the
+ * class with a slope near 1 / LEAK_PERIOD. Under valgrind the period
+ * shrinks with the count, so the same number of objects leaks. A kind that
+ * cannot run here skips, as in expect_clean. */
+static void expect_leak_caught(const char *kind)
+{
+	unsigned long count = fx_cycle_scaled(LEAK_CYCLES, 100);
+	unsigned long period = LEAK_PERIOD * count / LEAK_CYCLES;
+	struct fx_options opt = { .kext = fx_cycle_leak_kext(period) };
+	struct fx_cycle_result res;
+	const struct fx_cycle_trend *leak = NULL;
+	double expect = 1.0 / (double)period;
+	char named[96];
+
+	run_kind(kind, &fx_host_sim_factory, count, &opt, &res);
+	print_message("%s, leak every %lu starts: %s: %s\n", kind, period,
+		      fx_result_string(res.result), res.why);
+	if (res.result == FX_CANNOT_RUN) {
+		fx_cycle_leak_reap();
+		fx_cycle_result_free(&res);
+		skip();
+	}
+	/* The boot's start counts too: starts = count + 1. */
+	assert_int_equal((count + 1) / period, fx_cycle_leak_planted());
+	fx_cycle_leak_reap();
+	assert_int_equal(FX_FAIL, res.result);
+	assert_int_equal(count, res.done);
+	for (size_t i = 0; i < res.ntrends; i++)
+		if (res.trends[i].is_class && strcmp(res.trends[i].name, FX_CYCLE_LEAK_CLASS) == 0)
+			leak = &res.trends[i];
+	if (leak == NULL)
+		fail_msg("no trend names class %s: %s", FX_CYCLE_LEAK_CLASS, res.why);
+	assert_ptr_equal(leak, &res.trends[0]); /* the class comes before the totals */
+	assert_true(leak->slope > expect * 0.9 && leak->slope < expect * 1.1);
+	assert_true(leak->last - leak->first >= (int64_t)(count / period) - 1);
+	snprintf(named, sizeof(named), "class %s grows %+.4f per cycle", FX_CYCLE_LEAK_CLASS,
+		 leak->slope);
+	assert_non_null(strstr(res.why, named));
+	assert_non_null(strstr(res.why, "end state not at baseline"));
+	fx_cycle_result_free(&res);
+}
+
+static void test_cycle_planted_leak_is_caught_and_named(void **state)
+{
+	(void)state;
+	expect_leak_caught("start-stop");
+}
+
+static void test_cycle_planted_leak_is_caught_across_replug(void **state)
+{
+	(void)state;
+	expect_leak_caught("attach-detach");
+}
+
+static void test_cycle_slope_of_a_staircase_is_its_rate(void **state)
+{
+	struct fx_cycle_series s = { .ncols = 1, .rows = 1000 };
+	int64_t *v = calloc(1000 * FX_CYCLE_MAX_COLS, sizeof(*v));
+
+	(void)state;
+	assert_non_null(v);
+	s.v = v;
+	for (unsigned long r = 0; r < s.rows; r++)
+		v[r * FX_CYCLE_MAX_COLS] = 7 + (int64_t)(r / 100);
+	assert_true(fx_cycle_slope(&s, 0) > 0.0099 && fx_cycle_slope(&s, 0) < 0.0101);
+	assert_true(fx_cycle_slope(&s, 0) > fx_cycle_slope_threshold(s.rows));
+	for (unsigned long r = 0; r < s.rows; r++)
+		v[r * FX_CYCLE_MAX_COLS] = 7;
+	assert_true(fx_cycle_slope(&s, 0) == 0.0);
+	/* One warm-up allocation in cycle 3 that stays is no trend. */
+	for (unsigned long r = 3; r < s.rows; r++)
+		v[r * FX_CYCLE_MAX_COLS] = 8;
+	assert_true(fx_cycle_slope(&s, 0) < fx_cycle_slope_threshold(s.rows));
+	free(v);
+}
+
+static void test_cycle_threshold_needs_one_unit_over_short_runs(void **state)
+{
+	(void)state;
+	assert_true(fx_cycle_slope_threshold(1000) >= FX_CYCLE_SLOPE_MIN);
+	assert_true(fx_cycle_slope_threshold(10000) == FX_CYCLE_SLOPE_MIN);
+	assert_true(fx_cycle_slope_threshold(101) == 0.01);
+}
+
+static void test_cycle_csv_has_a_row_per_cycle_and_class_columns(void **state)
+{
+	struct fx_cycle_result res;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	size_t lines = 0;
+
+	(void)state;
+	assert_non_null(mem);
+	run_kind("start-stop", &fx_host_sim_factory, 20, NULL, &res);
+	assert_int_equal(FX_PASS, res.result);
+	assert_true(fx_cycle_write_csv(mem, &res));
+	fclose(mem);
+	for (char *p = buf; *p != '\0'; p++)
+		lines += *p == '\n';
+	assert_int_equal(21, lines);
+	assert_non_null(strstr(buf, "cycle,cycle_us,objects_live,alloc_count,alloc_bytes"));
+	assert_non_null(strstr(buf, ",uc_handles,"));
+	free(buf);
+	fx_cycle_result_free(&res);
+}
+
+static void test_cycle_json_names_kind_result_and_series(void **state)
+{
+	struct fx_cycle_result res;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(mem);
+	run_kind("start-stop", &fx_host_sim_factory, 5, NULL, &res);
+	assert_true(fx_cycle_write_json(mem, &res));
+	fclose(mem);
+	assert_non_null(strstr(buf, "\"kind\": \"start-stop\""));
+	assert_non_null(strstr(buf, "\"result\": \"PASS\""));
+	assert_non_null(strstr(buf, "\"objects_live\": ["));
+	assert_non_null(strstr(buf, "\"trends\": []"));
+	free(buf);
+	fx_cycle_result_free(&res);
+}
+
+/* The qemu host from the fixture table, or skip with the reason (absent
+ * from this build, QEMU missing, or under valgrind, which QEMU is not for). */
+static const struct fx_host_factory *qemu_or_skip(void)
+{
+	const struct fx_host_factory *qemu = fx_host_by_name("qemu");
+	char why[160] = "";
+
+	if (getenv("DRVBENCH_UNDER_VALGRIND") != NULL) {
+		print_message("qemu cycles are not run under valgrind\n");
+		skip();
+	}
+	if (qemu == NULL || !qemu->available(why, sizeof(why))) {
+		print_message("qemu: CANNOT RUN: %s\n", qemu ? why : "no qemu host in the fixture");
+		skip();
+	}
+	return qemu;
+}
+
+/* QEMU: one QEMU process, many driver start/stop cycles. */
+static void test_cycle_start_stop_on_qemu_is_flat(void **state)
+{
+	(void)state;
+	expect_clean("start-stop", qemu_or_skip(), CYCLES_QEMU);
+}
+
+static void test_cycle_attach_detach_on_qemu_passes_or_says_why(void **state)
+{
+	(void)state;
+	expect_clean("attach-detach", qemu_or_skip(), CYCLES_QEMU_HOTPLUG);
+}
+
+static void test_cycle_sleep_wake_on_qemu_passes_or_says_why(void **state)
+{
+	(void)state;
+	expect_clean("sleep-wake", qemu_or_skip(), CYCLES_QEMU_HOTPLUG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cycle_slope_of_a_staircase_is_its_rate),
+		cmocka_unit_test(test_cycle_threshold_needs_one_unit_over_short_runs),
+		cmocka_unit_test(test_cycle_start_stop_on_sim_is_flat),
+		cmocka_unit_test(test_cycle_open_close_on_sim_is_flat),
+		cmocka_unit_test(test_cycle_attach_detach_on_sim_passes_or_says_why),
+		cmocka_unit_test(test_cycle_sleep_wake_on_sim_passes_or_says_why),
+		cmocka_unit_test(test_cycle_planted_leak_is_caught_and_named),
+		cmocka_unit_test(test_cycle_planted_leak_is_caught_across_replug),
+		cmocka_unit_test(test_cycle_csv_has_a_row_per_cycle_and_class_columns),
+		cmocka_unit_test(test_cycle_json_names_kind_result_and_series),
+		cmocka_unit_test(test_cycle_start_stop_on_qemu_is_flat),
+		cmocka_unit_test(test_cycle_attach_detach_on_qemu_passes_or_says_why),
+		cmocka_unit_test(test_cycle_sleep_wake_on_qemu_passes_or_says_why),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

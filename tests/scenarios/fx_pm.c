@@ -1,0 +1,115 @@
+/* Power and hot-plug actions on a fixture machine (fx_pm.h): the shim's
+ * power policy for sleep/wake, the host factory's unplug/replug for the
+ * device, and the shim's rescan plus a match to bring a driver back. */
+#include <stdio.h>
+
+#include "fx_pm.h"
+#include "shim/power_policy.h"
+
+static shim_pci_device *fx_pm_find_edu(shim_machine *m)
+{
+	for (size_t i = 0; i < shim_machine_device_count(m); i++) {
+		shim_pci_device *dev = shim_machine_device(m, i);
+
+		if (shim_pci_vendor_id(dev) == MODEL_EDU_VENDOR &&
+		    shim_pci_device_id(dev) == MODEL_EDU_DEVICE)
+			return dev;
+	}
+	return NULL;
+}
+
+static shim_ret fx_pm_ready(struct fx_machine *fx, char *why, size_t len)
+{
+	if (fx->machine == NULL) {
+		snprintf(why, len, "no machine");
+		return SHIM_ERR_NOT_READY;
+	}
+	return SHIM_OK;
+}
+
+shim_ret fx_machine_sleep(struct fx_machine *fx, char *why, size_t len)
+{
+	shim_ret r = fx_pm_ready(fx, why, len);
+
+	if (r == SHIM_OK)
+		r = shim_machine_system_sleep(fx->machine);
+	if (r != SHIM_OK && fx->machine != NULL)
+		snprintf(why, len, "system sleep: %s (%s)", shim_ret_string(r),
+			 shim_machine_last_error(fx->machine));
+	return r;
+}
+
+shim_ret fx_machine_wake(struct fx_machine *fx, char *why, size_t len)
+{
+	shim_ret r = fx_pm_ready(fx, why, len);
+
+	if (r == SHIM_OK)
+		r = shim_machine_system_wake(fx->machine);
+	if (r != SHIM_OK && fx->machine != NULL)
+		snprintf(why, len, "system wake: %s (%s)", shim_ret_string(r),
+			 shim_machine_last_error(fx->machine));
+	return r;
+}
+
+bool fx_machine_can_hotplug(const struct fx_machine *fx, char *why, size_t len)
+{
+	if (fx->parts_live && fx->parts.unplug != NULL && fx->parts.replug != NULL)
+		return true;
+	snprintf(why, len, "host %s cannot remove and re-add a device",
+		 fx->factory != NULL ? fx->factory->name : "?");
+	return false;
+}
+
+shim_ret fx_machine_surprise_remove(struct fx_machine *fx, char *why, size_t len)
+{
+	if (!fx_machine_can_hotplug(fx, why, len))
+		return SHIM_ERR_UNSUPPORTED;
+	return fx->parts.unplug(fx->parts.priv, why, len);
+}
+
+shim_ret fx_machine_rescan(struct fx_machine *fx, char *why, size_t len)
+{
+	size_t added = 0, removed = 0;
+	shim_ret r = fx_pm_ready(fx, why, len);
+
+	if (r != SHIM_OK)
+		return r;
+	/* The rescan may terminate the service and forget the device. */
+	fx->svc = NULL;
+	fx->dev = NULL;
+	r = shim_machine_rescan(fx->machine, &added, &removed);
+	if (r != SHIM_OK) {
+		snprintf(why, len, "rescan: %s (%s)", shim_ret_string(r),
+			 shim_machine_last_error(fx->machine));
+		return r;
+	}
+	fx->dev = fx_pm_find_edu(fx->machine);
+	if (fx->dev != NULL && fx->kext != NULL) {
+		fx->match_ret = shim_machine_match(fx->machine, fx->kext, &fx->started);
+		fx->svc = shim_machine_service(fx->machine, fx->dev);
+	}
+	return SHIM_OK;
+}
+
+shim_ret fx_machine_unplug(struct fx_machine *fx, char *why, size_t len)
+{
+	shim_ret r = fx_machine_surprise_remove(fx, why, len);
+
+	return r == SHIM_OK ? fx_machine_rescan(fx, why, len) : r;
+}
+
+shim_ret fx_machine_replug(struct fx_machine *fx, char *why, size_t len)
+{
+	shim_ret r;
+
+	if (!fx_machine_can_hotplug(fx, why, len))
+		return SHIM_ERR_UNSUPPORTED;
+	r = fx->parts.replug(fx->parts.priv, &fx->opt, why, len);
+	if (r == SHIM_OK)
+		r = fx_machine_rescan(fx, why, len);
+	if (r == SHIM_OK && fx->dev == NULL) {
+		snprintf(why, len, "re-plugged edu function not found by the rescan");
+		r = SHIM_ERR_NO_DEVICE;
+	}
+	return r;
+}

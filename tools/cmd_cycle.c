@@ -1,0 +1,285 @@
+/* drvbench cycle: repeat start/stop, attach/detach, sleep/wake or
+ * open/close N times on a host, watch every counter for a trend, write the
+ * per-cycle series. Exit 0 when no kind failed (CANNOT RUN is reported but
+ * is not a failure), 1 when one did, 2 on a bad command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drvbench.h"
+#include "fx_cycle.h"
+#include "run_report.h"
+
+#define CYCLE_MAX_KINDS 8
+#define CYCLE_PROGRESS_EVERY_S 0.1
+
+struct cycle_args {
+	const struct fx_host_factory *host;
+	const struct fx_cycle_kind *kinds[CYCLE_MAX_KINDS];
+	size_t nkinds;
+	unsigned long count, leak_period;
+	const char *csv, *json;
+};
+
+struct cycle_progress {
+	const char *label;
+	double t0, last;
+};
+
+void drvbench_cycle_usage(FILE *out)
+{
+	const struct fx_cycle_kind *k;
+
+	fprintf(out,
+		"usage: drvbench cycle [--kind KIND] [--host HOST] [--count N] [--csv FILE]\n"
+		"                      [--json FILE] [--plant-leak PERIOD]\n\n"
+		"Repeat one operation N times on HOST with the edu driver, snapshot the kernel\n"
+		"counters after every cycle (per-class live counts, allocations and bytes, wired\n"
+		"bytes, prepared descriptors, user-client connections and handles, log drops)\n"
+		"and fail when the end state differs from the start or a counter trends up:\n"
+		"least-squares slope above max(%.4f, 1/(N-1)) per cycle (a leak of one object\n"
+		"per 100 cycles is 0.01). A progress bar shows on a terminal.\n\n"
+		"options:\n"
+		"  -k, --kind KIND        operation to cycle, or 'all' (default: all)\n"
+		"  -H, --host HOST        machine to run on (default: sim)\n"
+		"  -n, --count N          cycles per kind, 1..%lu (default: %lu; a tenth under\n"
+		"                         valgrind)\n"
+		"      --csv FILE         per-cycle series as CSV (with several kinds, one file\n"
+		"                         each: FILE with -KIND before its extension)\n"
+		"      --json FILE        per-cycle series, trends and verdict as JSON (same naming)\n"
+		"      --plant-leak P     self-test: wrap the driver's start to leak one object of\n"
+		"                         class " FX_CYCLE_LEAK_CLASS " every P starts\n"
+		"  -h, --help             this text\n\n"
+		"kinds:\n",
+		FX_CYCLE_SLOPE_MIN, FX_CYCLE_MAX_COUNT, FX_CYCLE_DEFAULT_COUNT);
+	for (size_t i = 0; (k = fx_cycle_kind_at(i)) != NULL; i++)
+		fprintf(out, "  %-14s %s\n", k->name, k->summary);
+	fprintf(out, "\nhosts:\n");
+	drvbench_print_hosts(out);
+	fprintf(out, "\nExit status: 0 no kind failed, 1 a kind failed, 2 bad command line.\n");
+}
+
+static bool cycle_set_kind(struct cycle_args *a, const char *name)
+{
+	const struct fx_cycle_kind *k = fx_cycle_kind_find(name);
+
+	a->nkinds = 0;
+	if (strcmp(name, "all") == 0) {
+		for (size_t i = 0; (k = fx_cycle_kind_at(i)) != NULL && i < CYCLE_MAX_KINDS; i++)
+			a->kinds[a->nkinds++] = k;
+		return true;
+	}
+	if (k == NULL) {
+		fprintf(stderr, "drvbench cycle: unknown kind '%s'; kinds:", name);
+		for (size_t i = 0; (k = fx_cycle_kind_at(i)) != NULL; i++)
+			fprintf(stderr, " %s", k->name);
+		fprintf(stderr, " all\n");
+		return false;
+	}
+	a->kinds[a->nkinds++] = k;
+	return true;
+}
+
+static bool cycle_number(const char *what, const char *s, unsigned long max, unsigned long *out)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > max) {
+		fprintf(stderr, "drvbench cycle: %s must be a number from 1 to %lu, not '%s'\n", what,
+			max, s);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int cycle_parse(struct cycle_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "csv", required_argument, NULL, 'c' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "plant-leak", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:H:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			if (!cycle_set_kind(a, optarg))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'H':
+			a->host = fx_host_by_name(optarg);
+			if (a->host == NULL) {
+				fprintf(stderr, "drvbench cycle: unknown host '%s' (see --help)\n",
+					optarg);
+				return DRVBENCH_EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (!cycle_number("--count", optarg, FX_CYCLE_MAX_COUNT, &a->count))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'c':
+			a->csv = optarg;
+			break;
+		case 'j':
+			a->json = optarg;
+			break;
+		case 'p':
+			if (!cycle_number("--plant-leak", optarg, FX_CYCLE_MAX_COUNT, &a->leak_period))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'h':
+			drvbench_cycle_usage(stdout);
+			return DRVBENCH_EXIT_OK;
+		case ':':
+			fprintf(stderr, "drvbench cycle: option '%s' needs a value\n", argv[optind - 1]);
+			return DRVBENCH_EXIT_USAGE;
+		default:
+			fprintf(stderr, "drvbench cycle: unknown option '%s'\n"
+					"try 'drvbench cycle --help'\n", argv[optind - 1]);
+			return DRVBENCH_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "drvbench cycle: unexpected argument '%s'\n", argv[optind]);
+		return DRVBENCH_EXIT_USAGE;
+	}
+	return -1;
+}
+
+static double cycle_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void cycle_progress(void *arg, unsigned long done, unsigned long total)
+{
+	struct cycle_progress *p = arg;
+	double now = cycle_now();
+
+	if (done < total && now - p->last < CYCLE_PROGRESS_EVERY_S)
+		return;
+	p->last = now;
+	fx_cycle_progress_line(stderr, p->label, done, total, now - p->t0);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* FILE, or FILE with "-KIND" before its extension when several kinds run. */
+static void cycle_path(char *buf, size_t len, const char *file, const char *kind, bool several)
+{
+	const char *slash = strrchr(file, '/');
+	const char *dot = strrchr(slash != NULL ? slash : file, '.');
+
+	if (!several)
+		snprintf(buf, len, "%s", file);
+	else if (dot == NULL || dot == file || dot[-1] == '/')
+		snprintf(buf, len, "%s-%s", file, kind);
+	else
+		snprintf(buf, len, "%.*s-%s%s", (int)(dot - file), file, kind, dot);
+}
+
+static bool cycle_write(const char *file, const struct fx_cycle_result *res, bool several,
+			bool (*writer)(FILE *, const struct fx_cycle_result *))
+{
+	char path[4096];
+	FILE *f;
+	bool ok;
+
+	cycle_path(path, sizeof(path), file, res->kind, several);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		fprintf(stderr, "drvbench cycle: cannot write %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	ok = writer(f, res);
+	ok = fclose(f) == 0 && ok;
+	if (!ok)
+		fprintf(stderr, "drvbench cycle: error writing %s\n", path);
+	return ok;
+}
+
+static void cycle_print(const struct fx_cycle_result *res)
+{
+	double rate = res->seconds > 0 ? (double)res->done / res->seconds : 0.0;
+
+	printf("%-14s %-6s %-10s %7lu/%-7lu %8.3f s %10.0f/s  trends %zu\n", res->kind, res->host,
+	       fx_result_string(res->result), res->done, res->requested, res->seconds, rate,
+	       res->ntrends);
+	if (res->why[0] != '\0')
+		printf("    %s\n", res->why);
+}
+
+static enum fx_result cycle_one(const struct cycle_args *a, const struct fx_cycle_kind *k)
+{
+	struct cycle_progress p = { .label = k->name, .t0 = cycle_now() };
+	struct fx_cycle_config cfg = { .kind = k, .host = a->host };
+	struct fx_cycle_result res;
+	bool several = a->nkinds > 1;
+	enum fx_result verdict;
+
+	cfg.count = a->count != 0 ? a->count : fx_cycle_scaled(FX_CYCLE_DEFAULT_COUNT, 1);
+	if (a->leak_period != 0)
+		cfg.opt.kext = fx_cycle_leak_kext(a->leak_period);
+	if (isatty(STDERR_FILENO)) {
+		cfg.progress = cycle_progress;
+		cfg.progress_arg = &p;
+	}
+	fx_cycle_run(&cfg, &res);
+	if (a->leak_period != 0)
+		fx_cycle_leak_reap();
+	cycle_print(&res);
+	verdict = res.result;
+	if (res.result != FX_CANNOT_RUN && a->csv != NULL &&
+	    !cycle_write(a->csv, &res, several, fx_cycle_write_csv))
+		verdict = FX_FAIL;
+	if (res.result != FX_CANNOT_RUN && a->json != NULL &&
+	    !cycle_write(a->json, &res, several, fx_cycle_write_json))
+		verdict = FX_FAIL;
+	fx_cycle_result_free(&res);
+	fflush(stdout);
+	return verdict;
+}
+
+int drvbench_cmd_cycle(int argc, char **argv)
+{
+	struct cycle_args a = { .host = &fx_host_sim_factory };
+	unsigned failed = 0, cannot = 0;
+	int status;
+
+	cycle_set_kind(&a, "all");
+	status = cycle_parse(&a, argc, argv);
+	if (status >= 0)
+		return status;
+	printf("drvbench cycle: host %s, %zu kind(s)\n\n", a.host->name, a.nkinds);
+	printf("%-14s %-6s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
+	       "rate");
+	for (size_t i = 0; i < a.nkinds; i++) {
+		enum fx_result r = cycle_one(&a, a.kinds[i]);
+
+		failed += r == FX_FAIL;
+		cannot += r == FX_CANNOT_RUN;
+	}
+	printf("\n%zu kind(s): %zu passed, %u failed, %u cannot run\n", a.nkinds,
+	       a.nkinds - failed - cannot, failed, cannot);
+	return failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+}
