@@ -19,9 +19,10 @@ static unsigned long bench_arg(int argc, char **argv, int i, unsigned long dflt)
 	return n > 0 && n <= FX_CYCLE_MAX_COUNT ? n : dflt;
 }
 
-static int bench_kind(const char *kind, const char *host_name, unsigned long count)
+static int bench_kind(const char *kind, enum fx_host_kind host_kind, unsigned long count)
 {
-	const struct fx_host_factory *host = fx_host_by_name(host_name);
+	const struct fx_host_factory *host = fx_host_by_kind(host_kind);
+	const char *host_name = host != NULL ? host->name : "qemu";
 	struct fx_cycle_config cfg = { .kind = fx_cycle_kind_find(kind), .host = host,
 				       .count = count, .opt = { .no_tap = true } };
 	struct fx_cycle_result res;
@@ -59,8 +60,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_cycle [SIM_CYCLES [QEMU_CYCLES]]\n");
 		return 2;
 	}
-	status |= bench_kind("start-stop", "sim", bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
-	status |= bench_kind("attach-detach", "sim", bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
-	status |= bench_kind("attach-detach", "qemu", bench_arg(argc, argv, 2, BENCH_QEMU_CYCLES));
+	status |= bench_kind("start-stop", FX_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
+	status |= bench_kind("attach-detach", FX_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
+	status |= bench_kind("attach-detach", FX_HOST_QEMU,
+			     bench_arg(argc, argv, 2, BENCH_QEMU_CYCLES));
 	return status;
 }

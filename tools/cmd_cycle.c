@@ -222,7 +222,7 @@ static void cycle_print(const struct fx_cycle_result *res)
 {
 	double rate = res->seconds > 0 ? (double)res->done / res->seconds : 0.0;
 
-	printf("%-14s %-6s %-10s %7lu/%-7lu %8.3f s %10.0f/s  trends %zu\n", res->kind, res->host,
+	printf("%-14s %-14s %-10s %7lu/%-7lu %8.3f s %10.0f/s  trends %zu\n", res->kind, res->host,
 	       fx_result_string(res->result), res->done, res->requested, res->seconds, rate,
 	       res->ntrends);
 	if (res->why[0] != '\0')
@@ -271,7 +271,7 @@ int drvbench_cmd_cycle(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	printf("drvbench cycle: host %s, %zu kind(s)\n\n", a.host->name, a.nkinds);
-	printf("%-14s %-6s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
+	printf("%-14s %-14s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
 	       "rate");
 	for (size_t i = 0; i < a.nkinds; i++) {
 		enum fx_result r = cycle_one(&a, a.kinds[i]);

@@ -20,6 +20,7 @@ struct shim_power_dev {
 	const struct shim_power_desc *desc;
 	unsigned current, target;
 	bool pending;
+	bool waiter;               /* set_power_state sleeps on &dev->pm for it */
 	bool saved;                /* cfg/msi hold the copy taken before low power */
 	shim_timer *ack_timer;     /* only while an ack is awaited */
 	uint32_t cfg[SHIM_PM_HEADER_DWORDS];
@@ -157,7 +158,10 @@ static void shim_power_complete(shim_machine *m, struct shim_power_dev *pm, bool
 					 dev->name, m->host.ops->last_error(m->host.ctx));
 		}
 	}
-	shim_workloop_wakeup(m->wl, &dev->pm);
+	/* Only a waiter gets a wakeup: unclaimed ones would pile up in the loop. */
+	if (pm->waiter)
+		shim_workloop_wakeup(m->wl, &dev->pm);
+	pm->waiter = false;
 	if (pm->current == shim_power_top(p) && !pm->saved)
 		shim_power_free(dev);
 }
@@ -252,6 +256,8 @@ shim_ret shim_machine_set_power_state(shim_machine *m, shim_pci_device *dev, uns
 {
 	shim_ret r = shim_machine_request_power_state(m, dev, state);
 
+	if (r == SHIM_OK && dev->pm && dev->pm->pending)
+		dev->pm->waiter = true;
 	/* The ack timer fires before this sleep's deadline; a timeout means the
 	 * clock stood still. Extra rounds only skip stale wakeups. */
 	for (unsigned round = 0; r == SHIM_OK && round < SHIM_PM_WAIT_ROUNDS &&

@@ -11,6 +11,20 @@
 #include "shim/power_policy.h"
 #include "shim/uc_client.h"
 
+/* The driver must answer after every cycle, not only come back up. */
+static shim_ret fx_check_alive(struct fx_machine *fx, const char *after, char *why, size_t len)
+{
+	uint32_t v = 0;
+	shim_ret r = fx->svc != NULL ? edu_liveness(fx->svc, 0x1234u, &v) : SHIM_ERR_NOT_FOUND;
+
+	if (r == SHIM_OK && v != ~0x1234u)
+		r = SHIM_ERR_GENERIC;
+	if (r != SHIM_OK)
+		snprintf(why, len, "driver not usable after %s: liveness %s (read 0x%08x)", after,
+			 shim_ret_string(r), v);
+	return r;
+}
+
 /* ---- start/stop: terminate the service, match it again ---- */
 
 static shim_ret fx_restart(struct fx_machine *fx, char *why, size_t len)
@@ -40,21 +54,8 @@ static shim_ret start_stop_cycle(struct fx_cycle_ctx *c, char *why, size_t len)
 		snprintf(why, len, "terminate: %s", shim_ret_string(r));
 		return r;
 	}
-	return fx_restart(fx, why, len);
-}
-
-/* The driver must answer after every cycle, not only come back up. */
-static shim_ret fx_check_alive(struct fx_machine *fx, const char *after, char *why, size_t len)
-{
-	uint32_t v = 0;
-	shim_ret r = fx->svc != NULL ? edu_liveness(fx->svc, 0x1234u, &v) : SHIM_ERR_NOT_FOUND;
-
-	if (r == SHIM_OK && v != ~0x1234u)
-		r = SHIM_ERR_GENERIC;
-	if (r != SHIM_OK)
-		snprintf(why, len, "driver not usable after %s: liveness %s (read 0x%08x)", after,
-			 shim_ret_string(r), v);
-	return r;
+	r = fx_restart(fx, why, len);
+	return r == SHIM_OK ? fx_check_alive(fx, "restart", why, len) : r;
 }
 
 /* ---- attach/detach: surprise removal, then re-plug and match ---- */
@@ -198,7 +199,7 @@ static const struct fx_cycle_kind fx_cycle_kinds[] = {
 	  NULL, start_stop_cycle, NULL },
 	{ "attach-detach", "surprise-remove the device, re-plug it, match again",
 	  attach_detach_setup, attach_detach_cycle, NULL },
-	{ "sleep-wake", "put the device to sleep and wake it",
+	{ "sleep-wake", "system sleep and wake through the power policy; the driver must answer",
 	  sleep_wake_setup, sleep_wake_cycle, NULL },
 	{ "open-close", "a client task opens the user client, calls it once, closes, exits",
 	  open_close_setup, open_close_cycle, NULL },

@@ -17,7 +17,7 @@ enum fx_host_kind { FX_HOST_SIM = 0, FX_HOST_QEMU, FX_HOST_KIND_COUNT };
 
 /* Optional observations a host can offer; scenarios declare the ones they need. */
 enum fx_cap {
-	FX_CAP_DEVICE_ERRORS = 1u << 0, /* a counter of device faults (sim bus) */
+	FX_CAP_DEVICE_ERRORS = 1u << 0, /* count of device faults (sim bus; qemu: its output) */
 	FX_CAP_DMA_OBSERVER = 1u << 1,  /* host ops report device DMA (dma_next) */
 };
 

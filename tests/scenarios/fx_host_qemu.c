@@ -16,11 +16,13 @@
 #define PIIX_HP_UP 0xae00u      /* pending insertions; reading clears */
 #define QEMU_EVENT_MS 5000u
 #define QEMU_ARG_LEN 96
+#define QEMU_TAIL_LEN 1024
 
 struct qemu_priv {
 	struct shim_host host;      /* a copy; valid until the machine destroys the host */
 	char device_arg[QEMU_ARG_LEN];
 	uint64_t dma_mask;          /* 0: QEMU's default */
+	char fault[QEMU_TAIL_LEN];  /* the last fault seen, for device_errors' `last` */
 };
 
 static bool qemu_available(char *why, size_t len)
@@ -62,6 +64,35 @@ static shim_ret qemu_qmp(struct qemu_priv *p, const char *json, const char *what
 	if (r != SHIM_OK)
 		snprintf(why, len, "qemu: %s: %s (%.200s)", what, shim_ret_string(r), reply);
 	return r;
+}
+
+/* QEMU's edu keeps no error counter: its faults show as a "hardware error"
+ * report followed by an abort (a DMA touching the buffer's last byte, count
+ * 0) or a "clamping DMA" note (a bus address above dma_mask), both in QEMU's
+ * output; after an abort QEMU no longer answers. Counts the signs present
+ * now, so a scenario compares before and after. */
+static unsigned long qemu_device_errors(void *priv, const char **last)
+{
+	static const char *const signs[] = { "hardware error", "clamping DMA" };
+	struct qemu_priv *p = priv;
+	char tail[QEMU_TAIL_LEN];
+	unsigned long n = 0;
+	uint32_t id = 0;
+
+	shim_qemu_host_stderr_tail(&p->host, tail, sizeof(tail));
+	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
+		if (strstr(tail, signs[i]) != NULL) {
+			snprintf(p->fault, sizeof(p->fault), "%s", tail);
+			n++;
+		}
+	if (p->host.ops->cfg_read(p->host.ctx, SHIM_BDF(0, 0, 0), 0, 4, &id) != SHIM_OK) {
+		snprintf(p->fault, sizeof(p->fault), "QEMU no longer answers: %s",
+			 p->host.ops->last_error(p->host.ctx));
+		n++;
+	}
+	if (last != NULL)
+		*last = p->fault[0] != '\0' ? p->fault : NULL;
+	return n;
 }
 
 /* device_del only asks; a guest's ACPI code would then eject the slot. */
@@ -138,6 +169,7 @@ static shim_ret qemu_create(const struct fx_options *opt, struct fx_host_parts *
 	p->host = out->host;
 	out->priv = p;
 	out->release = qemu_release;
+	out->device_errors = qemu_device_errors;
 	out->unplug = qemu_unplug;
 	out->replug = qemu_replug;
 	return SHIM_OK;
@@ -147,7 +179,7 @@ const struct fx_host_factory fx_host_qemu_edu_factory = {
 	.kind = FX_HOST_QEMU,
 	.name = "qemu:edu",
 	.summary = "real QEMU (pc) with its own edu device, through qtest and QMP",
-	.caps = 0,
+	.caps = FX_CAP_DEVICE_ERRORS, /* from QEMU's output and liveness, see above */
 	.available = qemu_available,
 	.create = qemu_create,
 };

@@ -1,45 +1,55 @@
-/* Host factory "qemu-proxy:edu": a real QEMU whose device in slot 4 is our
- * edu model, served from a child process through x-pci-proxy-dev (the qemu
- * host's proxy mode, model/remote). Model variants travel in the model
- * spec; an INTx-only variant cannot work (proxied INTx needs KVM's irqfd). */
+/* Host factory "qemu-proxy:edu": a real QEMU (machine pc, as qemu:edu)
+ * whose device in slot 4 is our edu model, served from a child process
+ * through x-pci-proxy-dev (the qemu host's proxy mode, model/remote).
+ * Model variants travel in the model spec; an INTx-only variant cannot
+ * work (proxied INTx needs KVM's irqfd). Device errors are the model's
+ * own reports, read back from the remote's log. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fx_host.h"
 #include "shim/host_qemu.h"
 
 #define PROXY_SPEC_LEN 128
+#define PROXY_LOG_LEN 16384 /* all of a scenario's remote log */
+#define PROXY_ERROR_SIGN "device error"
+
+struct proxy_priv {
+	struct shim_host host; /* a copy; valid until the machine destroys the host */
+	char log[PROXY_LOG_LEN];
+	char last[512];
+};
 
 static bool proxy_available(char *why, size_t len)
 {
-	const char *bin = getenv("DRVBENCH_QEMU");
-	const char *path = getenv("PATH");
-	char full[512];
-
-	if (bin && *bin) {
-		if (access(bin, X_OK) == 0)
-			return true;
-		snprintf(why, len, "DRVBENCH_QEMU=%s is not executable", bin);
-		return false;
-	}
-	for (const char *p = path; p && *p;) {
-		const char *end = strchr(p, ':');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		snprintf(full, sizeof(full), "%.*s/qemu-system-x86_64", (int)n, p);
-		if (n && access(full, X_OK) == 0)
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	snprintf(why, len, "qemu-system-x86_64 not found on PATH (set DRVBENCH_QEMU)");
-	return false;
+	return fx_host_qemu_edu_factory.available(why, len); /* the same binary */
 }
 
 static void proxy_release(void *priv)
 {
-	(void)priv;
+	free(priv);
+}
+
+/* Counts the model's error reports in the remote's log so far. */
+static unsigned long proxy_device_errors(void *priv, const char **last)
+{
+	struct proxy_priv *p = priv;
+	unsigned long n = 0;
+	const char *s = p->log, *hit = NULL;
+
+	shim_qemu_host_remote_log(&p->host, p->log, sizeof(p->log));
+	while ((s = strstr(s, PROXY_ERROR_SIGN)) != NULL) {
+		hit = s;
+		n++;
+		s += strlen(PROXY_ERROR_SIGN);
+	}
+	if (hit != NULL)
+		snprintf(p->last, sizeof(p->last), "%.*s", (int)strcspn(hit, ";"), hit);
+	if (last != NULL)
+		*last = hit != NULL ? p->last : NULL;
+	return n;
 }
 
 static shim_ret proxy_create(const struct fx_options *opt, struct fx_host_parts *out, char *why,
@@ -47,9 +57,10 @@ static shim_ret proxy_create(const struct fx_options *opt, struct fx_host_parts 
 {
 	char spec[PROXY_SPEC_LEN];
 	uint64_t ram = opt->ram_size != 0 ? opt->ram_size : FX_DEFAULT_RAM;
-	struct shim_qemu_options qo = { .proxy_model = spec, .proxy_slot = FX_EDU_SLOT,
-					.ram_mb = ram >> 20 };
+	struct shim_qemu_options qo = { .machine = "pc", .ram_mb = ram >> 20, .proxy_model = spec,
+					.proxy_slot = FX_EDU_SLOT };
 	int n = snprintf(spec, sizeof(spec), "edu");
+	struct proxy_priv *p;
 	shim_ret r;
 
 	if (opt->edu.no_msi) {
@@ -62,19 +73,29 @@ static shim_ret proxy_create(const struct fx_options *opt, struct fx_host_parts 
 			      opt->edu.dma_mask);
 	if (opt->edu.id_value)
 		snprintf(spec + n, sizeof(spec) - (size_t)n, ",id=0x%" PRIx32, opt->edu.id_value);
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		snprintf(why, len, "qemu-proxy: out of memory");
+		return SHIM_ERR_NO_MEMORY;
+	}
 	r = shim_qemu_host_create(&qo, &out->host, why, len);
-	if (r != SHIM_OK)
+	if (r != SHIM_OK) {
+		free(p);
 		return r;
-	out->priv = NULL;
+	}
+	p->host = out->host;
+	out->priv = p;
 	out->release = proxy_release;
+	out->device_errors = proxy_device_errors;
 	return SHIM_OK;
 }
 
 const struct fx_host_factory fx_host_qemu_proxy_factory = {
 	.kind = FX_HOST_QEMU_PROXY,
 	.name = "qemu-proxy:edu",
-	.summary = "real QEMU with our edu model in a separate process via x-pci-proxy-dev (MSI only)",
-	.caps = 0,
+	.summary = "real QEMU (pc) with our edu model in its own process via x-pci-proxy-dev "
+		   "(MSI only)",
+	.caps = FX_CAP_DEVICE_ERRORS, /* the model's reports, from the remote's log */
 	.available = proxy_available,
 	.create = proxy_create,
 };

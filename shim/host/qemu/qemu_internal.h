@@ -132,6 +132,7 @@ struct shim_qemu_remote {
 	int wstatus;
 	char model[128];
 	char device_arg[96];    /* the -device value handed to QEMU */
+	int log_fd;             /* the remote's stderr (a memfd), -1 when none */
 };
 
 /* ---- the host itself (qemu_host.c, qemu_irq.c) ---- */

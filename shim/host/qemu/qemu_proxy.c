@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,8 +26,9 @@
 #define DEFAULT_PROXY_SLOT 4u
 #define MAX_ROOT_SLOT 31u
 
-/* Child: only the socket and stderr stay open; then serve until EOF. */
-static void remote_child(int sock, const char *model, pid_t parent)
+/* Child: only the socket and its log (as stderr) stay open; then serve
+ * until EOF. */
+static void remote_child(int sock, int log_fd, const char *model, pid_t parent)
 {
 	int devnull = open("/dev/null", O_RDWR);
 	model_device *dev;
@@ -39,6 +42,8 @@ static void remote_child(int sock, const char *model, pid_t parent)
 		dup2(devnull, 0);
 		dup2(devnull, 1);
 	}
+	if (log_fd >= 0)
+		dup2(log_fd, 2);
 	if (dup2(sock, REMOTE_FD) < 0)
 		_exit(127);
 	if (close_range(REMOTE_FD + 1, ~0u, 0) != 0)
@@ -64,11 +69,13 @@ static shim_ret remote_spawn(struct shim_qemu_remote *rm, const char *model, int
 		snprintf(err, errlen, "proxy: socketpair: %s", strerror(errno));
 		return SHIM_ERR_HOST;
 	}
+	/* The remote's log: read back for error reports and device errors. */
+	rm->log_fd = memfd_create("drvbench-remote-log", MFD_CLOEXEC);
 	fflush(NULL); /* nothing buffered twice */
 	rm->pid = fork();
 	if (rm->pid == 0) {
 		close(sv[0]);
-		remote_child(sv[1], model, parent);
+		remote_child(sv[1], rm->log_fd, model, parent);
 	}
 	close(sv[1]);
 	if (rm->pid < 0) {
@@ -103,14 +110,49 @@ static bool remote_reap(struct shim_qemu_remote *rm, unsigned grace_ms)
 
 void shim_qemu_proxy_stop(struct shim_qemu_remote *rm)
 {
-	if (rm->pid <= 0 || rm->reaped)
-		return;
-	if (!remote_reap(rm, REMOTE_EXIT_GRACE_MS)) {
+	if (rm->pid > 0 && !rm->reaped && !remote_reap(rm, REMOTE_EXIT_GRACE_MS)) {
 		kill(rm->pid, SIGKILL);
 		while (waitpid(rm->pid, &rm->wstatus, 0) < 0 && errno == EINTR)
 			;
 		rm->reaped = true;
 	}
+	if (rm->log_fd > 0)
+		close(rm->log_fd);
+	rm->log_fd = -1;
+}
+
+/* The last len-1 bytes of the remote's log, newlines turned into " | ". */
+static size_t log_tail(const struct shim_qemu_remote *rm, char *buf, size_t len)
+{
+	struct stat st;
+	off_t from;
+	ssize_t n;
+
+	if (!buf || len == 0)
+		return 0;
+	buf[0] = '\0';
+	if (rm->log_fd <= 0 || fstat(rm->log_fd, &st) != 0 || st.st_size == 0)
+		return 0;
+	from = st.st_size > (off_t)(len - 1) ? st.st_size - (off_t)(len - 1) : 0;
+	n = pread(rm->log_fd, buf, len - 1, from);
+	if (n <= 0)
+		return 0;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\n' || buf[i] == '\r')
+			buf[i] = ';';
+	return (size_t)n;
+}
+
+size_t shim_qemu_host_remote_log(const struct shim_host *host, char *buf, size_t len)
+{
+	if (buf && len)
+		buf[0] = '\0';
+	if (!shim_host_is_qemu(host))
+		return 0;
+	return log_tail(&((const struct shim_qemu_host *)host->ctx)->remote, buf, len);
 }
 
 shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_qemu_options *opt,
@@ -124,6 +166,7 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 	shim_ret r;
 
 	h->remote.pid = -1;
+	h->remote.log_fd = -1;
 	if (!opt->proxy_model)
 		return shim_qemu_proc_start(&h->proc, opt, timeout_ms, err, errlen);
 	if (slot > MAX_ROOT_SLOT) {
@@ -151,8 +194,10 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 	}
 	model_device_destroy(probe);
 	r = remote_spawn(&h->remote, opt->proxy_model, &qemu_end, err, errlen);
-	if (r != SHIM_OK)
+	if (r != SHIM_OK) {
+		shim_qemu_proxy_stop(&h->remote);
 		goto out;
+	}
 	snprintf(h->remote.device_arg, sizeof(h->remote.device_arg),
 		 "x-pci-proxy-dev,id=proxy0,addr=%u,fd=%d", slot, qemu_end);
 	for (size_t i = 0; i < ndev; i++)
@@ -186,16 +231,17 @@ static void describe(const struct shim_qemu_remote *rm, char *buf, size_t len)
 
 bool shim_qemu_proxy_gone(struct shim_qemu_host *h)
 {
-	char how[48];
+	char how[48], tail[512];
 
 	if (h->remote.pid <= 0 || (!h->remote.reaped && !remote_reap(&h->remote, 0)))
 		return false;
 	describe(&h->remote, how, sizeof(how));
+	log_tail(&h->remote, tail, sizeof(tail));
 	h->dead = true;
 	snprintf(h->err, sizeof(h->err),
 		 "the proxied device's remote process (model %s, pid %ld) %s; QEMU reads all-ones "
-		 "from the device from now on",
-		 h->remote.model, (long)h->remote.pid, how);
+		 "from the device from now on; remote log: %s",
+		 h->remote.model, (long)h->remote.pid, how, tail[0] ? tail : "(empty)");
 	return true;
 }
 

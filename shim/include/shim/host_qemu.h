@@ -49,6 +49,9 @@ shim_ret shim_qemu_host_qmp_event(const struct shim_host *h, const char *name,
 long shim_qemu_host_pid(const struct shim_host *h);
 /* The proxied device's remote process id, or -1 (none, or already reaped). */
 long shim_qemu_host_remote_pid(const struct shim_host *h);
+/* The end of the remote's log (its rejects and device errors), lines
+ * joined by ';'; returns the length copied (0 without a remote). */
+size_t shim_qemu_host_remote_log(const struct shim_host *h, char *buf, size_t len);
 /* The last lines QEMU wrote to stdout/stderr; returns the length copied. */
 size_t shim_qemu_host_stderr_tail(const struct shim_host *h, char *buf, size_t len);
 /* Guest-physical address of the MSI mailbox page (excluded from the DMA window). */
