@@ -14,11 +14,12 @@ echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n){(void)
 rm -f "$out/probe" "$out/probe.c"
 CC=$clang CFLAGS='-fsanitize=address,undefined -g' LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$out \
 	"$src/fuzz/oss-fuzz/build.sh"
-for sel in struct $(sed 's/^/raw_/' "$src/fuzz/selectors.txt"); do
+for sel in struct remote_decoder $(sed 's/^/raw_/' "$src/fuzz/selectors.txt"); do
 	name=fuzz_uc_$sel
+	[ "$sel" = remote_decoder ] && name=fuzz_$sel
 	[ -x "$out/$name" ] || { echo "missing $out/$name"; exit 1; }
 	[ -f "$out/${name}_seed_corpus.zip" ] || { echo "missing seed corpus of $name"; exit 1; }
-	case $sel in struct) dir=uc_struct ;; *) dir=uc_$sel ;; esac
+	case $sel in struct) dir=uc_struct ;; remote_decoder) dir=$sel ;; *) dir=uc_$sel ;; esac
 	"$out/$name" -runs=0 "$src/fuzz/corpus/$dir" 2>"$out/log" || { tail -n 30 "$out/log"; exit 1; }
 done
 mkdir "$out/grown"
@@ -26,4 +27,4 @@ mkdir "$out/grown"
 	-artifact_prefix="$out/" "$out/grown" "$src/fuzz/corpus/uc_struct" 2>"$out/log" ||
 	{ tail -n 40 "$out/log"; exit 1; }
 grep -E "^#[0-9]+.*DONE" "$out/log" || tail -n 2 "$out/log"
-echo "build.sh produced and ran $(ls "$out" | grep -c '^fuzz_uc_[a-z_]*$') targets"
+echo "build.sh produced and ran $(ls "$out" | grep -c '^fuzz_[a-z_]*$') targets"
