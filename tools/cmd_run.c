@@ -1,5 +1,6 @@
-/* drvbench run: attach the edu device on a host, run the scenarios and
- * print one row each. Exit 0 when none failed (CANNOT RUN is shown and
+/* drvbench run: attach the edu device on each chosen host, run the
+ * scenarios and print one row each, a summary per host and a total. Exit 0
+ * when none failed (CANNOT RUN, also a whole unavailable host, is shown and
  * counted but is not a failure), 1 when one did, 2 on a bad command line. */
 #include <getopt.h>
 #include <stdbool.h>
@@ -11,9 +12,11 @@
 #include "run_report.h"
 
 #define RUN_MAX_SELECTED 64
+#define RUN_MAX_HOSTS 16
 
 struct run_args {
-	const struct fx_host_factory *host;
+	const struct fx_host_factory *hosts[RUN_MAX_HOSTS];
+	size_t nhosts;
 	const struct fx_scenario *selected[RUN_MAX_SELECTED];
 	size_t nselected;
 	bool list, verbose;
@@ -22,13 +25,15 @@ struct run_args {
 void drvbench_run_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: drvbench run [--host HOST] [--scenario NAME[,NAME...]]... [--list] "
+		"usage: drvbench run [--host HOST|qemu|all] [--scenario NAME[,NAME...]]... [--list] "
 		"[--verbose]\n\n"
-		"Attach the edu device on HOST, load the edu driver and run the scenarios,\n"
+		"Attach the edu device on each HOST, load the edu driver and run the scenarios,\n"
 		"printing for each: result (PASS, FAIL, CANNOT RUN), time, live objects,\n"
-		"allocations and wired bytes before->after, log drops and the reason.\n\n"
+		"allocations and wired bytes before->after, log drops and the reason; then a\n"
+		"summary per host and a total. An unavailable host is listed with the reason.\n\n"
 		"options:\n"
-		"  -H, --host HOST        machine to run on (default: sim)\n"
+		"  -H, --host HOST        a host below, 'qemu' (every qemu host) or 'all'\n"
+		"                         (default: all)\n"
 		"  -s, --scenario NAMES   run only these (repeatable, or comma separated)\n"
 		"  -l, --list             list scenarios and hosts, run nothing\n"
 		"  -v, --verbose          per-class counts and the kernel log under each row\n"
@@ -71,18 +76,60 @@ static bool run_add_scenarios(struct run_args *a, const char *list)
 	return ok;
 }
 
+/* "all", "qemu" (every host named qemu...), or one host's name. */
 static bool run_set_host(struct run_args *a, const char *name)
 {
 	const struct fx_host_factory *f;
+	bool all = strcmp(name, "all") == 0, qemu = strcmp(name, "qemu") == 0;
 
-	a->host = fx_host_by_name(name);
-	if (a->host != NULL)
+	a->nhosts = 0;
+	for (size_t i = 0; (f = fx_host_at(i)) != NULL && a->nhosts < RUN_MAX_HOSTS; i++)
+		if (all || (qemu && strncmp(f->name, "qemu", 4) == 0) || strcmp(f->name, name) == 0)
+			a->hosts[a->nhosts++] = f;
+	if (a->nhosts > 0)
 		return true;
-	fprintf(stderr, "drvbench run: unknown host '%s'; available hosts:", name);
+	fprintf(stderr, "drvbench run: unknown host '%s'; hosts: all qemu", name);
 	for (size_t i = 0; (f = fx_host_at(i)) != NULL; i++)
 		fprintf(stderr, " %s", f->name);
 	fputc('\n', stderr);
 	return false;
+}
+
+struct run_totals {
+	unsigned passed, failed, cannot, hosts, unavailable;
+};
+
+static void run_on_host(const struct run_args *a, const struct fx_host_factory *host,
+			struct run_totals *t)
+{
+	unsigned passed = 0, failed = 0, cannot = 0;
+	char why[160] = "";
+
+	t->hosts++;
+	if (!host->available(why, sizeof(why))) {
+		printf("drvbench run: host %s unavailable: %s (%zu scenario(s) cannot run)\n\n",
+		       host->name, why, a->nselected);
+		t->unavailable++;
+		t->cannot += (unsigned)a->nselected;
+		return;
+	}
+	printf("drvbench run: host %s, %zu scenario(s)\n\n", host->name, a->nselected);
+	drvbench_print_table_head(stdout);
+	for (size_t i = 0; i < a->nselected; i++) {
+		struct fx_report rep;
+
+		fx_scenario_run(a->selected[i], host, &rep);
+		drvbench_print_row(stdout, &rep, a->verbose);
+		fflush(stdout);
+		passed += rep.result == FX_PASS;
+		failed += rep.result == FX_FAIL;
+		cannot += rep.result == FX_CANNOT_RUN;
+	}
+	drvbench_print_summary(stdout, host->name, passed, failed, cannot);
+	putchar('\n');
+	t->passed += passed;
+	t->failed += failed;
+	t->cannot += cannot;
 }
 
 /* Returns -1 to go on, else the exit status. */
@@ -136,8 +183,8 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 
 int drvbench_cmd_run(int argc, char **argv)
 {
-	struct run_args a = { .host = &fx_host_sim_factory };
-	unsigned passed = 0, failed = 0, cannot = 0;
+	struct run_args a = { .nhosts = 0 };
+	struct run_totals t = { 0 };
 	int status = run_parse(&a, argc, argv);
 
 	if (status >= 0)
@@ -149,18 +196,13 @@ int drvbench_cmd_run(int argc, char **argv)
 	if (a.nselected == 0) /* none named: all of them */
 		for (size_t i = 0; i < fx_scenario_count(); i++)
 			run_select(&a, fx_scenario_at(i));
-	printf("drvbench run: host %s, %zu scenario(s)\n\n", a.host->name, a.nselected);
-	drvbench_print_table_head(stdout);
-	for (size_t i = 0; i < a.nselected; i++) {
-		struct fx_report rep;
-
-		fx_scenario_run(a.selected[i], a.host, &rep);
-		drvbench_print_row(stdout, &rep, a.verbose);
-		fflush(stdout);
-		passed += rep.result == FX_PASS;
-		failed += rep.result == FX_FAIL;
-		cannot += rep.result == FX_CANNOT_RUN;
-	}
-	drvbench_print_summary(stdout, a.host->name, passed, failed, cannot);
-	return failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	if (a.nhosts == 0) /* none named: every host (unavailable ones are listed) */
+		run_set_host(&a, "all");
+	for (size_t h = 0; h < a.nhosts; h++)
+		run_on_host(&a, a.hosts[h], &t);
+	printf("total: %u scenario run(s) on %u host(s): %u passed, %u failed, %u cannot run"
+	       " (%u host(s) unavailable)\n",
+	       t.passed + t.failed + t.cannot, t.hosts, t.passed, t.failed, t.cannot,
+	       t.unavailable);
+	return t.failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
 }

@@ -39,10 +39,13 @@ static unsigned scale_of(const model_remote *r)
 	return r->opt.time_scale ? r->opt.time_scale : 1;
 }
 
+void model_remote_clock_start(model_remote *r)
+{
+	r->clock_origin = mono_ns();
+}
+
 uint64_t model_remote_now_ns(const model_remote *r)
 {
-	if (r->clock_origin == 0)
-		((model_remote *)r)->clock_origin = mono_ns();
 	return (mono_ns() - r->clock_origin) * scale_of(r);
 }
 

@@ -38,6 +38,7 @@ bool model_remote_mem_rw(model_remote *r, uint64_t gpa, void *buf, size_t len, b
 
 /* The env handed to the model, and the timers (remote_env.c). */
 extern const struct model_env_ops model_remote_env_ops;
+void model_remote_clock_start(model_remote *r);
 uint64_t model_remote_now_ns(const model_remote *r);
 /* Runs the timers whose deadline passed; returns ms until the next one (-1: none). */
 int model_remote_run_timers(model_remote *r);

@@ -29,7 +29,7 @@ model_remote *model_remote_create(model_device *dev, int fd, const struct model_
 	if (opt)
 		r->opt = *opt;
 	r->irqfds[0] = r->irqfds[1] = -1;
-	(void)model_remote_now_ns(r); /* start the clock */
+	model_remote_clock_start(r);
 	model_device_attach_env(dev, (struct model_env){ &model_remote_env_ops, r });
 	return r;
 }

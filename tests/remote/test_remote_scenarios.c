@@ -14,8 +14,6 @@
 
 #include "fx_scenario.h"
 
-extern const struct fx_host_factory fx_host_qemu_proxy_factory;
-
 static void run_on_proxy(void **state)
 {
 	const struct fx_scenario *sc = *state;

@@ -13,7 +13,7 @@
 
 /* To add a host: a value here, an fx_host_<kind>.c with its factory, and
  * one line in fx_hosts.c. */
-enum fx_host_kind { FX_HOST_SIM = 0, FX_HOST_QEMU, FX_HOST_KIND_COUNT };
+enum fx_host_kind { FX_HOST_SIM = 0, FX_HOST_QEMU, FX_HOST_QEMU_PROXY, FX_HOST_KIND_COUNT };
 
 /* Optional observations a host can offer; scenarios declare the ones they need. */
 enum fx_cap {
@@ -63,6 +63,7 @@ struct fx_host_factory {
 
 extern const struct fx_host_factory fx_host_sim_factory;
 extern const struct fx_host_factory fx_host_qemu_edu_factory;
+extern const struct fx_host_factory fx_host_qemu_proxy_factory;
 
 /* The table: NULL past the end. */
 const struct fx_host_factory *fx_host_at(size_t i);

@@ -6,6 +6,7 @@
 static const struct fx_host_factory *const fx_hosts[] = {
 	&fx_host_sim_factory,
 	&fx_host_qemu_edu_factory,
+	&fx_host_qemu_proxy_factory,
 };
 
 const struct fx_host_factory *fx_host_at(size_t i)

@@ -49,6 +49,7 @@ shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r, const char 
 	shim_qemu_proc_stderr_tail(&h->proc, tail, sizeof(tail));
 	snprintf(h->err, sizeof(h->err), "%s; %s; stderr: %s", detail, status,
 		 tail[0] ? tail : "(empty)");
+	shim_qemu_proxy_note(h);  /* proxy mode: what the remote was doing */
 	return SHIM_ERR_HOST;
 }
 

@@ -181,6 +181,8 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 				    unsigned timeout_ms, char *err, size_t errlen);
 /* True (host marked dead, err set) once the remote has exited. */
 bool shim_qemu_proxy_gone(struct shim_qemu_host *h);
+/* Appends the remote's state and log tail to h->err (proxy mode only). */
+void shim_qemu_proxy_note(struct shim_qemu_host *h);
 /* Waits briefly for the remote to exit on QEMU's EOF, else kills it; reaps. */
 void shim_qemu_proxy_stop(struct shim_qemu_remote *rm);
 

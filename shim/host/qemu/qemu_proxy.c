@@ -4,7 +4,9 @@
  * directly: no binary to find) with one end, and starts QEMU with the proxy
  * device on the other. Guest RAM is already a shared memfd (qemu_args.c).
  * A dead remote does not fail QEMU's accesses (they read all-ones), so every
- * op checks the child and turns its death into SHIM_ERR_HOST. */
+ * op checks the child and turns its death into SHIM_ERR_HOST. QEMU sees the
+ * socket's EOF a moment before the child can be reaped, so an access or two
+ * in that window reads all-ones (as a vanished device would) first. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -243,6 +245,24 @@ bool shim_qemu_proxy_gone(struct shim_qemu_host *h)
 		 "from the device from now on; remote log: %s",
 		 h->remote.model, (long)h->remote.pid, how, tail[0] ? tail : "(empty)");
 	return true;
+}
+
+/* A QEMU that stopped answering may be waiting on a hung remote (QEMU's
+ * proxy has no timeout): say so next to QEMU's own report. */
+void shim_qemu_proxy_note(struct shim_qemu_host *h)
+{
+	char how[48], tail[256];
+	size_t n = strlen(h->err);
+
+	if (h->remote.pid <= 0)
+		return;
+	if (h->remote.reaped || remote_reap(&h->remote, 0))
+		describe(&h->remote, how, sizeof(how));
+	else
+		snprintf(how, sizeof(how), "still running (hung?)");
+	log_tail(&h->remote, tail, sizeof(tail));
+	snprintf(h->err + n, sizeof(h->err) - n, "; proxied device's remote (pid %ld) %s; remote log: %s",
+		 (long)h->remote.pid, how, tail[0] ? tail : "(empty)");
 }
 
 long shim_qemu_host_remote_pid(const struct shim_host *host)

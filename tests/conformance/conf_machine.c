@@ -1,0 +1,94 @@
+/* A traced machine for conformance cases: host from a fixture factory, the
+ * recorder around it, firmware enumeration, edu's BAR0 mapped. No kext:
+ * the cases play the driver, so both hosts see exactly the same requests. */
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+
+static shim_pci_device *conf_find_edu(shim_machine *m)
+{
+	for (size_t i = 0; i < shim_machine_device_count(m); i++) {
+		shim_pci_device *dev = shim_machine_device(m, i);
+
+		if (shim_pci_vendor_id(dev) == MODEL_EDU_VENDOR &&
+		    shim_pci_device_id(dev) == MODEL_EDU_DEVICE)
+			return dev;
+	}
+	return NULL;
+}
+
+static shim_ret conf_map(struct conf_machine *cm, char *why, size_t len)
+{
+	shim_ret r;
+
+	cm->dev = conf_find_edu(cm->machine);
+	if (cm->dev == NULL) {
+		snprintf(why, len, "%s: no edu function after enumeration", cm->factory->name);
+		return SHIM_ERR_NO_DEVICE;
+	}
+	r = shim_pci_map_bar(cm->dev, 0, &cm->bar0);
+	if (r != SHIM_OK) {
+		snprintf(why, len, "%s: map BAR0: %s", cm->factory->name, shim_ret_string(r));
+		return r;
+	}
+	fx_trace_window(cm->trace, shim_pci_cfg_read32(cm->dev, 0x10) & ~0xfu,
+			shim_mmio_length(cm->bar0));
+	shim_pci_set_memory_enable(cm->dev, true);
+	shim_pci_set_bus_master(cm->dev, true);
+	cm->wl = shim_machine_workloop(cm->machine);
+	return SHIM_OK;
+}
+
+shim_ret conf_boot(struct conf_machine *cm, const struct fx_host_factory *factory, char *why,
+		   size_t len)
+{
+	struct fx_options opt = { .ram_size = CONF_RAM, .no_tap = true };
+	struct shim_host host;
+	char host_why[200] = "";
+	shim_ret r;
+
+	memset(cm, 0, sizeof(*cm));
+	cm->factory = factory;
+	if (!factory->available(host_why, sizeof(host_why))) {
+		snprintf(why, len, "host %s unavailable: %s", factory->name, host_why);
+		return SHIM_ERR_UNSUPPORTED;
+	}
+	cm->trace = fx_trace_create(SHIM_BDF(0, FX_EDU_SLOT, 0));
+	if (cm->trace == NULL) {
+		snprintf(why, len, "out of memory");
+		return SHIM_ERR_NO_MEMORY;
+	}
+	r = factory->create(&opt, &cm->parts, why, len);
+	if (r != SHIM_OK) {
+		conf_shutdown(cm);
+		return r;
+	}
+	cm->parts_live = true;
+	r = fx_trace_wrap(cm->trace, cm->parts.host, &host);
+	if (r == SHIM_OK)
+		r = shim_machine_create(host, &cm->machine); /* owns host, also on failure */
+	if (r != SHIM_OK)
+		snprintf(why, len, "%s: machine: %s", factory->name, shim_ret_string(r));
+	else
+		r = conf_map(cm, why, len);
+	if (r != SHIM_OK)
+		conf_shutdown(cm);
+	return r;
+}
+
+void conf_shutdown(struct conf_machine *cm)
+{
+	if (cm->bar0 != NULL)
+		shim_mmio_unmap(cm->bar0);
+	cm->bar0 = NULL;
+	if (cm->machine != NULL)
+		shim_machine_destroy(cm->machine);
+	cm->machine = NULL;
+	cm->dev = NULL;
+	if (cm->parts_live && cm->parts.release != NULL)
+		cm->parts.release(cm->parts.priv);
+	cm->parts_live = false;
+	fx_trace_destroy(cm->trace);
+	cm->trace = NULL;
+}

@@ -1,0 +1,336 @@
+/* The trace recorder (see fx_trace.h): forwarding host ops that append a
+ * line per access worth comparing. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fx_trace.h"
+
+#define FX_TRACE_MSI_IDS 8
+
+struct fx_trace_tally {
+	uint32_t msi_id[FX_TRACE_MSI_IDS];
+	unsigned long msi_count[FX_TRACE_MSI_IDS];
+	size_t nmsi;
+	unsigned long msi_other, intx_up, intx_down;
+};
+
+struct fx_trace {
+	struct shim_host_ops ops;   /* per wrapper: carries the inner host's name */
+	struct shim_host inner;
+	uint16_t bdf;
+	uint64_t win_base, win_size;
+	bool polling, partial;
+	struct fx_trace_tally tally;
+	struct fx_trace_line *lines;
+	size_t nlines, cap;
+};
+
+static void trace_add(struct fx_trace *t, const char *fmt, ...) SHIM_PRINTF(2, 3);
+static void trace_add(struct fx_trace *t, const char *fmt, ...)
+{
+	char text[FX_TRACE_TEXT];
+	size_t n = 0;
+	va_list ap;
+
+	if (t->polling)
+		n = (size_t)snprintf(text, sizeof(text), "poll ");
+	va_start(ap, fmt);
+	vsnprintf(text + n, sizeof(text) - n, fmt, ap);
+	va_end(ap);
+	if (t->nlines > 0 && strcmp(t->lines[t->nlines - 1].text, text) == 0) {
+		t->lines[t->nlines - 1].count++;
+		return;
+	}
+	if (t->nlines == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct fx_trace_line *l = realloc(t->lines, cap * sizeof(*l));
+
+		if (l == NULL) {
+			t->partial = true;
+			return;
+		}
+		t->lines = l;
+		t->cap = cap;
+	}
+	memcpy(t->lines[t->nlines].text, text, sizeof(text));
+	t->lines[t->nlines++].count = 1;
+}
+
+static uint32_t trace_hash(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static void trace_mem(struct fx_trace *t, const char *op, uint64_t addr, unsigned size,
+		      uint64_t val)
+{
+	if (addr >= t->win_base && addr - t->win_base < t->win_size)
+		trace_add(t, "mmio_%s bar0+0x%03" PRIx64 "/%u = 0x%" PRIx64, op, addr - t->win_base,
+			  size, val);
+	else
+		trace_add(t, "mem_%s 0x%" PRIx64 "/%u = 0x%" PRIx64, op, addr, size, val);
+}
+
+/* Interrupts are tallied, not placed in the sequence: when they arrive is timing. */
+static void trace_flush_tally(struct fx_trace *t)
+{
+	struct fx_trace_tally *y = &t->tally;
+	bool polling = t->polling;
+
+	t->polling = false;
+	for (size_t i = 0; i < y->nmsi; i++)
+		trace_add(t, "irq msi vector 0x%" PRIx32 " count %lu", y->msi_id[i], y->msi_count[i]);
+	if (y->msi_other)
+		trace_add(t, "irq msi other vectors count %lu", y->msi_other);
+	if (y->intx_up || y->intx_down)
+		trace_add(t, "irq intx raised %lu lowered %lu", y->intx_up, y->intx_down);
+	memset(y, 0, sizeof(*y));
+	t->polling = polling;
+}
+
+static void trace_count_irq(struct fx_trace *t, const struct shim_host_irq *ev)
+{
+	struct fx_trace_tally *y = &t->tally;
+
+	if (ev->kind == SHIM_HOST_IRQ_INTX) {
+		if (ev->level)
+			y->intx_up++;
+		else
+			y->intx_down++;
+		return;
+	}
+	for (size_t i = 0; i < y->nmsi; i++)
+		if (y->msi_id[i] == ev->id) {
+			y->msi_count[i]++;
+			return;
+		}
+	if (y->nmsi == FX_TRACE_MSI_IDS) {
+		y->msi_other++;
+		return;
+	}
+	y->msi_id[y->nmsi] = ev->id;
+	y->msi_count[y->nmsi++] = 1;
+}
+
+#define T(ctx) ((struct fx_trace *)(ctx))
+#define INNER(ctx) (T(ctx)->inner)
+
+static shim_ret tr_cfg_read(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t *val)
+{
+	shim_ret r = INNER(ctx).ops->cfg_read(INNER(ctx).ctx, bdf, off, size, val);
+
+	if (bdf == T(ctx)->bdf)
+		trace_add(T(ctx), "cfg_r 0x%03x/%u = 0x%08" PRIx32 "%s", off, size,
+			  r == SHIM_OK ? *val : 0, r == SHIM_OK ? "" : " failed");
+	return r;
+}
+
+static shim_ret tr_cfg_write(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t val)
+{
+	if (bdf == T(ctx)->bdf)
+		trace_add(T(ctx), "cfg_w 0x%03x/%u 0x%08" PRIx32, off, size, val);
+	return INNER(ctx).ops->cfg_write(INNER(ctx).ctx, bdf, off, size, val);
+}
+
+static shim_ret tr_mem_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
+{
+	shim_ret r = INNER(ctx).ops->mem_read(INNER(ctx).ctx, addr, size, val);
+
+	trace_mem(T(ctx), r == SHIM_OK ? "r" : "r_failed", addr, size, r == SHIM_OK ? *val : 0);
+	return r;
+}
+
+static shim_ret tr_mem_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
+{
+	trace_mem(T(ctx), "w", addr, size, val);
+	return INNER(ctx).ops->mem_write(INNER(ctx).ctx, addr, size, val);
+}
+
+static shim_ret tr_io_read(void *ctx, uint16_t port, unsigned size, uint32_t *val)
+{
+	shim_ret r = INNER(ctx).ops->io_read(INNER(ctx).ctx, port, size, val);
+
+	trace_add(T(ctx), "io_r 0x%04x/%u = 0x%" PRIx32, port, size, r == SHIM_OK ? *val : 0);
+	return r;
+}
+
+static shim_ret tr_io_write(void *ctx, uint16_t port, unsigned size, uint32_t val)
+{
+	trace_add(T(ctx), "io_w 0x%04x/%u 0x%" PRIx32, port, size, val);
+	return INNER(ctx).ops->io_write(INNER(ctx).ctx, port, size, val);
+}
+
+static shim_ret tr_ram_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	shim_ret r = INNER(ctx).ops->ram_read(INNER(ctx).ctx, addr, buf, len);
+
+	trace_add(T(ctx), "ram_r 0x%" PRIx64 "+%zu hash %08" PRIx32 "%s", addr, len,
+		  r == SHIM_OK ? trace_hash(buf, len) : 0, r == SHIM_OK ? "" : " failed");
+	return r;
+}
+
+static shim_ret tr_ram_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	trace_add(T(ctx), "ram_w 0x%" PRIx64 "+%zu hash %08" PRIx32, addr, len,
+		  trace_hash(buf, len));
+	return INNER(ctx).ops->ram_write(INNER(ctx).ctx, addr, buf, len);
+}
+
+static uint64_t tr_clock_ns(void *ctx)
+{
+	return INNER(ctx).ops->clock_ns(INNER(ctx).ctx);
+}
+
+static shim_ret tr_clock_run(void *ctx, uint64_t until_ns)
+{
+	return INNER(ctx).ops->clock_run(INNER(ctx).ctx, until_ns);
+}
+
+static shim_ret tr_msi_route(void *ctx, uint32_t vector, uint64_t *addr, uint32_t *data)
+{
+	return INNER(ctx).ops->msi_route(INNER(ctx).ctx, vector, addr, data);
+}
+
+static shim_ret tr_intx_route(void *ctx, uint16_t bdf, uint8_t pin, uint32_t *line)
+{
+	return INNER(ctx).ops->intx_route(INNER(ctx).ctx, bdf, pin, line);
+}
+
+static shim_ret tr_irq_next(void *ctx, struct shim_host_irq *ev)
+{
+	shim_ret r = INNER(ctx).ops->irq_next(INNER(ctx).ctx, ev);
+
+	if (r == SHIM_OK)
+		trace_count_irq(T(ctx), ev);
+	return r;
+}
+
+static shim_ret tr_dma_next(void *ctx, struct shim_host_dma *ev)
+{
+	return INNER(ctx).ops->dma_next(INNER(ctx).ctx, ev);
+}
+
+static void tr_layout(void *ctx, struct shim_host_layout *out)
+{
+	INNER(ctx).ops->layout(INNER(ctx).ctx, out);
+}
+
+static const char *tr_last_error(void *ctx)
+{
+	return INNER(ctx).ops->last_error(INNER(ctx).ctx);
+}
+
+static shim_ret tr_device_reset(void *ctx, uint16_t bdf)
+{
+	if (bdf == T(ctx)->bdf)
+		trace_add(T(ctx), "device_reset");
+	return INNER(ctx).ops->device_reset(INNER(ctx).ctx, bdf);
+}
+
+static void tr_destroy(void *ctx)
+{
+	struct fx_trace *t = ctx;
+
+	t->inner.ops->destroy(t->inner.ctx);
+	t->inner.ops = NULL;
+}
+
+static const struct shim_host_ops trace_ops = {
+	.cfg_read = tr_cfg_read, .cfg_write = tr_cfg_write,
+	.mem_read = tr_mem_read, .mem_write = tr_mem_write,
+	.io_read = tr_io_read, .io_write = tr_io_write,
+	.ram_read = tr_ram_read, .ram_write = tr_ram_write,
+	.clock_ns = tr_clock_ns, .clock_run = tr_clock_run,
+	.msi_route = tr_msi_route, .intx_route = tr_intx_route,
+	.irq_next = tr_irq_next, .dma_next = tr_dma_next,
+	.layout = tr_layout, .last_error = tr_last_error, .destroy = tr_destroy,
+	.device_reset = tr_device_reset,
+};
+
+struct fx_trace *fx_trace_create(uint16_t bdf)
+{
+	struct fx_trace *t = calloc(1, sizeof(*t));
+
+	if (t != NULL)
+		t->bdf = bdf;
+	return t;
+}
+
+void fx_trace_destroy(struct fx_trace *t)
+{
+	if (t == NULL)
+		return;
+	free(t->lines);
+	free(t);
+}
+
+shim_ret fx_trace_wrap(struct fx_trace *t, struct shim_host inner, struct shim_host *out)
+{
+	if (t == NULL || t->inner.ops != NULL) { /* one wrapper per trace at a time */
+		inner.ops->destroy(inner.ctx);
+		return SHIM_ERR_BAD_ARGUMENT;
+	}
+	t->inner = inner;
+	t->ops = trace_ops;
+	t->ops.name = inner.ops->name;
+	if (inner.ops->dma_next == NULL)
+		t->ops.dma_next = NULL;
+	if (inner.ops->device_reset == NULL)
+		t->ops.device_reset = NULL;
+	out->ops = &t->ops;
+	out->ctx = t;
+	return SHIM_OK;
+}
+
+void fx_trace_window(struct fx_trace *t, uint64_t base, uint64_t size)
+{
+	t->win_base = base;
+	t->win_size = size;
+}
+
+void fx_trace_polling(struct fx_trace *t, bool on)
+{
+	t->polling = on;
+}
+
+void fx_trace_note(struct fx_trace *t, const char *fmt, ...)
+{
+	char text[FX_TRACE_TEXT - 2];
+	bool polling = t->polling;
+	va_list ap;
+
+	trace_flush_tally(t);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	t->polling = false;
+	trace_add(t, "# %s", text);
+	t->polling = polling;
+}
+
+void fx_trace_clear(struct fx_trace *t)
+{
+	t->nlines = 0;
+	t->partial = false;
+	memset(&t->tally, 0, sizeof(t->tally));
+}
+
+size_t fx_trace_lines(struct fx_trace *t, const struct fx_trace_line **out)
+{
+	trace_flush_tally(t);
+	*out = t->lines;
+	return t->nlines;
+}
+
+bool fx_trace_complete(const struct fx_trace *t)
+{
+	return !t->partial;
+}
