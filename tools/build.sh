@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Configure (once) and build drvbench into build/ (or $DRVBENCH_BUILD_DIR).
-# Warnings are errors here, as in CI.
+# Configure (once) and build drvbench. Warnings are errors here, as in CI.
+#   tools/build.sh                 gcc build in build/ (or $DRVBENCH_BUILD_DIR)
+#   tools/build.sh --clang DIR     clang-14 build with the libFuzzer targets
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${DRVBENCH_BUILD_DIR:-$root/build}
+setup_env=()
+setup_args=(-Dwerror=true)
+if [[ ${1:-} == --clang ]]; then
+  build=${2:?usage: build.sh --clang DIR}
+  setup_env=(CC=clang-14)
+  setup_args+=(-Dfuzzing=enabled)
+fi
 "$root/tools/bootstrap.sh"
 if [[ ! -f "$build/build.ninja" ]]; then
-  meson setup "$build" "$root" -Dwerror=true >"$build.setup.log" 2>&1 || {
-    cat "$build.setup.log" >&2
+  log=$(mktemp)
+  env "${setup_env[@]}" meson setup "$build" "$root" "${setup_args[@]}" >"$log" 2>&1 || {
+    cat "$log" >&2
+    rm -f "$log"
     exit 1
   }
-  rm -f "$build.setup.log"
+  rm -f "$log"
 fi
 ninja -C "$build" >&2

@@ -178,10 +178,19 @@ static void drain(struct fuzz_job *j)
 	}
 }
 
-static void status_line(const struct fuzz_opts *o, struct fuzz_job *jobs, time_t start)
+/* On a terminal the status line redraws in place; in a log (CI, nohup) it
+ * becomes one line every FUZZ_LOG_EVERY_S seconds, so the log stays readable. */
+#define FUZZ_LOG_EVERY_S 30
+static void status_line(const struct fuzz_opts *o, struct fuzz_job *jobs, time_t start, bool last)
 {
+	static time_t last_logged;
+	bool tty = isatty(STDERR_FILENO);
 	unsigned long execs = 0, cov = 0, corp = 0, rate = 0;
 	unsigned running = 0, crashes = 0;
+
+	if (!tty && !last && time(NULL) - last_logged < FUZZ_LOG_EVERY_S)
+		return;
+	last_logged = time(NULL);
 
 	for (unsigned i = 0; i < o->jobs; i++) {
 		execs += jobs[i].execs;
@@ -191,9 +200,9 @@ static void status_line(const struct fuzz_opts *o, struct fuzz_job *jobs, time_t
 		running += jobs[i].running;
 		crashes += jobs[i].crashed;
 	}
-	fprintf(stderr, "\r%s %lds/%us jobs %u execs %lu (%lu/s) cov %lu corp %lu crashes %u   ",
-		o->target, (long)(time(NULL) - start), o->seconds, running, execs, rate, cov, corp,
-		crashes);
+	fprintf(stderr, "%s%s %lds/%us jobs %u execs %lu (%lu/s) cov %lu corp %lu crashes %u%s",
+		tty ? "\r" : "", o->target, (long)(time(NULL) - start), o->seconds, running, execs,
+		rate, cov, corp, crashes, tty ? "   " : "\n");
 }
 
 /* Runs the jobs to completion; returns the number that crashed. */
@@ -228,9 +237,11 @@ static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs)
 				kill(j->pid, SIGKILL); /* bounded: a hung child does not hang us */
 			}
 		}
-		status_line(o, jobs, start);
+		status_line(o, jobs, start, false);
 	}
-	fputc('\n', stderr);
+	status_line(o, jobs, start, true);
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
 	return crashed;
 }
 

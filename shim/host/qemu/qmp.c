@@ -1,9 +1,12 @@
 /* A minimal QMP client: one JSON object per line out, lines in until the
  * command's return or error; events seen on the way are queued so a
  * caller can wait for e.g. DEVICE_DELETED afterwards. */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "qemu_internal.h"
 
@@ -72,9 +75,52 @@ static shim_ret qmp_next_non_event(struct shim_qemu_qmp *m, const char *what, ui
 	}
 }
 
-shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *reply, size_t len)
+/* The first bytes of json with fd attached (SCM_RIGHTS); returns how many
+ * bytes went, or -1 with the channel failed. */
+static ssize_t qmp_send_with_fd(struct shim_qemu_qmp *m, const char *json, int fd,
+				uint64_t deadline)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)json, .iov_len = strlen(json) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			      .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *cm;
+
+	memset(&ctl, 0, sizeof(ctl));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	for (;;) {
+		ssize_t n = sendmsg(m->ch.fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		uint64_t now = shim_qemu_now_ns();
+		struct pollfd pfd = { .fd = m->ch.fd, .events = POLLOUT };
+
+		if (n > 0)
+			return n;
+		if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			break;
+		if (now >= deadline)
+			break;
+		if (n < 0 && errno != EINTR)
+			(void)poll(&pfd, 1, (int)((deadline - now) / 1000000u) + 1);
+	}
+	m->ch.failed = true;
+	snprintf(m->ch.detail, sizeof(m->ch.detail), "sending a command with an fd: %s",
+		 strerror(errno));
+	return -1;
+}
+
+/* json, with fd attached to its first bytes when fd >= 0. */
+static shim_ret qmp_exec_fd(struct shim_qemu_qmp *m, const char *json, int fd, char *reply,
+			    size_t len)
 {
 	uint64_t deadline = shim_qemu_now_ns() + (uint64_t)m->timeout_ms * 1000000u;
+	size_t sent = 0;
 	char *line;
 	shim_ret r;
 
@@ -83,7 +129,14 @@ shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *rep
 		return SHIM_ERR_BAD_ARGUMENT;
 	if (m->ch.failed)
 		return qmp_fail(m, "command", m->ch.detail);
-	if (shim_qemu_chan_send(&m->ch, json, strlen(json), deadline) != SHIM_OK ||
+	if (fd >= 0) {
+		ssize_t n = qmp_send_with_fd(m, json, fd, deadline);
+
+		if (n < 0)
+			return qmp_fail(m, "command", m->ch.detail);
+		sent = (size_t)n;
+	}
+	if (shim_qemu_chan_send(&m->ch, json + sent, strlen(json) - sent, deadline) != SHIM_OK ||
 	    shim_qemu_chan_send(&m->ch, "\n", 1, deadline) != SHIM_OK)
 		return qmp_fail(m, "command", m->ch.detail);
 	r = qmp_next_non_event(m, "command", deadline, &line);
@@ -97,6 +150,21 @@ shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *rep
 	m->ch.failed = true;
 	snprintf(m->ch.detail, sizeof(m->ch.detail), "reply without return or error");
 	return qmp_fail(m, "command", m->ch.detail);
+}
+
+shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *reply, size_t len)
+{
+	return qmp_exec_fd(m, json, -1, reply, len);
+}
+
+shim_ret shim_qemu_qmp_exec_fd(struct shim_qemu_qmp *m, const char *json, int fd, char *reply,
+			       size_t len)
+{
+	if (fd < 0) {
+		qmp_copy(reply, len, "");
+		return SHIM_ERR_BAD_ARGUMENT;
+	}
+	return qmp_exec_fd(m, json, fd, reply, len);
 }
 
 shim_ret shim_qemu_qmp_handshake(struct shim_qemu_qmp *m)
