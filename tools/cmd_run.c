@@ -1,7 +1,8 @@
 /* drvbench run: attach the edu device on each chosen host, run the
  * scenarios and print one row each, a summary per host and a total. Exit 0
  * when none failed (CANNOT RUN, also a whole unavailable host, is shown and
- * counted but is not a failure), 1 when one did, 2 on a bad command line. */
+ * counted but is not a failure, unless --require-hosts), 1 when one did, 2 on
+ * a bad command line. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,14 +20,14 @@ struct run_args {
 	size_t nhosts;
 	const struct fx_scenario *selected[RUN_MAX_SELECTED];
 	size_t nselected;
-	bool list, verbose;
+	bool list, verbose, require_hosts;
 };
 
 void drvbench_run_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: drvbench run [--host HOST|qemu|all] [--scenario NAME[,NAME...]]... [--list] "
-		"[--verbose]\n\n"
+		"[--verbose] [--require-hosts]\n\n"
 		"Attach the edu device on each HOST, load the edu driver and run the scenarios,\n"
 		"printing for each: result (PASS, FAIL, CANNOT RUN), time, live objects,\n"
 		"allocations and wired bytes before->after, log drops and the reason; then a\n"
@@ -37,6 +38,7 @@ void drvbench_run_usage(FILE *out)
 		"  -s, --scenario NAMES   run only these (repeatable, or comma separated)\n"
 		"  -l, --list             list scenarios and hosts, run nothing\n"
 		"  -v, --verbose          per-class counts and the kernel log under each row\n"
+		"  -r, --require-hosts    an unavailable host is a failure (exit 1), for CI\n"
 		"  -h, --help             this text\n\n"
 		"hosts:\n");
 	drvbench_print_hosts(out);
@@ -140,13 +142,14 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		{ "scenario", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "require-hosts", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":H:s:lvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":H:s:lvrh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			if (!run_set_host(a, optarg))
@@ -161,6 +164,9 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 			break;
 		case 'v':
 			a->verbose = true;
+			break;
+		case 'r':
+			a->require_hosts = true;
 			break;
 		case 'h':
 			drvbench_run_usage(stdout);
@@ -204,5 +210,9 @@ int drvbench_cmd_run(int argc, char **argv)
 	       " (%u host(s) unavailable)\n",
 	       t.passed + t.failed + t.cannot, t.hosts, t.passed, t.failed, t.cannot,
 	       t.unavailable);
+	if (a.require_hosts && t.unavailable > 0) {
+		printf("drvbench run: --require-hosts: %u host(s) unavailable\n", t.unavailable);
+		return DRVBENCH_EXIT_FAILED;
+	}
 	return t.failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
 }
