@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "model/timer_list.h"
 #include "remote_priv.h"
 
 #define NS_PER_MS 1000000ull
@@ -56,34 +57,17 @@ static uint64_t env_clock_ns(void *ctx)
 
 static void unlink_timer(model_remote *r, model_timer *t)
 {
-	for (model_timer **p = &r->timers; *p; p = &(*p)->next) {
-		if (*p == t) {
-			*p = t->next;
-			break;
-		}
-	}
-	t->next = NULL;
-	t->armed = false;
+	model_timer_list_remove(&r->timers, t);
 }
 
 static void env_timer_del(void *ctx, model_timer *t)
 {
-	if (t->armed)
-		unlink_timer(ctx, t);
+	unlink_timer(ctx, t);
 }
 
 static void env_timer_mod(void *ctx, model_timer *t, uint64_t expire_ns)
 {
-	model_remote *r = ctx;
-	model_timer **p = &r->timers;
-
-	env_timer_del(ctx, t);
-	while (*p && (*p)->expire_ns <= expire_ns)
-		p = &(*p)->next;
-	t->expire_ns = expire_ns;
-	t->next = *p;
-	t->armed = true;
-	*p = t;
+	model_timer_list_insert(&((model_remote *)ctx)->timers, t, expire_ns);
 }
 
 void model_remote_drop_timers(model_remote *r)

@@ -6,6 +6,7 @@
 
 #include "bus_priv.h"
 #include "device_priv.h"
+#include "model/timer_list.h"
 
 /* ---- event queues ------------------------------------------------------ */
 
@@ -86,14 +87,7 @@ uint64_t model_bus_clock_ns(const model_bus *bus)
 
 static void unlink_timer(struct model_bus_slot *s, model_timer *t)
 {
-	for (model_timer **p = &s->timers; *p; p = &(*p)->next) {
-		if (*p == t) {
-			*p = t->next;
-			break;
-		}
-	}
-	t->next = NULL;
-	t->armed = false;
+	model_timer_list_remove(&s->timers, t);
 }
 
 void model_bus_drop_timers(struct model_bus_slot *slot)
@@ -147,22 +141,12 @@ static uint64_t env_clock_ns(void *ctx)
 
 static void env_timer_del(void *ctx, model_timer *t)
 {
-	if (t->armed)
-		unlink_timer(ctx, t);
+	unlink_timer(ctx, t);
 }
 
 static void env_timer_mod(void *ctx, model_timer *t, uint64_t expire_ns)
 {
-	struct model_bus_slot *s = ctx;
-	model_timer **p = &s->timers;
-
-	env_timer_del(ctx, t);
-	while (*p && (*p)->expire_ns <= expire_ns)
-		p = &(*p)->next;
-	t->expire_ns = expire_ns;
-	t->next = *p;
-	t->armed = true;
-	*p = t;
+	model_timer_list_insert(&((struct model_bus_slot *)ctx)->timers, t, expire_ns);
 }
 
 /* ---- DMA, INTx and device errors --------------------------------------- */
