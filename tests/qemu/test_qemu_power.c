@@ -1,14 +1,20 @@
-/* The power and presence scenarios on qemu:edu (machine pc): sleep/wake
- * through a QMP system_reset with config space restored by the shim, and
- * surprise removal by device_del + ACPI eject, then device_add. */
+/* The power and presence scenarios on qemu:edu: sleep/wake (q35) through a
+ * QMP system_reset with config space restored by the shim, and surprise
+ * removal (pc, the scenario declares hot-plug) by device_del + ACPI eject,
+ * then device_add. Also which machine the factory picks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
+#include "fx_pm.h"
 #include "fx_scenario.h"
+
+#define Q35_HOST_BRIDGE 0x29c08086u  /* vendor/device dword of 00:00.0 */
+#define I440FX_HOST_BRIDGE 0x12378086u
 
 static void run_on_qemu(const char *name)
 {
@@ -49,6 +55,48 @@ static void test_qemu_surprise_removal_then_reattach(void **state)
 	run_on_qemu("surprise-removal");
 }
 
+/* Boots qemu:edu with opt, returns the host bridge's ID dword and whether
+ * the fixture offers hot-plug (reason in why when not). */
+static uint32_t boot_and_probe(const struct fx_options *opt, bool *hotplug, char *why, size_t len)
+{
+	struct fx_machine fx;
+	char down[256];
+	uint32_t id = 0;
+
+	if (fx_machine_boot(&fx, &fx_host_qemu_edu_factory, opt, why, len) != SHIM_OK)
+		fail_msg("qemu:edu did not boot: %s", why);
+	assert_int_equal(fx.parts.host.ops->cfg_read(fx.parts.host.ctx, SHIM_BDF(0, 0, 0), 0, 4, &id),
+			 SHIM_OK);
+	*hotplug = fx_machine_can_hotplug(&fx, why, len);
+	assert_non_null(fx.svc);
+	if (!fx_machine_shutdown(&fx, down, sizeof(down)))
+		fail_msg("shutdown: %s", down);
+	return id;
+}
+
+static void test_qemu_edu_boots_q35_by_default_without_hotplug(void **state)
+{
+	const struct fx_options opt = { 0 };
+	char why[256] = "";
+	bool hotplug = true;
+
+	(void)state;
+	assert_int_equal(boot_and_probe(&opt, &hotplug, why, sizeof(why)), Q35_HOST_BRIDGE);
+	assert_false(hotplug);
+	assert_non_null(strstr(why, "q35"));
+}
+
+static void test_qemu_edu_boots_pc_when_hotplug_is_declared(void **state)
+{
+	const struct fx_options opt = { .hotplug = true };
+	char why[256] = "";
+	bool hotplug = false;
+
+	(void)state;
+	assert_int_equal(boot_and_probe(&opt, &hotplug, why, sizeof(why)), I440FX_HOST_BRIDGE);
+	assert_true(hotplug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -56,6 +104,8 @@ int main(void)
 		cmocka_unit_test(test_qemu_sleep_during_dma_waits_for_it),
 		cmocka_unit_test(test_qemu_forced_sleep_never_loses_the_dma_silently),
 		cmocka_unit_test(test_qemu_surprise_removal_then_reattach),
+		cmocka_unit_test(test_qemu_edu_boots_q35_by_default_without_hotplug),
+		cmocka_unit_test(test_qemu_edu_boots_pc_when_hotplug_is_declared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -172,6 +172,7 @@ static void fx_cycle_booted(const struct fx_cycle_config *cfg, struct fx_machine
 void fx_cycle_run(const struct fx_cycle_config *cfg, struct fx_cycle_result *res)
 {
 	struct fx_machine fx;
+	struct fx_options opt;
 	char down[384] = "";
 
 	memset(res, 0, sizeof(*res));
@@ -185,7 +186,9 @@ void fx_cycle_run(const struct fx_cycle_config *cfg, struct fx_cycle_result *res
 				      "cannot keep a series of %lu cycles", res->requested);
 		return;
 	}
-	if (fx_machine_boot(&fx, cfg->host, &cfg->opt, res->why, sizeof(res->why)) != SHIM_OK) {
+	opt = cfg->opt;
+	opt.hotplug = opt.hotplug || cfg->kind->hotplug;
+	if (fx_machine_boot(&fx, cfg->host, &opt, res->why, sizeof(res->why)) != SHIM_OK) {
 		res->result = fx.host_refused ? FX_CANNOT_RUN : FX_FAIL;
 		return;
 	}

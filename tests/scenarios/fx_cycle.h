@@ -41,6 +41,7 @@ struct fx_cycle_kind {
 	shim_ret (*cycle)(struct fx_cycle_ctx *c, char *why, size_t len);
 	/* Optional; runs whenever setup succeeded. */
 	void (*teardown)(struct fx_cycle_ctx *c);
+	bool hotplug;         /* boots the machine with fx_options.hotplug */
 };
 
 const struct fx_cycle_kind *fx_cycle_kind_at(size_t i); /* NULL past the end */

@@ -196,13 +196,13 @@ static shim_ret open_close_cycle(struct fx_cycle_ctx *c, char *why, size_t len)
 
 static const struct fx_cycle_kind fx_cycle_kinds[] = {
 	{ "start-stop", "terminate the driver's service and match it again",
-	  NULL, start_stop_cycle, NULL },
+	  NULL, start_stop_cycle, NULL, false },
 	{ "attach-detach", "surprise-remove the device, re-plug it, match again",
-	  attach_detach_setup, attach_detach_cycle, NULL },
+	  attach_detach_setup, attach_detach_cycle, NULL, true },
 	{ "sleep-wake", "system sleep and wake through the power policy; the driver must answer",
-	  sleep_wake_setup, sleep_wake_cycle, NULL },
+	  sleep_wake_setup, sleep_wake_cycle, NULL, false },
 	{ "open-close", "a client task opens the user client, calls it once, closes, exits",
-	  open_close_setup, open_close_cycle, NULL },
+	  open_close_setup, open_close_cycle, NULL, false },
 };
 
 const struct fx_cycle_kind *fx_cycle_kind_at(size_t i)

@@ -30,6 +30,8 @@ struct fx_options {
 	struct model_edu_config edu;       /* device variant (sim-like hosts) */
 	const struct shim_kext_desc *kext; /* NULL: edu_kext */
 	bool no_tap;                       /* skip the observing wrapper (benchmarks) */
+	bool hotplug;                      /* the edu function will be removed and re-added
+					    * (qemu:edu then boots pc: q35's root bus cannot) */
 };
 
 /* What a factory hands back: the host for shim_machine_create plus the
@@ -45,6 +47,7 @@ struct fx_host_parts {
 	 * replug: a fresh edu function (opt's variant) appears in its slot. */
 	shim_ret (*unplug)(void *priv, char *why, size_t len);
 	shim_ret (*replug)(void *priv, const struct fx_options *opt, char *why, size_t len);
+	const char *no_hotplug_why; /* optional, when unplug is NULL: the reason */
 };
 
 struct fx_host_factory {

@@ -1,7 +1,8 @@
-/* Host factory "qemu:edu": a real QEMU (machine pc) with its own edu device
- * in slot 4. pc, because its ACPI PCI hotplug lets the bench complete a
- * device_del as a guest's firmware would (write the slot bit to the eject
- * register), so surprise removal and re-attach work without a guest. */
+/* Host factory "qemu:edu": a real QEMU with its own edu device in slot 4,
+ * on q35 unless the machine must hot-plug (fx_options.hotplug): q35's root
+ * bus is not hot-pluggable, while pc's ACPI PCI hotplug lets the bench
+ * complete a device_del as a guest's firmware would (write the slot bit to
+ * the eject register), so surprise removal and re-attach work there. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,8 +138,8 @@ static shim_ret qemu_create(const struct fx_options *opt, struct fx_host_parts *
 	uint64_t ram = opt->ram_size != 0 ? opt->ram_size : FX_DEFAULT_RAM;
 	struct qemu_priv *p;
 	const char *devices[2];
-	struct shim_qemu_options qo = { .machine = "pc", .ram_mb = ram >> 20,
-					.device_args = devices };
+	struct shim_qemu_options qo = { .machine = opt->hotplug ? "pc" : "q35",
+					.ram_mb = ram >> 20, .device_args = devices };
 	shim_ret r;
 
 	if (opt->edu.no_msi || opt->edu.id_value != 0) {
@@ -170,15 +171,22 @@ static shim_ret qemu_create(const struct fx_options *opt, struct fx_host_parts *
 	out->priv = p;
 	out->release = qemu_release;
 	out->device_errors = qemu_device_errors;
-	out->unplug = qemu_unplug;
-	out->replug = qemu_replug;
+	if (opt->hotplug) {
+		out->unplug = qemu_unplug;
+		out->replug = qemu_replug;
+	} else {
+		out->no_hotplug_why = "qemu:edu booted q35, whose root bus is not hot-pluggable; "
+				      "a scenario that removes the device declares it (opt.hotplug) "
+				      "and runs on pc";
+	}
 	return SHIM_OK;
 }
 
 const struct fx_host_factory fx_host_qemu_edu_factory = {
 	.kind = FX_HOST_QEMU,
 	.name = "qemu:edu",
-	.summary = "real QEMU (pc) with its own edu device, through qtest and QMP",
+	.summary = "real QEMU (q35; pc where a scenario hot-plugs) with its own edu device, "
+		   "through qtest and QMP",
 	.caps = FX_CAP_DEVICE_ERRORS, /* from QEMU's output and liveness, see above */
 	.available = qemu_available,
 	.create = qemu_create,

@@ -1,9 +1,11 @@
-/* Host factory "qemu-proxy:edu": a real QEMU (machine pc, as qemu:edu)
- * whose device in slot 4 is our edu model, served from a child process
+/* Host factory "qemu-proxy:edu": a real QEMU (machine as qemu:edu: q35,
+ * or pc when the scenario hot-plugs) whose device in slot 4 is our edu model, served from a child process
  * through x-pci-proxy-dev (the qemu host's proxy mode, model/remote).
  * Model variants travel in the model spec; an INTx-only variant cannot
  * work (proxied INTx needs KVM's irqfd). Device errors are the model's
- * own reports, read back from the remote's log. */
+ * own reports, read back from the remote's log. Hot-plug as on qemu:edu:
+ * the host unplugs the proxy (its remote exits and is reaped) and re-plugs
+ * one with a fresh remote (shim/host_qemu.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,12 +54,29 @@ static unsigned long proxy_device_errors(void *priv, const char **last)
 	return n;
 }
 
+static shim_ret proxy_unplug(void *priv, char *why, size_t len)
+{
+	struct proxy_priv *p = priv;
+
+	return shim_qemu_host_proxy_unplug(&p->host, why, len);
+}
+
+/* The variant travels in the model spec the host keeps. */
+static shim_ret proxy_replug(void *priv, const struct fx_options *opt, char *why, size_t len)
+{
+	struct proxy_priv *p = priv;
+
+	(void)opt;
+	return shim_qemu_host_proxy_replug(&p->host, why, len);
+}
+
 static shim_ret proxy_create(const struct fx_options *opt, struct fx_host_parts *out, char *why,
 			     size_t len)
 {
 	char spec[PROXY_SPEC_LEN];
 	uint64_t ram = opt->ram_size != 0 ? opt->ram_size : FX_DEFAULT_RAM;
-	struct shim_qemu_options qo = { .machine = "pc", .ram_mb = ram >> 20, .proxy_model = spec,
+	struct shim_qemu_options qo = { .machine = opt->hotplug ? "pc" : "q35",
+					.ram_mb = ram >> 20, .proxy_model = spec,
 					.proxy_slot = FX_EDU_SLOT };
 	int n = snprintf(spec, sizeof(spec), "edu");
 	struct proxy_priv *p;
@@ -87,14 +106,22 @@ static shim_ret proxy_create(const struct fx_options *opt, struct fx_host_parts 
 	out->priv = p;
 	out->release = proxy_release;
 	out->device_errors = proxy_device_errors;
+	if (opt->hotplug) { /* pc's ACPI hotplug; q35's root bus has none */
+		out->unplug = proxy_unplug;
+		out->replug = proxy_replug;
+	} else {
+		out->no_hotplug_why = "qemu-proxy:edu booted q35, whose root bus is not "
+				      "hot-pluggable; a scenario that removes the device declares "
+				      "it (opt.hotplug) and runs on pc";
+	}
 	return SHIM_OK;
 }
 
 const struct fx_host_factory fx_host_qemu_proxy_factory = {
 	.kind = FX_HOST_QEMU_PROXY,
 	.name = "qemu-proxy:edu",
-	.summary = "real QEMU (pc) with our edu model in its own process via x-pci-proxy-dev "
-		   "(MSI only)",
+	.summary = "real QEMU (q35; pc where a scenario hot-plugs) with our edu model in its own "
+		   "process via x-pci-proxy-dev (MSI only)",
 	.caps = FX_CAP_DEVICE_ERRORS, /* the model's reports, from the remote's log */
 	.available = proxy_available,
 	.create = proxy_create,

@@ -55,8 +55,11 @@ bool fx_machine_can_hotplug(const struct fx_machine *fx, char *why, size_t len)
 {
 	if (fx->parts_live && fx->parts.unplug != NULL && fx->parts.replug != NULL)
 		return true;
-	snprintf(why, len, "host %s cannot remove and re-add a device",
-		 fx->factory != NULL ? fx->factory->name : "?");
+	if (fx->parts_live && fx->parts.no_hotplug_why != NULL)
+		snprintf(why, len, "%s", fx->parts.no_hotplug_why);
+	else
+		snprintf(why, len, "host %s cannot remove and re-add a device",
+			 fx->factory != NULL ? fx->factory->name : "?");
 	return false;
 }
 

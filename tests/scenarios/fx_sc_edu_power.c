@@ -256,4 +256,5 @@ const struct fx_scenario fx_sc_surprise_removal = {
 	.summary = "removal mid-DMA fails it with NO_DEVICE; rescan unloads the driver; "
 		   "re-attach starts it again, counters back to baseline",
 	.run = run_surprise_removal,
+	.opt = { .hotplug = true },
 };

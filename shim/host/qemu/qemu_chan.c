@@ -113,9 +113,15 @@ static bool chan_make_room(struct shim_qemu_chan *c)
 	return true;
 }
 
+/* A reply is almost never there yet when it is asked for, so the wait comes
+ * first (one ppoll to the deadline, then one recv) rather than a recv that
+ * fails with EAGAIN before every wait. Right after a recv that returned
+ * data, more is likely queued: read again before waiting. A caller whose
+ * deadline has passed only polls: one recv, no wait. */
 shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns, char **line)
 {
 	size_t scanned = c->start;
+	bool more = false;  /* the last recv returned data */
 
 	if (c->failed)
 		return SHIM_ERR_HOST;
@@ -132,9 +138,18 @@ shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns, cha
 		if (!chan_make_room(c))
 			return chan_fail(c, "reply line too long");
 		scanned = pending;  /* buffer was compacted to start at 0 */
+		if (!more && shim_qemu_now_ns() < deadline_ns) {
+			int w = chan_wait(c, POLLIN, deadline_ns);
+
+			if (w == 0)
+				return SHIM_ERR_TIMEOUT;
+			if (w < 0)
+				return chan_fail(c, "poll failed while receiving");
+		}
 		ssize_t n = recv(c->fd, c->buf + c->end, c->cap - c->end - 1, MSG_DONTWAIT);
 		if (n > 0) {
 			c->end += (size_t)n;
+			more = true;
 			continue;
 		}
 		if (n == 0)
@@ -145,10 +160,8 @@ shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns, cha
 			return chan_fail(c, "connection reset by QEMU");
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return chan_fail(c, "receive failed");
-		int w = chan_wait(c, POLLIN, deadline_ns);
-		if (w == 0)
+		if (!more && shim_qemu_now_ns() >= deadline_ns)
 			return SHIM_ERR_TIMEOUT;
-		if (w < 0)
-			return chan_fail(c, "poll failed while receiving");
+		more = false;  /* drained: wait for the rest */
 	}
 }

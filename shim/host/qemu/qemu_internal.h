@@ -122,6 +122,9 @@ void shim_qemu_qmp_fini(struct shim_qemu_qmp *m);
 /* Reads the greeting and negotiates capabilities. */
 shim_ret shim_qemu_qmp_handshake(struct shim_qemu_qmp *m);
 shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *reply, size_t len);
+/* The same with fd passed along (SCM_RIGHTS), as QMP getfd expects. */
+shim_ret shim_qemu_qmp_exec_fd(struct shim_qemu_qmp *m, const char *json, int fd, char *reply,
+			       size_t len);
 shim_ret shim_qemu_qmp_wait_event(struct shim_qemu_qmp *m, const char *name, unsigned timeout_ms,
 				  char *buf, size_t len);
 
@@ -133,7 +136,18 @@ struct shim_qemu_remote {
 	char model[128];
 	char device_arg[96];    /* the -device value handed to QEMU */
 	int log_fd;             /* the remote's stderr (a memfd), -1 when none */
+	unsigned slot;          /* bus-0 slot of the proxy device */
+	bool unplugged;         /* hot-unplugged: no device, no remote, until a replug */
+	unsigned plugs;         /* replugs so far (names the fd handed to QEMU) */
 };
+#define SHIM_QEMU_PROXY_ID "proxy0"  /* the proxy device's QOM id */
+/* A fresh remote for rm->model on a new socketpair (the log memfd is made
+ * once and kept, so it spans replugs); *qemu_end is QEMU's end. */
+shim_ret shim_qemu_remote_spawn(struct shim_qemu_remote *rm, int *qemu_end, char *err,
+				size_t errlen);
+/* Waits up to grace_ms for the remote to exit, then kills it; reaps.
+ * True when it exited by itself. */
+bool shim_qemu_remote_end(struct shim_qemu_remote *rm, unsigned grace_ms);
 
 /* ---- the host itself (qemu_host.c, qemu_irq.c) ---- */
 #define SHIM_QEMU_PAGE 4096u

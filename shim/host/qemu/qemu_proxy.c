@@ -61,8 +61,8 @@ static void remote_child(int sock, int log_fd, const char *model, pid_t parent)
 	_exit(rc == 0 ? 0 : 1);
 }
 
-static shim_ret remote_spawn(struct shim_qemu_remote *rm, const char *model, int *qemu_end,
-			     char *err, size_t errlen)
+shim_ret shim_qemu_remote_spawn(struct shim_qemu_remote *rm, int *qemu_end, char *err,
+				size_t errlen)
 {
 	pid_t parent = getpid();
 	int sv[2];
@@ -71,13 +71,15 @@ static shim_ret remote_spawn(struct shim_qemu_remote *rm, const char *model, int
 		snprintf(err, errlen, "proxy: socketpair: %s", strerror(errno));
 		return SHIM_ERR_HOST;
 	}
-	/* The remote's log: read back for error reports and device errors. */
-	rm->log_fd = memfd_create("drvbench-remote-log", MFD_CLOEXEC);
+	/* The remote's log: read back for error reports and device errors;
+	 * one for every remote of this host, so counts go on across replugs. */
+	if (rm->log_fd < 0)
+		rm->log_fd = memfd_create("drvbench-remote-log", MFD_CLOEXEC);
 	fflush(NULL); /* nothing buffered twice */
 	rm->pid = fork();
 	if (rm->pid == 0) {
 		close(sv[0]);
-		remote_child(sv[1], rm->log_fd, model, parent);
+		remote_child(sv[1], rm->log_fd, rm->model, parent);
 	}
 	close(sv[1]);
 	if (rm->pid < 0) {
@@ -110,14 +112,20 @@ static bool remote_reap(struct shim_qemu_remote *rm, unsigned grace_ms)
 	}
 }
 
+bool shim_qemu_remote_end(struct shim_qemu_remote *rm, unsigned grace_ms)
+{
+	if (rm->pid <= 0 || rm->reaped || remote_reap(rm, grace_ms))
+		return true;
+	kill(rm->pid, SIGKILL);
+	while (waitpid(rm->pid, &rm->wstatus, 0) < 0 && errno == EINTR)
+		;
+	rm->reaped = true;
+	return false;
+}
+
 void shim_qemu_proxy_stop(struct shim_qemu_remote *rm)
 {
-	if (rm->pid > 0 && !rm->reaped && !remote_reap(rm, REMOTE_EXIT_GRACE_MS)) {
-		kill(rm->pid, SIGKILL);
-		while (waitpid(rm->pid, &rm->wstatus, 0) < 0 && errno == EINTR)
-			;
-		rm->reaped = true;
-	}
+	(void)shim_qemu_remote_end(rm, REMOTE_EXIT_GRACE_MS);
 	if (rm->log_fd > 0)
 		close(rm->log_fd);
 	rm->log_fd = -1;
@@ -176,6 +184,7 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 		return SHIM_ERR_BAD_ARGUMENT;
 	}
 	snprintf(h->remote.model, sizeof(h->remote.model), "%s", opt->proxy_model);
+	h->remote.slot = slot;
 	while (opt->device_args && opt->device_args[ndev])
 		ndev++;
 	devs = calloc(ndev + 2, sizeof(*devs));
@@ -195,13 +204,13 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 		goto out;
 	}
 	model_device_destroy(probe);
-	r = remote_spawn(&h->remote, opt->proxy_model, &qemu_end, err, errlen);
+	r = shim_qemu_remote_spawn(&h->remote, &qemu_end, err, errlen);
 	if (r != SHIM_OK) {
 		shim_qemu_proxy_stop(&h->remote);
 		goto out;
 	}
 	snprintf(h->remote.device_arg, sizeof(h->remote.device_arg),
-		 "x-pci-proxy-dev,id=proxy0,addr=%u,fd=%d", slot, qemu_end);
+		 "x-pci-proxy-dev,id=" SHIM_QEMU_PROXY_ID ",addr=%u,fd=%d", slot, qemu_end);
 	for (size_t i = 0; i < ndev; i++)
 		devs[i] = opt->device_args[i];
 	devs[ndev] = h->remote.device_arg;

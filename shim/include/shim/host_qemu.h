@@ -52,6 +52,14 @@ long shim_qemu_host_remote_pid(const struct shim_host *h);
 /* The end of the remote's log (its rejects and device errors), lines
  * joined by ';'; returns the length copied (0 without a remote). */
 size_t shim_qemu_host_remote_log(const struct shim_host *h, char *buf, size_t len);
+/* Proxy mode on machine pc: hot-unplug of the proxied device (QMP
+ * device_del completed through the ACPI eject register; the remote exits
+ * on QEMU's hang-up and is reaped) and re-plug of a fresh one (a new
+ * remote, its socket passed with QMP getfd, then device_add in the same
+ * slot). SHIM_ERR_UNSUPPORTED on q35, SHIM_ERR_NOT_READY when already
+ * unplugged / plugged; why says what failed. */
+shim_ret shim_qemu_host_proxy_unplug(const struct shim_host *h, char *why, size_t len);
+shim_ret shim_qemu_host_proxy_replug(const struct shim_host *h, char *why, size_t len);
 /* The last lines QEMU wrote to stdout/stderr; returns the length copied. */
 size_t shim_qemu_host_stderr_tail(const struct shim_host *h, char *buf, size_t len);
 /* Guest-physical address of the MSI mailbox page (excluded from the DMA window). */
