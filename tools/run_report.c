@@ -65,6 +65,8 @@ static void drvbench_print_detail(FILE *out, const struct fx_report *rep)
 		(unsigned long long)rep->after.alloc_bytes,
 		(unsigned long long)rep->after.alloc_high_water, rep->before.prepared,
 		rep->after.prepared);
+	if (rep->result == FX_PASS && rep->why[0] != '\0')
+		fprintf(out, "    note: %s\n", rep->why);
 	for (size_t i = 0; i < rep->nclasses; i++)
 		fprintf(out, "    class %-24s live %ld -> %ld\n", rep->classes[i].name,
 			rep->classes[i].before, rep->classes[i].after);

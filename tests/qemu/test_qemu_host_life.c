@@ -205,6 +205,23 @@ static void test_qemu_host_passes_only_kept_fds_to_qemu(void **state)
 	assert_non_null(strstr(reply, "\"fdset-id\": 1"));
 }
 
+/* pc and q35 always have an HPET, the host's clock: without one QEMU is
+ * broken, a host failure (not "unsupported", which would make every
+ * scenario CANNOT RUN and a run look clean). */
+static void test_qemu_host_missing_hpet_is_a_host_failure(void **state)
+{
+	struct shim_host *h = *state;
+	static const char *const extra[] = { "-machine", "hpet=off", NULL };
+	struct shim_qemu_options o = { .extra_args = extra };
+	char err[1024];
+
+	assert_int_equal(SHIM_ERR_HOST, shim_qemu_host_create(&o, h, err, sizeof(err)));
+	assert_null(h->ops);
+	print_message("  %s\n", err);
+	if (strstr(err, "HPET") == NULL)
+		fail_msg("create error does not name the HPET: %s", err);
+}
+
 /* True once pid is gone or a zombie nobody reaped yet (it no longer runs). */
 static bool pid_is_dead(pid_t pid)
 {
@@ -282,6 +299,8 @@ int main(void)
 						host_setup, host_teardown),
 		cmocka_unit_test(test_qemu_host_qemu_dies_with_its_parent),
 		cmocka_unit_test_setup_teardown(test_qemu_host_passes_only_kept_fds_to_qemu,
+						host_setup, host_teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_host_missing_hpet_is_a_host_failure,
 						host_setup, host_teardown),
 	};
 

@@ -16,7 +16,7 @@
 #define Q35_HOST_BRIDGE 0x29c08086u  /* vendor/device dword of 00:00.0 */
 #define I440FX_HOST_BRIDGE 0x12378086u
 
-static void run_on_qemu(const char *name)
+static void run_on_qemu_report(const char *name, struct fx_report *out)
 {
 	const struct fx_scenario *sc = fx_scenario_find(name);
 	struct fx_report rep;
@@ -29,6 +29,13 @@ static void run_on_qemu(const char *name)
 			 rep.why);
 	assert_int_equal(rep.before.objects_live, rep.after.objects_live);
 	assert_int_equal(rep.before.alloc_count, rep.after.alloc_count);
+	if (out != NULL)
+		*out = rep;
+}
+
+static void run_on_qemu(const char *name)
+{
+	run_on_qemu_report(name, NULL);
 }
 
 static void test_qemu_sleep_wake_restores_config_after_system_reset(void **state)
@@ -43,10 +50,23 @@ static void test_qemu_sleep_during_dma_waits_for_it(void **state)
 	run_on_qemu("sleep-in-flight");
 }
 
+/* The scenario passes on either clean outcome and says which ran. On
+ * qemu:edu it is always "acked", and no ack timeout can change that: with
+ * halt.bin and icount sleep=off QEMU warps its virtual clock over the DMA's
+ * 100 ms as soon as the command is written, so the completion MSI is
+ * already waiting when the sleep request's timer fires, and the work loop
+ * takes interrupts before timers. The forced branch is required on sim
+ * (the scenario fails there otherwise; qemu-proxy:edu ran it too when
+ * checked by hand). This test checks the branch is named, and prints it. */
 static void test_qemu_forced_sleep_never_loses_the_dma_silently(void **state)
 {
+	struct fx_report rep;
+
 	(void)state;
-	run_on_qemu("sleep-ack-timeout");
+	run_on_qemu_report("sleep-ack-timeout", &rep);
+	print_message("  sleep-ack-timeout on qemu:edu: %s\n", rep.why);
+	if (strcmp(rep.why, FX_ACK_TIMEOUT_ACKED) != 0 && strcmp(rep.why, FX_ACK_TIMEOUT_FORCED) != 0)
+		fail_msg("sleep-ack-timeout passed without naming its branch: '%s'", rep.why);
 }
 
 static void test_qemu_surprise_removal_then_reattach(void **state)

@@ -153,6 +153,52 @@ static void test_qemu_device_errors_count_clamped_dma_on_both_hosts(void **state
 			 FX_EDU_DMA_START, "clamping DMA");
 }
 
+/* The count only grows: each of several identical faults adds exactly one,
+ * though the same message is already in QEMU's (or the remote's) output. */
+static void repeat_fault_counts_each(const struct fx_host_factory *f)
+{
+	struct fx_options opt = { .ram_size = 512ull << 20 };
+	struct fx_host_parts parts = { 0 };
+	unsigned long n[4] = { 0 };
+	char why[512] = "";
+
+	if (!f->available(why, sizeof(why)))
+		fail_msg("%s unavailable: %s", f->name, why);
+	if (f->create(&opt, &parts, why, sizeof(why)) != SHIM_OK)
+		fail_msg("%s create: %s", f->name, why);
+	fx_edu_map(&parts.host);
+	n[0] = parts.device_errors(parts.priv, NULL);
+	for (unsigned k = 1; k <= 3; k++) {
+		/* The same clamped request each time (a bus address above the mask). */
+		fx_edu_write(&parts.host, FX_EDU_DMA_SRC, 0x10200000u, 8);
+		fx_edu_write(&parts.host, FX_EDU_DMA_DST, FX_EDU_DMA_BUF, 8);
+		fx_edu_write(&parts.host, FX_EDU_DMA_CNT, 16, 8);
+		fx_edu_write(&parts.host, FX_EDU_DMA_CMD, FX_EDU_DMA_START, 8);
+		n[k] = n[k - 1];
+		for (int i = 0; i < 200 && n[k] == n[k - 1]; i++) {
+			uint64_t now = parts.host.ops->clock_ns(parts.host.ctx);
+
+			parts.host.ops->clock_run(parts.host.ctx, now + 200000000ull);
+			n[k] = parts.device_errors(parts.priv, NULL);
+		}
+	}
+	parts.host.ops->destroy(parts.host.ctx);
+	parts.release(parts.priv);
+	print_message("  %s: device errors %lu -> %lu -> %lu -> %lu\n", f->name, n[0], n[1],
+		      n[2], n[3]);
+	assert_int_equal(0, n[0]);
+	assert_int_equal(1, n[1]);
+	assert_int_equal(2, n[2]);
+	assert_int_equal(3, n[3]);
+}
+
+static void test_qemu_device_errors_count_identical_faults_each_time(void **state)
+{
+	(void)state;
+	repeat_fault_counts_each(&fx_host_qemu_edu_factory);
+	repeat_fault_counts_each(&fx_host_qemu_proxy_factory);
+}
+
 /* A scenario added to the table must get a test here or in test_qemu_power.c. */
 static void test_qemu_every_scenario_is_covered(void **state)
 {
@@ -188,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_unload_is_refused_while_running),
 		cmocka_unit_test(test_qemu_device_errors_count_last_byte_dma_on_both_hosts),
 		cmocka_unit_test(test_qemu_device_errors_count_clamped_dma_on_both_hosts),
+		cmocka_unit_test(test_qemu_device_errors_count_identical_faults_each_time),
 		cmocka_unit_test(test_qemu_every_scenario_is_covered),
 	};
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fx_host.h"
+#include "fx_log_follow.h"
 #include "shim/host_qemu.h"
 
 #define QEMU_EDU_ID "edu0"
@@ -23,6 +24,7 @@ struct qemu_priv {
 	struct shim_host host;      /* a copy; valid until the machine destroys the host */
 	char device_arg[QEMU_ARG_LEN];
 	uint64_t dma_mask;          /* 0: QEMU's default */
+	struct fx_log_follow log;   /* QEMU's output, read up to here */
 	char fault[QEMU_TAIL_LEN];  /* the last fault seen, for device_errors' `last` */
 };
 
@@ -69,23 +71,19 @@ static shim_ret qemu_qmp(struct qemu_priv *p, const char *json, const char *what
 
 /* QEMU's edu keeps no error counter: its faults show as a "hardware error"
  * report followed by an abort (a DMA touching the buffer's last byte, count
- * 0) or a "clamping DMA" note (a bus address above dma_mask), both in QEMU's
- * output; after an abort QEMU no longer answers. Counts the signs present
- * now, so a scenario compares before and after. */
+ * 0) or a "clamping DMA" note (a bus address above dma_mask), one line each
+ * in QEMU's output; after an abort QEMU no longer answers. Counts every such
+ * line since QEMU started (plus one once QEMU is dead), so the count only
+ * grows and a scenario compares before and after. */
 static unsigned long qemu_device_errors(void *priv, const char **last)
 {
-	static const char *const signs[] = { "hardware error", "clamping DMA" };
+	static const char *const signs[] = { "hardware error", "clamping DMA", NULL };
 	struct qemu_priv *p = priv;
-	char tail[QEMU_TAIL_LEN];
-	unsigned long n = 0;
+	unsigned long n = fx_log_follow_scan(&p->log, &p->host, SHIM_QEMU_LOG_QEMU, signs);
 	uint32_t id = 0;
 
-	shim_qemu_host_stderr_tail(&p->host, tail, sizeof(tail));
-	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
-		if (strstr(tail, signs[i]) != NULL) {
-			snprintf(p->fault, sizeof(p->fault), "%s", tail);
-			n++;
-		}
+	if (p->log.last[0] != '\0')
+		snprintf(p->fault, sizeof(p->fault), "%s", p->log.last);
 	if (p->host.ops->cfg_read(p->host.ctx, SHIM_BDF(0, 0, 0), 0, 4, &id) != SHIM_OK) {
 		snprintf(p->fault, sizeof(p->fault), "QEMU no longer answers: %s",
 			 p->host.ops->last_error(p->host.ctx));

@@ -9,19 +9,17 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "fx_host.h"
+#include "fx_log_follow.h"
 #include "shim/host_qemu.h"
 
 #define PROXY_SPEC_LEN 128
-#define PROXY_LOG_LEN 16384 /* all of a scenario's remote log */
 #define PROXY_ERROR_SIGN "device error"
 
 struct proxy_priv {
 	struct shim_host host; /* a copy; valid until the machine destroys the host */
-	char log[PROXY_LOG_LEN];
-	char last[512];
+	struct fx_log_follow log; /* the remote's log, read up to here */
 };
 
 static bool proxy_available(char *why, size_t len)
@@ -34,23 +32,16 @@ static void proxy_release(void *priv)
 	free(priv);
 }
 
-/* Counts the model's error reports in the remote's log so far. */
+/* Counts the model's error reports in the remote's log since the host
+ * started, one per line (the log spans replugs), so the count only grows. */
 static unsigned long proxy_device_errors(void *priv, const char **last)
 {
+	static const char *const signs[] = { PROXY_ERROR_SIGN, NULL };
 	struct proxy_priv *p = priv;
-	unsigned long n = 0;
-	const char *s = p->log, *hit = NULL;
+	unsigned long n = fx_log_follow_scan(&p->log, &p->host, SHIM_QEMU_LOG_REMOTE, signs);
 
-	shim_qemu_host_remote_log(&p->host, p->log, sizeof(p->log));
-	while ((s = strstr(s, PROXY_ERROR_SIGN)) != NULL) {
-		hit = s;
-		n++;
-		s += strlen(PROXY_ERROR_SIGN);
-	}
-	if (hit != NULL)
-		snprintf(p->last, sizeof(p->last), "%.*s", (int)strcspn(hit, ";"), hit);
 	if (last != NULL)
-		*last = hit != NULL ? p->last : NULL;
+		*last = p->log.last[0] != '\0' ? p->log.last : NULL;
 	return n;
 }
 

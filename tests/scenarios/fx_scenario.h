@@ -14,7 +14,8 @@ enum fx_result { FX_PASS = 0, FX_FAIL, FX_CANNOT_RUN };
 struct fx_scenario {
 	const char *name;
 	const char *summary;
-	/* Runs on a booted machine; fills why unless it passes. */
+	/* Runs on a booted machine; fills why unless it passes (a passing run
+	 * may leave a note there, e.g. which of two clean outcomes happened). */
 	enum fx_result (*run)(struct fx_machine *fx, char *why, size_t len);
 	struct fx_options opt;   /* machine variant to boot */
 	/* Optional: adjust opt at run time (e.g. a wrapped kext). */
@@ -39,6 +40,10 @@ struct fx_report {
 	long log_drops;          /* messages the log ring dropped during the run */
 	double elapsed_ms;       /* wall clock */
 };
+
+/* sleep-ack-timeout's note when it passes: which clean outcome happened. */
+#define FX_ACK_TIMEOUT_FORCED "forced: the ack timed out, the sleep went on, the DMA was ABORTED"
+#define FX_ACK_TIMEOUT_ACKED "acked: the DMA completed and was acked before the ack timeout"
 
 size_t fx_scenario_count(void);
 const struct fx_scenario *fx_scenario_at(size_t i);   /* NULL past the end */

@@ -254,7 +254,7 @@ shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_
 		r = shim_qemu_host_result(h, SHIM_ERR_HOST, h->qmp.detail);
 	if (r == SHIM_OK) {
 		r = shim_qemu_irq_setup(h);
-		r = shim_qemu_host_result(h, r, r == SHIM_ERR_UNSUPPORTED ? "no usable HPET" : h->qt.detail);
+		r = shim_qemu_host_result(h, r, h->qt.detail);
 	}
 	if (r != SHIM_OK) {
 		snprintf(err, errlen, "%s", h->err);

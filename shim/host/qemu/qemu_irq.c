@@ -3,6 +3,7 @@
  * message (read, then cleared). INTx: IOAPIC inputs intercepted through
  * qtest. Time: the HPET main counter plus the real time spent waiting in
  * clock_run, so shim timeouts elapse while QEMU's virtual clock stands still. */
+#include <stdio.h>
 #include <string.h>
 
 #include "qemu_internal.h"
@@ -33,8 +34,15 @@ shim_ret shim_qemu_irq_setup(struct shim_qemu_host *h)
 		r = shim_qemu_qtest_write(&h->qt, HPET_BASE + HPET_CONFIG, 4, HPET_ENABLE);
 	if (r == SHIM_OK)
 		r = shim_qemu_qtest_memset(&h->qt, h->mailbox, SHIM_QEMU_PAGE, 0);
-	if (r == SHIM_OK && (period == 0 || period > 100000000u))
-		r = SHIM_ERR_UNSUPPORTED;  /* HPET absent or unusable */
+	if (r == SHIM_OK && (period == 0 || period > 100000000u)) {
+		char detail[160];
+
+		/* pc and q35 always have an HPET: a missing one is a broken QEMU. */
+		snprintf(detail, sizeof(detail),
+			 "QEMU's HPET at 0x%x is absent or unusable (period %llu fs)", HPET_BASE,
+			 (unsigned long long)period);
+		return shim_qemu_host_result(h, SHIM_ERR_HOST, detail);
+	}
 	h->hpet_period_fs = period;
 	return r;
 }

@@ -1,6 +1,8 @@
-/* Reading QEMU's captured output back for error reports. A crash dump
+/* Reading QEMU's captured output back for error reports, and for readers
+ * that follow a log (shim_qemu_host_log_read). A crash dump
  * (e.g. edu's hw_error prints the CPU registers after the message) pushes
  * the cause out of the last lines, so the last error-looking line is kept too. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,4 +74,30 @@ out:
 	free(lines);
 	free(raw);
 	return out;
+}
+
+size_t shim_qemu_host_log_read(const struct shim_host *host, enum shim_qemu_log_kind which,
+			       uint64_t from, char *buf, size_t len)
+{
+	const struct shim_qemu_host *h;
+	ssize_t n;
+	int fd;
+
+	if (!buf || len == 0)
+		return 0;
+	buf[0] = '\0';
+	if (!shim_host_is_qemu(host) || from > (uint64_t)INT64_MAX)
+		return 0;
+	h = host->ctx;
+	fd = which == SHIM_QEMU_LOG_REMOTE ? h->remote.log_fd : h->proc.log_fd;
+	if (fd < 0)
+		return 0;
+	n = pread(fd, buf, len - 1, (off_t)from);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = '?';
+	return (size_t)n;
 }

@@ -62,6 +62,16 @@ shim_ret shim_qemu_host_proxy_unplug(const struct shim_host *h, char *why, size_
 shim_ret shim_qemu_host_proxy_replug(const struct shim_host *h, char *why, size_t len);
 /* The last lines QEMU wrote to stdout/stderr; returns the length copied. */
 size_t shim_qemu_host_stderr_tail(const struct shim_host *h, char *buf, size_t len);
+/* Which output shim_qemu_host_log_read reads. */
+enum shim_qemu_log_kind { SHIM_QEMU_LOG_QEMU, SHIM_QEMU_LOG_REMOTE };
+/* QEMU's whole output (stdout and stderr), or the proxied remote's log,
+ * from byte offset `from` on: copies up to len-1 bytes (NUL bytes become
+ * '?'), NUL-terminates and returns how many (0 at the end, without that
+ * log, or for another host). Both logs only grow while the host lives (the
+ * remote's spans replugs), so a reader follows one by adding each return
+ * to its offset, e.g. to count every fault line exactly once. */
+size_t shim_qemu_host_log_read(const struct shim_host *h, enum shim_qemu_log_kind which,
+			       uint64_t from, char *buf, size_t len);
 /* Guest-physical address of the MSI mailbox page (excluded from the DMA window). */
 uint64_t shim_qemu_host_mailbox(const struct shim_host *h);
 
