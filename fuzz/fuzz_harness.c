@@ -28,7 +28,52 @@ static struct {
 	size_t nclasses;
 	const shim_class *classes[FUZZ_MAX_CLASSES];
 	long class_live[FUZZ_MAX_CLASSES];
+	/* The sim host's ops with register accesses counted (fuzz_device_accesses). */
+	struct shim_host_ops counted;
+	const struct shim_host_ops *inner;
+	uint64_t device_accesses;
 } g;
+
+static shim_ret count_mem_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
+{
+	g.device_accesses++;
+	return g.inner->mem_read(ctx, addr, size, val);
+}
+
+static shim_ret count_mem_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
+{
+	g.device_accesses++;
+	return g.inner->mem_write(ctx, addr, size, val);
+}
+
+static shim_ret count_io_read(void *ctx, uint16_t port, unsigned size, uint32_t *val)
+{
+	g.device_accesses++;
+	return g.inner->io_read(ctx, port, size, val);
+}
+
+static shim_ret count_io_write(void *ctx, uint16_t port, unsigned size, uint32_t val)
+{
+	g.device_accesses++;
+	return g.inner->io_write(ctx, port, size, val);
+}
+
+/* Wraps the host so the oracles can tell whether a call reached the device. */
+static void count_accesses(struct shim_host *host)
+{
+	g.inner = host->ops;
+	g.counted = *host->ops;
+	g.counted.mem_read = count_mem_read;
+	g.counted.mem_write = count_mem_write;
+	g.counted.io_read = count_io_read;
+	g.counted.io_write = count_io_write;
+	host->ops = &g.counted;
+}
+
+uint64_t fuzz_device_accesses(void)
+{
+	return g.device_accesses;
+}
 
 void fuzz_die(const char *target, const char *fmt, ...)
 {
@@ -91,8 +136,10 @@ static void boot(void)
 	edu = model_edu_create(&cfg);
 	if (g.bus == NULL || edu == NULL || !model_bus_attach(g.bus, FUZZ_EDU_SLOT, edu))
 		fuzz_die("init", "cannot build the sim bus");
-	if (shim_sim_host_create(g.bus, &host) != SHIM_OK ||
-	    shim_machine_create(host, &g.machine) != SHIM_OK)
+	if (shim_sim_host_create(g.bus, &host) != SHIM_OK)
+		fuzz_die("init", "cannot create the sim host");
+	count_accesses(&host);
+	if (shim_machine_create(host, &g.machine) != SHIM_OK)
 		fuzz_die("init", "cannot create the machine");
 	if (shim_kext_load(&edu_kext, &g.kext) != SHIM_OK ||
 	    shim_machine_match(g.machine, g.kext, &started) != SHIM_OK || started == 0)

@@ -26,6 +26,9 @@ struct fuzz_world {
 struct fuzz_world *fuzz_world_get(void);
 /* Runs the work loop for ns of virtual time. */
 void fuzz_run_loop(uint64_t ns);
+/* Register accesses (MMIO and port I/O) the machine made so far: a call
+ * the user client must refuse has to leave this unchanged. */
+uint64_t fuzz_device_accesses(void);
 /* Aborts naming what is not back to the post-boot baseline. */
 void fuzz_check_baseline(const char *target);
 /* Prints "fuzz: <target>: <msg>" and aborts. */

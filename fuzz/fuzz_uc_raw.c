@@ -5,11 +5,14 @@
  * 8 little-endian bytes each; then, for a variable structure output, 2
  * bytes of capacity; the rest is the structure input (cut or zero-padded
  * to a fixed declared size). The caller is root with every entitlement,
- * so the method itself is what gets exercised. */
+ * so the method itself is what gets exercised; its result is checked
+ * against the reference model (fuzz_oracle.h) of a fresh connection that
+ * was never given a handle. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_harness.h"
+#include "fuzz_oracle.h"
 
 #ifndef FUZZ_SELECTOR_NAME
 #error "build with -DFUZZ_SELECTOR_NAME=\"selector\""
@@ -55,10 +58,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t sin[SHIM_UC_MAX_SCALARS] = { 0 }, sout[SHIM_UC_MAX_SCALARS];
-	struct shim_uc_call call = { 0 };
+	struct shim_uc_call call = { 0 }, req;
+	struct fuzz_call_model model;
+	struct fuzz_expect e;
 	shim_task *task;
 	shim_uc_conn *conn;
+	uint64_t acc;
 	size_t i = 0;
+	shim_ret r;
 
 	if (s.m == NULL)
 		LLVMFuzzerInitialize(NULL, NULL);
@@ -91,7 +98,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (shim_task_create(0, s.w->ents, s.w->nents, &task) != SHIM_OK ||
 	    shim_uc_open(task, s.w->svc[0], &conn) != SHIM_OK)
 		fuzz_die("uc_raw", "root cannot open the user client");
-	if (shim_uc_call(conn, s.sel, &call) == SHIM_OK)
+	req = call;
+	model = (struct fuzz_call_model){
+		.desc = s.w->desc[0], .sel = s.sel, .call = &req, .open = true, .uid = 0,
+		.ents = s.w->ents, .nents = s.w->nents,
+	};
+	e = fuzz_expect_call(&model);
+	acc = fuzz_device_accesses();
+	r = shim_uc_call(conn, s.sel, &call);
+	fuzz_oracle_check("uc_raw_" FUZZ_SELECTOR_NAME, "call", &model, e, r,
+			  fuzz_device_accesses() - acc);
+	if (r == SHIM_OK)
 		for (uint32_t k = 0; k < call.scalar_out_count; k++)
 			if (sout[k] == POISON64)
 				fuzz_die("uc_raw", "%s returned an unwritten scalar", FUZZ_SELECTOR_NAME);

@@ -3,18 +3,24 @@
  * create tasks with credentials, open connections, call selectors with
  * shapes derived from the dispatch tables (mostly conforming, sometimes
  * bent), feed back handles (live, stale, foreign, forged), close, die, and
- * run the work loop. At the end every task goes away and every counter
- * must be back at its baseline. Encoding: see fuzz/README.md. */
+ * run the work loop. Every open, call and close is checked against the
+ * reference model (fuzz_oracle.h) fed by this file's bookkeeping: task
+ * credentials, closed connections, and every handle issued (which
+ * connection, released or not). At the end every task goes away and every
+ * counter must be back at its baseline. Encoding: see fuzz/README.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_harness.h"
+#include "fuzz_handle_book.h"
+#include "fuzz_oracle.h"
 
 #define MAX_TASKS 4
 #define MAX_POOL 32
 #define MAX_OPS 64
 #define POISON64 0xa5a5a5a5a5a5a5a5ull
+#define PROBES 8
 
 enum op { OP_TASK, OP_OPEN, OP_CALL, OP_CLOSE, OP_DIE, OP_DESTROY, OP_RUN, OP_HANDLE, OP_COUNT };
 
@@ -46,9 +52,17 @@ struct conn {
 	bool closed;
 };
 
+/* What the client knows of a task's credentials. */
+struct cred {
+	uint32_t uid;
+	const char *ents[FUZZ_MAX_ENTS];
+	size_t nents;
+};
+
 static struct {
 	struct fuzz_world *w;
 	shim_task *task[MAX_TASKS];
+	struct cred cred[MAX_TASKS];
 	struct conn conn[MAX_OPS];
 	size_t nconn;
 	uint64_t pool[MAX_POOL]; /* every scalar a client ever got back */
@@ -118,6 +132,72 @@ static uint32_t shape(struct in *in, uint32_t declared, uint32_t limit, bool ben
 	}
 }
 
+static void call_once(struct conn *c, uint32_t sel, const struct shim_uc_method *m,
+		      const struct shim_uc_call *req, bool handle_op, bool probe);
+
+/* A live handle just worked as scalar 0: the same call with every stale or
+ * foreign handle of the book must be refused (at most PROBES of them). */
+static void probe_handles(struct conn *c, uint32_t sel, const struct shim_uc_method *m,
+			  const struct shim_uc_call *req)
+{
+	uint64_t sin[SHIM_UC_MAX_SCALARS + 2], sout[SHIM_UC_MAX_SCALARS + 2];
+	struct shim_uc_call p = *req;
+	size_t ci = (size_t)(c - s.conn), n = fuzz_book_count(), done = 0;
+
+	memcpy(sin, req->scalar_in, req->scalar_in_count * sizeof(uint64_t));
+	p.scalar_in = sin;
+	p.scalar_out = sout;
+	p.async_fn = NULL;
+	for (size_t k = 0; k < n && done < PROBES; k++) {
+		if (!fuzz_book_pick((uint8_t)k, &sin[0]) ||
+		    fuzz_book_state((void *)(uintptr_t)ci, sin[0]) == FUZZ_HANDLE_LIVE)
+			continue;
+		call_once(c, sel, m, &p, true, true);
+		done++;
+	}
+}
+
+/* One call of an already built request, checked against the model. */
+static void call_once(struct conn *c, uint32_t sel, const struct shim_uc_method *m,
+		      const struct shim_uc_call *req, bool handle_op, bool probe)
+{
+	size_t ci = (size_t)(c - s.conn);
+	const struct cred *cr = &s.cred[c->task];
+	struct shim_uc_call call = *req;
+	struct fuzz_call_model model = {
+		.desc = s.w->desc[c->svc], .sel = sel, .call = req, .open = !c->closed,
+		.uid = cr->uid, .ents = cr->ents, .nents = cr->nents,
+		.live_handles = fuzz_book_live(ci), .handle = fuzz_book_state,
+		.ctx = (void *)(uintptr_t)ci,
+	};
+	struct fuzz_expect e = fuzz_expect_call(&model);
+	bool was_live = handle_op && req->scalar_in_count > 0 &&
+			fuzz_book_state(model.ctx, req->scalar_in[0]) == FUZZ_HANDLE_LIVE;
+	long handles = fuzz_book_shim_handles();
+	uint64_t acc = fuzz_device_accesses();
+	shim_ret r = shim_uc_call(c->c, sel, &call);
+
+	acc = fuzz_device_accesses() - acc;
+	if (s.trace)
+		fprintf(stderr, "%s conn %zu sel %u (%s) shape %u/%zu/%u/%zu%s -> %s (model: %s)\n",
+			probe ? "probe" : "call", ci, sel, m->name != NULL ? m->name : "-",
+			req->scalar_in_count,
+			req->struct_in_size, req->scalar_out_count, req->struct_out_size,
+			req->async_fn != NULL ? " async" : "", shim_ret_string(r),
+			e.ret != SHIM_OK ? shim_ret_string(e.ret) : "may pass");
+	fuzz_oracle_check("uc_struct", handle_op ? "handle" : "call", &model, e, r, acc);
+	fuzz_book_follow("uc_struct", ci, req, &call, r, handles);
+	if (r != SHIM_OK)
+		return;
+	for (uint32_t i = 0; i < call.scalar_out_count; i++) {
+		if (call.scalar_out[i] == POISON64)
+			fuzz_die("uc_struct", "selector %u returned an unwritten scalar", sel);
+		pool_add(call.scalar_out[i]);
+	}
+	if (was_live && !probe)
+		probe_handles(c, sel, m, req);
+}
+
 static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 {
 	const struct shim_uc_desc *d = s.w->desc[c->svc];
@@ -125,9 +205,11 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 	const struct shim_uc_method none = { 0 };
 	uint64_t sin[SHIM_UC_MAX_SCALARS + 2] = { 0 }, sout[SHIM_UC_MAX_SCALARS + 2];
 	uint8_t mode = u8(in);
-	struct shim_uc_call call = { 0 }, req;
+	struct shim_uc_call call = { 0 };
 	bool bend = (mode & 3) == 3;
-	shim_ret r;
+	/* Unbent calls use mode bits 2-4 to repeat (per-connection limits). */
+	static const unsigned repeats[8] = { 1, 2, 3, 4, 6, 8, 12, 16 };
+	unsigned reps = bend ? 1 : repeats[(mode >> 2) & 7];
 
 	if (m == NULL)
 		m = &none;
@@ -139,8 +221,15 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 	call.scalar_out_count %= SHIM_UC_MAX_SCALARS + 2;
 	for (uint32_t i = 0; i < call.scalar_in_count; i++)
 		sin[i] = scalar(in, &call);
-	if (handle_op && call.scalar_in_count > 0)
-		sin[0] = (mode & 64) ? le(in, 8) : s.pool[u8(in) % MAX_POOL];
+	/* Forged bytes, or a pool value, or (pick >= 128) a handle from the book. */
+	if (handle_op && call.scalar_in_count > 0) {
+		uint8_t pick;
+
+		if (mode & 64)
+			sin[0] = le(in, 8);
+		else if ((pick = u8(in)) < 128 || !fuzz_book_pick(pick, &sin[0]))
+			sin[0] = s.pool[pick % MAX_POOL];
+	}
 	if (call.struct_in_size > 0) {
 		/* A fill byte, a literal count (<= 64), the literal bytes; the fill
 		 * covers the rest, which keeps inputs short for big buffers. */
@@ -165,20 +254,8 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 		call.async_fn = completion;
 		call.async_refcon = (void *)(uintptr_t)(c - s.conn);
 	}
-	req = call;
-	r = shim_uc_call(c->c, sel, &call);
-	if (s.trace)
-		fprintf(stderr, "call conn %zu sel %u (%s) shape %u/%zu/%u/%zu%s -> %s\n",
-			(size_t)(c - s.conn), sel, m->name != NULL ? m->name : "-",
-			req.scalar_in_count, req.struct_in_size, req.scalar_out_count,
-			req.struct_out_size, req.async_fn != NULL ? " async" : "", shim_ret_string(r));
-	if (r != SHIM_OK)
-		return;
-	for (uint32_t i = 0; i < call.scalar_out_count; i++) {
-		if (sout[i] == POISON64)
-			fuzz_die("uc_struct", "selector %u returned an unwritten scalar", sel);
-		pool_add(sout[i]);
-	}
+	for (unsigned k = 0; k < reps; k++)
+		call_once(c, sel, m, &call, handle_op, false);
 }
 
 static void end_task(int t, bool died)
@@ -189,6 +266,7 @@ static void end_task(int t, bool died)
 		if (s.conn[i].c != NULL && s.conn[i].task == t) {
 			s.conn[i].c = NULL; /* the task frees its connections */
 			s.conn[i].closed = true;
+			fuzz_book_close(i);
 		}
 	}
 	if (died)
@@ -201,16 +279,17 @@ static void end_task(int t, bool died)
 static void op_task(struct in *in)
 {
 	static const uint32_t uids[] = { 0, 501, 65534 };
-	const char *ents[FUZZ_MAX_ENTS];
 	uint8_t uid = u8(in), mask = u8(in);
-	size_t n = 0;
 	int t = u8(in) % MAX_TASKS;
+	struct cred *cr = &s.cred[t];
 
 	end_task(t, false);
+	cr->uid = uids[uid % 3];
+	cr->nents = 0;
 	for (size_t i = 0; i < s.w->nents; i++)
 		if (mask & (1u << i))
-			ents[n++] = s.w->ents[i];
-	if (shim_task_create(uids[uid % 3], ents, n, &s.task[t]) != SHIM_OK)
+			cr->ents[cr->nents++] = s.w->ents[i];
+	if (shim_task_create(cr->uid, cr->ents, cr->nents, &s.task[t]) != SHIM_OK)
 		s.task[t] = NULL;
 }
 
@@ -218,10 +297,23 @@ static void op_open(struct in *in)
 {
 	int t = u8(in) % MAX_TASKS;
 	size_t svc = u8(in) % s.w->nservices;
+	const struct cred *cr = &s.cred[t];
+	struct fuzz_expect e;
+	uint32_t open = 0;
 	shim_uc_conn *nc;
+	shim_ret r;
 
-	if (s.nconn == MAX_OPS || s.task[t] == NULL ||
-	    shim_uc_open(s.task[t], s.w->svc[svc], &nc) != SHIM_OK)
+	if (s.nconn == MAX_OPS || s.task[t] == NULL)
+		return;
+	for (size_t i = 0; i < s.nconn; i++)
+		open += s.conn[i].svc == svc && !s.conn[i].closed;
+	e = fuzz_expect_open(s.w->desc[svc], cr->uid, cr->ents, cr->nents, open);
+	r = shim_uc_open(s.task[t], s.w->svc[svc], &nc);
+	if ((e.ret != SHIM_OK && r != e.ret) || (e.ret == SHIM_OK && r == SHIM_ERR_NOT_PERMITTED))
+		fuzz_die("uc_struct", "oracle: open service %zu by uid %u: expected %s (%s), got %s",
+			 svc, cr->uid, shim_ret_string(e.ret), e.why != NULL ? e.why : "may pass",
+			 shim_ret_string(r));
+	if (r != SHIM_OK)
 		return;
 	s.conn[s.nconn++] = (struct conn){ nc, svc, t, false };
 }
@@ -259,8 +351,14 @@ static void op(struct in *in)
 		break;
 	case OP_CLOSE:
 		if ((c = pick_conn(in)) != NULL) {
-			(void)shim_uc_close(c->c); /* the object stays: calls get NOT_READY */
+			/* The object stays: calls get NOT_READY, and so does a second close. */
+			shim_ret r = shim_uc_close(c->c), want = c->closed ? SHIM_ERR_NOT_READY : SHIM_OK;
+
+			if (r != want)
+				fuzz_die("uc_struct", "oracle: close of connection %zu: expected %s, got %s",
+					 (size_t)(c - s.conn), shim_ret_string(want), shim_ret_string(r));
 			c->closed = true;
+			fuzz_book_close((size_t)(c - s.conn));
 		}
 		break;
 	case OP_DIE:
@@ -293,6 +391,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.nconn = 0;
 	s.npool = 0;
 	memset(s.pool, 0, sizeof(s.pool));
+	fuzz_book_reset();
 	for (int n = 0; n < MAX_OPS && in.i < in.n; n++)
 		op(&in);
 	for (int t = 0; t < MAX_TASKS; t++)

@@ -12,6 +12,7 @@ OP_TASK, OP_OPEN, OP_CALL, OP_CLOSE, OP_DIE, OP_DESTROY, OP_RUN, OP_HANDLE = ran
 ROOT, USER, NOBODY = 0, 1, 2
 ENT_CLIENT, ENT_POWER = 1, 2
 ASYNC = 128
+BOOK = 128  # handle_pool >= BOOK: the (n - BOOK)-th handle issued by the input
 
 # Per selector: which shape fields are variable (each costs 2 bytes), in
 # the order scalar_in, struct_in, scalar_out, struct_out.
@@ -86,6 +87,19 @@ def struct_seeds():
                                                                  scalars=[u32(1)]),
         "forged": user + call(0, "request_query", [u32(0)], op=OP_HANDLE, mode=64)
         + struct.pack("<Q", 0x0000000100000101),
+        # Legal inputs one mutation away from what the oracles must see
+        # refused: a 9th outstanding request (cap), book entry 0 instead of
+        # 1 (stale: released, its slot reused; foreign: the other
+        # connection's, same slot and generation).
+        "async_cap": user + b"".join(call(0, "factorial_async", [u32(n)], mode=ASYNC)
+                                     for n in range(1, 9)) + run(5),
+        "async_reuse": user + call(0, "factorial_async", [u32(3)], mode=ASYNC)
+        + call(0, "request_release", [u32(0)], op=OP_HANDLE, handle_pool=0)
+        + call(0, "factorial_async", [u32(4)], mode=ASYNC)
+        + call(0, "request_query", [u32(0)], op=OP_HANDLE, handle_pool=BOOK + 1),
+        "async_two_conns": user + open_(0) + call(0, "factorial_async", [u32(3)], mode=ASYNC)
+        + call(1, "factorial_async", [u32(4)], mode=ASYNC)
+        + call(1, "request_query", [u32(0)], op=OP_HANDLE, handle_pool=BOOK + 1),
     }
 
 

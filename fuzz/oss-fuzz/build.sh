@@ -25,7 +25,8 @@ FLAGS="-std=c11 -D_GNU_SOURCE $CFLAGS -I$SRC/shim/include -I$SRC/shim/src -I$SRC
 
 # The machine: shim, sim host, models, the edu driver, the harness.
 SOURCES=("$SRC"/shim/src/*.c "$SRC/shim/host/sim_host.c" "$SRC"/model/src/*.c "$SRC"/model/remote/*.c
-	"$SRC"/driver-core/edu/*.c "$SRC/fuzz/fuzz_harness.c")
+	"$SRC"/driver-core/edu/*.c "$SRC/fuzz/fuzz_harness.c" "$SRC/fuzz/fuzz_oracle.c"
+	"$SRC/fuzz/fuzz_oracle_edu.c" "$SRC/fuzz/fuzz_handle_book.c")
 export CC FLAGS WORK
 printf '%s\n' "${SOURCES[@]}" | xargs -P "$(nproc)" -I{} sh -c \
 	'o="$WORK/$(echo "{}" | tr / _).o"; $CC $FLAGS -c "{}" -o "$o"'
