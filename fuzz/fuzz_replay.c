@@ -78,5 +78,9 @@ int main(int argc, char **argv)
 		if (replay_path(argv[i], &count) != 0)
 			rc = 1;
 	printf("replayed %u input(s)\n", count);
+	if (count == 0) { /* an empty or wrong path must not pass as a replay */
+		fprintf(stderr, "%s: no input found to replay\n", argv[0]);
+		return 1;
+	}
 	return rc;
 }

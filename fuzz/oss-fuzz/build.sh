@@ -3,7 +3,7 @@
 # straight from the sources with $CC $CFLAGS, linked with
 # $LIB_FUZZING_ENGINE, binaries (plus seed corpora, dictionary, options)
 # into $OUT. No meson needed. Local use:
-#   CC=clang-14 CFLAGS='-fsanitize=address,undefined -g' \
+#   CC=clang-14 CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -g' \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/fuzz-out fuzz/oss-fuzz/build.sh
 # Needs: python3, pkg-config and libplist-2.0 (the kext manifest parser).
 : "${CC:=clang}" "${CFLAGS:=}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}" "${OUT:?set OUT}"

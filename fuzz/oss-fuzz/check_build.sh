@@ -12,7 +12,7 @@ echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n){(void)
 	> "$out/probe.c"
 "$clang" -fsanitize=fuzzer "$out/probe.c" -o "$out/probe" 2>/dev/null || { echo "no libFuzzer"; exit 77; }
 rm -f "$out/probe" "$out/probe.c"
-CC=$clang CFLAGS='-fsanitize=address,undefined -g' LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$out \
+CC=$clang CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -g' LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$out \
 	"$src/fuzz/oss-fuzz/build.sh"
 for sel in struct remote_decoder $(sed 's/^/raw_/' "$src/fuzz/selectors.txt"); do
 	name=fuzz_uc_$sel

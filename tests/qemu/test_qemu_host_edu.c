@@ -28,6 +28,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
+	(void)state;
 	fx_qemu_stop(&group_host);
 	return 0;
 }

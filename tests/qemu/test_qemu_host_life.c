@@ -243,6 +243,7 @@ static bool pid_is_dead(pid_t pid)
 
 static void test_qemu_host_qemu_dies_with_its_parent(void **state)
 {
+	(void)state;
 	int fds[2];
 	long qemu_pid = -1;
 	pid_t child;

@@ -35,6 +35,7 @@ struct probe {
 
 static uint64_t probe_read(model_device *dev, unsigned bar, uint64_t off, unsigned size)
 {
+	(void)dev; (void)size;
 	return 0xa0000000u | (bar << 16) | (uint32_t)off;
 }
 

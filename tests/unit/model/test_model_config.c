@@ -30,6 +30,7 @@ struct fixture {
 
 static void rec_set_intx(void *ctx, model_device *dev, bool level)
 {
+	(void)dev;
 	struct rec *r = ctx;
 	r->intx_calls++;
 	r->intx_level = level;
@@ -37,6 +38,7 @@ static void rec_set_intx(void *ctx, model_device *dev, bool level)
 
 static bool rec_dma_write(void *ctx, model_device *dev, uint64_t addr, const void *buf, size_t len)
 {
+	(void)dev;
 	struct rec *r = ctx;
 	r->dma_writes++;
 	r->dma_addr = addr;
@@ -47,6 +49,7 @@ static bool rec_dma_write(void *ctx, model_device *dev, uint64_t addr, const voi
 
 static bool rec_dma_read(void *ctx, model_device *dev, uint64_t addr, void *buf, size_t len)
 {
+	(void)ctx; (void)dev; (void)addr;
 	memset(buf, 0x5a, len);
 	return true;
 }
@@ -240,6 +243,7 @@ static void test_config_msi_enable_bit_and_clamped_multiple_message(void **state
 
 static void test_config_msi_32bit_capability_layout(void **state)
 {
+	(void)state;
 	model_device d;
 
 	model_device_init(&d, &test_ops, NULL, 1, 2, 0, 0);

@@ -166,6 +166,7 @@ static void test_edu_bar_sizing_matches_qemu(void **state)
 
 static void test_edu_no_msi_variant_has_no_capability(void **state)
 {
+	(void)state;
 	model_bus *bus = make_bus(&(struct model_edu_config){ .no_msi = true });
 
 	assert_int_equal(0, model_bus_cfg_read(bus, SLOT, 0, MODEL_PCI_STATUS, 2));
@@ -471,6 +472,7 @@ static void test_edu_dma_ram_address_clamped_to_28_bits(void **state)
 
 static void test_edu_dma_mask_from_config(void **state)
 {
+	(void)state;
 	model_bus *bus = make_bus(&(struct model_edu_config){ .dma_mask = 0xfffff });
 
 	fill_ram(bus, 0x23000, 32, 4);
