@@ -5,24 +5,13 @@
 #include <string.h>
 
 #include "conf.h"
-
-static shim_pci_device *conf_find_edu(shim_machine *m)
-{
-	for (size_t i = 0; i < shim_machine_device_count(m); i++) {
-		shim_pci_device *dev = shim_machine_device(m, i);
-
-		if (shim_pci_vendor_id(dev) == MODEL_EDU_VENDOR &&
-		    shim_pci_device_id(dev) == MODEL_EDU_DEVICE)
-			return dev;
-	}
-	return NULL;
-}
+#include "fx_machine.h"
 
 static shim_ret conf_map(struct conf_machine *cm, char *why, size_t len)
 {
 	shim_ret r;
 
-	cm->dev = conf_find_edu(cm->machine);
+	cm->dev = fx_machine_find_edu(cm->machine);
 	if (cm->dev == NULL) {
 		snprintf(why, len, "%s: no edu function after enumeration", cm->factory->name);
 		return SHIM_ERR_NO_DEVICE;

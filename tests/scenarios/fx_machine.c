@@ -7,7 +7,7 @@
 #include "fx_machine.h"
 #include "shim/verifier.h"
 
-static shim_pci_device *fx_find_edu(shim_machine *m)
+shim_pci_device *fx_machine_find_edu(shim_machine *m)
 {
 	for (size_t i = 0; i < shim_machine_device_count(m); i++) {
 		shim_pci_device *dev = shim_machine_device(m, i);
@@ -44,7 +44,7 @@ static shim_ret fx_boot_machine(struct fx_machine *fx, char *why, size_t len)
 			 shim_ret_string(r));
 		return r;
 	}
-	fx->dev = fx_find_edu(fx->machine);
+	fx->dev = fx_machine_find_edu(fx->machine);
 	if (fx->dev == NULL) {
 		snprintf(why, len, "no edu device (%04x:%04x) among %zu enumerated functions",
 			 MODEL_EDU_VENDOR, MODEL_EDU_DEVICE, shim_machine_device_count(fx->machine));

@@ -62,6 +62,8 @@ shim_ret fx_machine_boot(struct fx_machine *fx, const struct fx_host_factory *fa
  * everything came down cleanly and counters and verifier are back to the
  * baseline; otherwise why explains. Clears the verifier either way. */
 bool fx_machine_shutdown(struct fx_machine *fx, char *why, size_t len);
+/* The first edu function (1234:11e8) the firmware found, or NULL. */
+shim_pci_device *fx_machine_find_edu(shim_machine *m);
 
 /* Host observations; false when this host cannot tell. */
 bool fx_machine_device_errors(struct fx_machine *fx, unsigned long *count, const char **last);

@@ -6,18 +6,6 @@
 #include "fx_pm.h"
 #include "shim/power_policy.h"
 
-static shim_pci_device *fx_pm_find_edu(shim_machine *m)
-{
-	for (size_t i = 0; i < shim_machine_device_count(m); i++) {
-		shim_pci_device *dev = shim_machine_device(m, i);
-
-		if (shim_pci_vendor_id(dev) == MODEL_EDU_VENDOR &&
-		    shim_pci_device_id(dev) == MODEL_EDU_DEVICE)
-			return dev;
-	}
-	return NULL;
-}
-
 static shim_ret fx_pm_ready(struct fx_machine *fx, char *why, size_t len)
 {
 	if (fx->machine == NULL) {
@@ -86,7 +74,7 @@ shim_ret fx_machine_rescan(struct fx_machine *fx, char *why, size_t len)
 			 shim_machine_last_error(fx->machine));
 		return r;
 	}
-	fx->dev = fx_pm_find_edu(fx->machine);
+	fx->dev = fx_machine_find_edu(fx->machine);
 	if (fx->dev != NULL && fx->kext != NULL) {
 		fx->match_ret = shim_machine_match(fx->machine, fx->kext, &fx->started);
 		fx->svc = shim_machine_service(fx->machine, fx->dev);
