@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fx_host_forward.h"
 #include "fx_trace.h"
 
 #define FX_TRACE_MSI_IDS 8
@@ -18,8 +19,7 @@ struct fx_trace_tally {
 };
 
 struct fx_trace {
-	struct shim_host_ops ops;   /* per wrapper: carries the inner host's name */
-	struct shim_host inner;
+	struct fx_host_forward fw;  /* first: the forwarders see it as theirs */
 	uint16_t bdf;
 	uint64_t win_base, win_size;
 	bool polling, partial;
@@ -121,7 +121,7 @@ static void trace_count_irq(struct fx_trace *t, const struct shim_host_irq *ev)
 }
 
 #define T(ctx) ((struct fx_trace *)(ctx))
-#define INNER(ctx) (T(ctx)->inner)
+#define INNER(ctx) (T(ctx)->fw.inner)
 
 static shim_ret tr_cfg_read(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t *val)
 {
@@ -184,26 +184,6 @@ static shim_ret tr_ram_write(void *ctx, uint64_t addr, const void *buf, size_t l
 	return INNER(ctx).ops->ram_write(INNER(ctx).ctx, addr, buf, len);
 }
 
-static uint64_t tr_clock_ns(void *ctx)
-{
-	return INNER(ctx).ops->clock_ns(INNER(ctx).ctx);
-}
-
-static shim_ret tr_clock_run(void *ctx, uint64_t until_ns)
-{
-	return INNER(ctx).ops->clock_run(INNER(ctx).ctx, until_ns);
-}
-
-static shim_ret tr_msi_route(void *ctx, uint32_t vector, uint64_t *addr, uint32_t *data)
-{
-	return INNER(ctx).ops->msi_route(INNER(ctx).ctx, vector, addr, data);
-}
-
-static shim_ret tr_intx_route(void *ctx, uint16_t bdf, uint8_t pin, uint32_t *line)
-{
-	return INNER(ctx).ops->intx_route(INNER(ctx).ctx, bdf, pin, line);
-}
-
 static shim_ret tr_irq_next(void *ctx, struct shim_host_irq *ev)
 {
 	shim_ret r = INNER(ctx).ops->irq_next(INNER(ctx).ctx, ev);
@@ -211,21 +191,6 @@ static shim_ret tr_irq_next(void *ctx, struct shim_host_irq *ev)
 	if (r == SHIM_OK)
 		trace_count_irq(T(ctx), ev);
 	return r;
-}
-
-static shim_ret tr_dma_next(void *ctx, struct shim_host_dma *ev)
-{
-	return INNER(ctx).ops->dma_next(INNER(ctx).ctx, ev);
-}
-
-static void tr_layout(void *ctx, struct shim_host_layout *out)
-{
-	INNER(ctx).ops->layout(INNER(ctx).ctx, out);
-}
-
-static const char *tr_last_error(void *ctx)
-{
-	return INNER(ctx).ops->last_error(INNER(ctx).ctx);
 }
 
 static shim_ret tr_device_reset(void *ctx, uint16_t bdf)
@@ -239,21 +204,9 @@ static void tr_destroy(void *ctx)
 {
 	struct fx_trace *t = ctx;
 
-	t->inner.ops->destroy(t->inner.ctx);
-	t->inner.ops = NULL;
+	t->fw.inner.ops->destroy(t->fw.inner.ctx);
+	t->fw.inner.ops = NULL;
 }
-
-static const struct shim_host_ops trace_ops = {
-	.cfg_read = tr_cfg_read, .cfg_write = tr_cfg_write,
-	.mem_read = tr_mem_read, .mem_write = tr_mem_write,
-	.io_read = tr_io_read, .io_write = tr_io_write,
-	.ram_read = tr_ram_read, .ram_write = tr_ram_write,
-	.clock_ns = tr_clock_ns, .clock_run = tr_clock_run,
-	.msi_route = tr_msi_route, .intx_route = tr_intx_route,
-	.irq_next = tr_irq_next, .dma_next = tr_dma_next,
-	.layout = tr_layout, .last_error = tr_last_error, .destroy = tr_destroy,
-	.device_reset = tr_device_reset,
-};
 
 struct fx_trace *fx_trace_create(uint16_t bdf)
 {
@@ -274,18 +227,24 @@ void fx_trace_destroy(struct fx_trace *t)
 
 shim_ret fx_trace_wrap(struct fx_trace *t, struct shim_host inner, struct shim_host *out)
 {
-	if (t == NULL || t->inner.ops != NULL) { /* one wrapper per trace at a time */
+	if (t == NULL || t->fw.inner.ops != NULL) { /* one wrapper per trace at a time */
 		inner.ops->destroy(inner.ctx);
 		return SHIM_ERR_BAD_ARGUMENT;
 	}
-	t->inner = inner;
-	t->ops = trace_ops;
-	t->ops.name = inner.ops->name;
-	if (inner.ops->dma_next == NULL)
-		t->ops.dma_next = NULL;
-	if (inner.ops->device_reset == NULL)
-		t->ops.device_reset = NULL;
-	out->ops = &t->ops;
+	fx_host_forward_init(&t->fw, inner);
+	t->fw.ops.cfg_read = tr_cfg_read;
+	t->fw.ops.cfg_write = tr_cfg_write;
+	t->fw.ops.mem_read = tr_mem_read;
+	t->fw.ops.mem_write = tr_mem_write;
+	t->fw.ops.io_read = tr_io_read;
+	t->fw.ops.io_write = tr_io_write;
+	t->fw.ops.ram_read = tr_ram_read;
+	t->fw.ops.ram_write = tr_ram_write;
+	t->fw.ops.irq_next = tr_irq_next;
+	if (inner.ops->device_reset != NULL)
+		t->fw.ops.device_reset = tr_device_reset;
+	t->fw.ops.destroy = tr_destroy;
+	out->ops = &t->fw.ops;
 	out->ctx = t;
 	return SHIM_OK;
 }
