@@ -214,3 +214,65 @@ void shim_alloc_totals(long *count, uint64_t *bytes, uint64_t *high)
 	if (high)
 		*high = high_water;
 }
+
+/* Site names copied out of unloaded images, kept for the process's life. */
+struct alloc_site_copy {
+	struct alloc_site_copy *next;
+	char name[];
+};
+static struct alloc_site_copy *site_copies;
+
+static const char *site_copy(const char *name)
+{
+	struct alloc_site_copy *c;
+	size_t n = strlen(name);
+
+	for (c = site_copies; c != NULL; c = c->next)
+		if (strcmp(c->name, name) == 0)
+			return c->name;
+	c = malloc(sizeof(*c) + n + 1);
+	if (c == NULL)
+		return "(site of an unloaded kext)";
+	memcpy(c->name, name, n + 1);
+	c->next = site_copies;
+	site_copies = c;
+	return c->name;
+}
+
+long shim_alloc_rehome_sites(uintptr_t lo, uintptr_t hi)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < live_set_cap; i++) {
+		struct alloc_header *h;
+
+		if (live_set[i] == NULL)
+			continue;
+		h = (struct alloc_header *)live_set[i] - 1;
+		if (h->file != NULL && (uintptr_t)h->file >= lo && (uintptr_t)h->file < hi) {
+			h->file = site_copy(h->file);
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t shim_alloc_live_sites(struct shim_alloc_site *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < live_set_cap; i++) {
+		const struct alloc_header *h;
+
+		if (live_set[i] == NULL)
+			continue;
+		h = (const struct alloc_header *)live_set[i] - 1;
+		if (out != NULL && n < max) {
+			out[n].file = h->file != NULL ? h->file : "?";
+			out[n].line = h->line;
+			out[n].size = h->size;
+		}
+		n++;
+	}
+	return n;
+}

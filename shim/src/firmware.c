@@ -167,6 +167,7 @@ static shim_ret shim_fw_function(struct shim_fw *fw, uint16_t bdf, uint32_t id)
 		return r;
 	dev->vendor = (uint16_t)id;
 	dev->device = (uint16_t)(id >> 16);
+	dev->class_code = shim_fw_read(fw, bdf, SHIM_PCI_CLASS_REV, 4) >> 8;
 	/* Decode off while BARs hold all-ones, so nothing aliases. */
 	cmd = shim_fw_read(fw, bdf, SHIM_PCI_COMMAND, 2) &
 	      ~(uint32_t)(SHIM_PCI_CMD_IO | SHIM_PCI_CMD_MEMORY);

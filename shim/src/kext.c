@@ -1,8 +1,10 @@
 /* Kext loading: the Info.plist manifest is parsed with libplist and checked
  * the way kextd would (bundle identity, personalities that name a driver of
- * the kext, IOPCIMatch syntax); unload is refused while anything of the kext
- * is alive. */
+ * the kext, IOPCIMatch / IOPCIClassMatch syntax); unload is refused while
+ * anything of the kext is alive. Every refusal carries its reason. */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,19 +24,23 @@ struct shim_pci_match {
 };
 
 struct shim_personality {
-	const struct shim_driver *driver;
+	const struct shim_driver *driver; /* NULL in a manifest-only kext */
 	int score;
-	struct shim_pci_match match[SHIM_KEXT_MATCH_MAX];
+	struct shim_pci_match match[SHIM_KEXT_MATCH_MAX];       /* IOPCIMatch */
 	size_t match_count;
+	struct shim_pci_match class_match[SHIM_KEXT_MATCH_MAX]; /* IOPCIClassMatch */
+	size_t class_match_count;
 };
 
 struct shim_kext {
 	shim_object obj;
-	const struct shim_kext_desc *desc;
+	const struct shim_kext_desc *desc; /* NULL: manifest only, nothing to start */
 	char bundle_id[SHIM_KEXT_ID_MAX + 1];
+	char version[SHIM_KEXT_ID_MAX + 1];
 	struct shim_personality *pers;
 	size_t pers_count;
 	long services;
+	char why[256]; /* the manifest's fault, while loading */
 };
 
 static void shim_kext_free(shim_object *obj)
@@ -106,11 +112,12 @@ static bool shim_parse_hex32(const char **pp, char stop, uint32_t *out)
 	return true;
 }
 
-static bool shim_parse_pci_match(const char *s, struct shim_personality *pers)
+/* "0xVVVVVVVV[&0xMMMMMMMM] ..." into list (at most SHIM_KEXT_MATCH_MAX). */
+static bool shim_parse_match_list(const char *s, struct shim_pci_match *list, size_t *count)
 {
 	const char *p = s;
 
-	pers->match_count = 0;
+	*count = 0;
 	for (;;) {
 		struct shim_pci_match mt = { 0, 0xffffffffu };
 
@@ -118,16 +125,16 @@ static bool shim_parse_pci_match(const char *s, struct shim_personality *pers)
 			p++;
 		if (!*p)
 			break;
-		if (pers->match_count == SHIM_KEXT_MATCH_MAX || !shim_parse_hex32(&p, '&', &mt.value))
+		if (*count == SHIM_KEXT_MATCH_MAX || !shim_parse_hex32(&p, '&', &mt.value))
 			return false;
 		if (*p == '&') {
 			p++;
 			if (!shim_parse_hex32(&p, '\0', &mt.mask))
 				return false;
 		}
-		pers->match[pers->match_count++] = mt;
+		list[(*count)++] = mt;
 	}
-	return pers->match_count > 0;
+	return *count > 0;
 }
 
 static const struct shim_driver *shim_kext_find_driver(const struct shim_kext_desc *desc,
@@ -142,33 +149,71 @@ static const struct shim_driver *shim_kext_find_driver(const struct shim_kext_de
 	return NULL;
 }
 
+/* The reason a manifest is refused, formatted into the kext's buffer. */
+static const char *shim_kext_why(shim_kext *k, const char *fmt, ...) SHIM_PRINTF(2, 3);
+static const char *shim_kext_why(shim_kext *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(k->why, sizeof(k->why), fmt, ap);
+	va_end(ap);
+	return k->why;
+}
+
+static const char *shim_kext_matching(shim_kext *k, const char *name, plist_t entry,
+				      struct shim_personality *pers)
+{
+	const char *match = shim_plist_string(entry, "IOPCIMatch");
+	const char *cls = shim_plist_string(entry, "IOPCIClassMatch");
+
+	if (!match && !cls) {
+		if (plist_dict_get_item(entry, "IOPCIMatch") || plist_dict_get_item(entry, "IOPCIClassMatch"))
+			return shim_kext_why(k, "personality %s: IOPCIMatch/IOPCIClassMatch is not a string", name);
+		return shim_kext_why(k, "personality %s: no IOPCIMatch or IOPCIClassMatch", name);
+	}
+	if (match && !shim_parse_match_list(match, pers->match, &pers->match_count))
+		return shim_kext_why(k, "personality %s: IOPCIMatch '%.64s' is not "
+				     "0xDDDDVVVV[&0xMMMMMMMM] ... (at most %d)", name, match,
+				     SHIM_KEXT_MATCH_MAX);
+	if (cls && !shim_parse_match_list(cls, pers->class_match, &pers->class_match_count))
+		return shim_kext_why(k, "personality %s: IOPCIClassMatch '%.64s' is not "
+				     "0xCCSSPP00[&0xMMMMMMMM] ... (at most %d)", name, cls,
+				     SHIM_KEXT_MATCH_MAX);
+	return NULL;
+}
+
 /* Fills pers from one IOKitPersonalities entry; NULL or the reason it is bad. */
-static const char *shim_kext_personality(const struct shim_kext_desc *desc, plist_t entry,
+static const char *shim_kext_personality(shim_kext *k, const char *name, plist_t entry,
 					 struct shim_personality *pers)
 {
-	const char *ioclass, *provider, *match;
+	const char *ioclass, *provider, *why;
 	plist_t score;
 
 	if (plist_get_node_type(entry) != PLIST_DICT)
-		return "personality is not a dictionary";
+		return shim_kext_why(k, "personality %s is not a dictionary", name);
 	ioclass = shim_plist_string(entry, "IOClass");
 	if (!ioclass)
-		return "personality without IOClass";
-	pers->driver = shim_kext_find_driver(desc, ioclass);
-	if (!pers->driver)
-		return "IOClass names no driver of the kext";
+		return shim_kext_why(k, "personality %s: no IOClass string", name);
+	if (k->desc) {
+		pers->driver = shim_kext_find_driver(k->desc, ioclass);
+		if (!pers->driver)
+			return shim_kext_why(k, "personality %s: IOClass '%.64s' names no driver of "
+					     "the kext", name, ioclass);
+	}
 	provider = shim_plist_string(entry, "IOProviderClass");
 	if (!provider || strcmp(provider, "IOPCIDevice") != 0)
-		return "IOProviderClass is not IOPCIDevice";
-	match = shim_plist_string(entry, "IOPCIMatch");
-	if (!match || !shim_parse_pci_match(match, pers))
-		return "IOPCIMatch missing or not 0xDDDDVVVV[&0xMMMMMMMM] ...";
+		return shim_kext_why(k, "personality %s: IOProviderClass is '%.64s', not IOPCIDevice",
+				     name, provider ? provider : "(missing)");
+	why = shim_kext_matching(k, name, entry, pers);
+	if (why)
+		return why;
 	score = plist_dict_get_item(entry, "IOProbeScore");
 	if (score) {
 		uint64_t v = 0;
 
 		if (plist_get_node_type(score) != PLIST_UINT)
-			return "IOProbeScore is not an integer";
+			return shim_kext_why(k, "personality %s: IOProbeScore is not an integer", name);
 		plist_get_uint_val(score, &v);
 		pers->score = (int)(int64_t)v;
 	}
@@ -182,56 +227,64 @@ static const char *shim_kext_parse(shim_kext *k, plist_t root)
 	plist_dict_iter it = NULL;
 	uint32_t n;
 
-	if (!root || plist_get_node_type(root) != PLIST_DICT)
-		return "Info.plist is not a dictionary";
+	if (!root)
+		return shim_kext_why(k, "Info.plist is not a property list (XML or binary)");
+	if (plist_get_node_type(root) != PLIST_DICT)
+		return shim_kext_why(k, "Info.plist is not a dictionary");
 	id = shim_plist_string(root, "CFBundleIdentifier");
 	if (!id)
-		return "CFBundleIdentifier missing";
+		return shim_kext_why(k, "CFBundleIdentifier missing or not a string");
 	if (!shim_kext_id_valid(id))
-		return "CFBundleIdentifier is not reverse-DNS";
+		return shim_kext_why(k, "CFBundleIdentifier '%.64s' is not reverse-DNS "
+				     "(labels of letters, digits, '-', at most %d characters)",
+				     id, SHIM_KEXT_ID_MAX);
 	memcpy(k->bundle_id, id, strlen(id) + 1);
 	version = shim_plist_string(root, "CFBundleVersion");
 	if (!version || !shim_kext_version_valid(version))
-		return "CFBundleVersion missing or malformed";
+		return shim_kext_why(k, "CFBundleVersion missing or malformed (must start with a digit)");
+	memcpy(k->version, version, strlen(version) + 1);
 	pers_dict = plist_dict_get_item(root, "IOKitPersonalities");
 	if (!pers_dict || plist_get_node_type(pers_dict) != PLIST_DICT)
-		return "IOKitPersonalities missing";
+		return shim_kext_why(k, "IOKitPersonalities missing or not a dictionary");
 	n = plist_dict_get_size(pers_dict);
 	if (n == 0)
-		return "IOKitPersonalities is empty";
+		return shim_kext_why(k, "IOKitPersonalities is empty");
 	k->pers = shim_zalloc(n * sizeof(*k->pers));
 	if (!k->pers)
-		return "out of memory";
+		return shim_kext_why(k, "out of memory");
 	k->pers_count = n;
 	plist_dict_new_iter(pers_dict, &it);
 	if (!it)
-		return "out of memory";
+		return shim_kext_why(k, "out of memory");
 	for (size_t i = 0; i < n && !why; i++) {
-		plist_dict_next_item(pers_dict, it, NULL, &entry);
-		why = entry ? shim_kext_personality(k->desc, entry, &k->pers[i])
-			    : "IOKitPersonalities changed size";
+		char *key = NULL;
+
+		entry = NULL;
+		plist_dict_next_item(pers_dict, it, &key, &entry);
+		why = entry ? shim_kext_personality(k, key ? key : "?", entry, &k->pers[i])
+			    : shim_kext_why(k, "IOKitPersonalities changed size");
+		free(key);
 	}
 	free(it);
 	return why;
 }
 
-shim_ret shim_kext_load(const struct shim_kext_desc *desc, shim_kext **out)
+shim_ret shim_kext_load_manifest(const char *plist, size_t len, const struct shim_kext_desc *desc,
+				 shim_kext **out, char *why, size_t whylen)
 {
 	plist_t root = NULL;
-	const char *why;
+	const char *bad;
 	shim_kext *k;
-	size_t len;
 
+	if (why && whylen)
+		why[0] = '\0';
 	if (!out)
 		return SHIM_ERR_BAD_ARGUMENT;
 	*out = NULL;
-	if (!desc || !desc->info_plist) {
-		shim_log(SHIM_LOG_ERR, "kext load: no manifest");
-		return SHIM_ERR_BAD_ARGUMENT;
-	}
-	len = desc->info_plist_len ? desc->info_plist_len : strlen(desc->info_plist);
-	if (len > UINT32_MAX) {
-		shim_log(SHIM_LOG_ERR, "kext load: manifest too large");
+	if (!plist || len == 0 || len > UINT32_MAX) {
+		if (why && whylen)
+			snprintf(why, whylen, "Info.plist %s", !plist || len == 0 ? "is empty"
+										: "is too large");
 		return SHIM_ERR_BAD_ARGUMENT;
 	}
 	k = shim_zalloc(sizeof(*k));
@@ -239,19 +292,36 @@ shim_ret shim_kext_load(const struct shim_kext_desc *desc, shim_kext **out)
 		return SHIM_ERR_NO_MEMORY;
 	shim_object_init(&k->obj, &shim_kext_class, shim_kext_free);
 	k->desc = desc;
-	plist_from_xml(desc->info_plist, (uint32_t)len, &root);
-	why = shim_kext_parse(k, root);
+	plist_from_memory(plist, (uint32_t)len, &root);
+	bad = shim_kext_parse(k, root);
 	if (root)
 		plist_free(root);
-	if (why) {
+	if (bad) {
 		shim_log(SHIM_LOG_ERR, "kext load%s%s: %s", k->bundle_id[0] ? " " : "",
-			 k->bundle_id, why);
+			 k->bundle_id, bad);
+		if (why && whylen)
+			snprintf(why, whylen, "%s%s%s", k->bundle_id, k->bundle_id[0] ? ": " : "", bad);
+		bool oom = strcmp(bad, "out of memory") == 0;
 		shim_object_release(&k->obj);
-		return strcmp(why, "out of memory") == 0 ? SHIM_ERR_NO_MEMORY
-							 : SHIM_ERR_BAD_ARGUMENT;
+		return oom ? SHIM_ERR_NO_MEMORY : SHIM_ERR_BAD_ARGUMENT;
 	}
 	*out = k;
 	return SHIM_OK;
+}
+
+shim_ret shim_kext_load(const struct shim_kext_desc *desc, shim_kext **out)
+{
+	if (!out)
+		return SHIM_ERR_BAD_ARGUMENT;
+	*out = NULL;
+	if (!desc || !desc->info_plist) {
+		shim_log(SHIM_LOG_ERR, "kext load: no manifest");
+		return SHIM_ERR_BAD_ARGUMENT;
+	}
+	return shim_kext_load_manifest(desc->info_plist,
+				       desc->info_plist_len ? desc->info_plist_len
+							    : strlen(desc->info_plist),
+				       desc, out, NULL, 0);
 }
 
 shim_ret shim_kext_unload(shim_kext *k)
@@ -265,7 +335,7 @@ shim_ret shim_kext_unload(shim_kext *k)
 			 k->bundle_id, k->services);
 		return SHIM_ERR_BUSY;
 	}
-	for (size_t i = 0; i < k->desc->class_count; i++) {
+	for (size_t i = 0; k->desc && i < k->desc->class_count; i++) {
 		const shim_class *c = k->desc->classes[i];
 
 		if (c && shim_class_live(c) > 0) {
@@ -286,23 +356,45 @@ const char *shim_kext_bundle_id(const shim_kext *k)
 	return k ? k->bundle_id : "";
 }
 
-static bool shim_personality_matches(const struct shim_personality *p, uint16_t vendor,
-				     uint16_t device)
+static bool shim_match_list(const struct shim_pci_match *list, size_t n, uint32_t v)
 {
-	uint32_t id = (uint32_t)device << 16 | vendor;
-
-	for (size_t i = 0; i < p->match_count; i++)
-		if ((id & p->match[i].mask) == (p->match[i].value & p->match[i].mask))
+	for (size_t i = 0; i < n; i++)
+		if ((v & list[i].mask) == (list[i].value & list[i].mask))
 			return true;
 	return false;
 }
 
-bool shim_kext_matches(const shim_kext *k, uint16_t vendor, uint16_t device)
+/* IOPCIMatch compares device << 16 | vendor; IOPCIClassMatch compares the
+ * 24-bit class code shifted up one byte (revision byte zero), as in
+ * "0x01080200&0xffffff00". A personality with both needs both. */
+static bool shim_personality_matches(const struct shim_personality *p, uint16_t vendor,
+				     uint16_t device, uint32_t class_code)
+{
+	if (p->match_count &&
+	    !shim_match_list(p->match, p->match_count, (uint32_t)device << 16 | vendor))
+		return false;
+	if (p->class_match_count &&
+	    !shim_match_list(p->class_match, p->class_match_count, (class_code & 0xffffffu) << 8))
+		return false;
+	return p->match_count || p->class_match_count;
+}
+
+bool shim_kext_matches(const shim_kext *k, uint16_t vendor, uint16_t device, uint32_t class_code)
 {
 	for (size_t i = 0; k && i < k->pers_count; i++)
-		if (shim_personality_matches(&k->pers[i], vendor, device))
+		if (shim_personality_matches(&k->pers[i], vendor, device, class_code))
 			return true;
 	return false;
+}
+
+const char *shim_kext_version(const shim_kext *k)
+{
+	return k ? k->version : "";
+}
+
+bool shim_kext_can_start(const shim_kext *k)
+{
+	return k && k->desc;
 }
 
 size_t shim_kext_personality_count(const shim_kext *k)
@@ -311,10 +403,10 @@ size_t shim_kext_personality_count(const shim_kext *k)
 }
 
 const struct shim_driver *shim_kext_personality_match(const shim_kext *k, size_t i,
-						      uint16_t vendor, uint16_t device,
-						      int *score)
+						      const shim_pci_device *dev, int *score)
 {
-	if (!k || i >= k->pers_count || !shim_personality_matches(&k->pers[i], vendor, device))
+	if (!k || !k->desc || i >= k->pers_count ||
+	    !shim_personality_matches(&k->pers[i], dev->vendor, dev->device, dev->class_code))
 		return NULL;
 	*score = k->pers[i].score;
 	return k->pers[i].driver;

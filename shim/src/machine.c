@@ -183,7 +183,7 @@ static const struct shim_driver *shim_machine_probe(shim_kext *k, shim_pci_devic
 	for (size_t i = 0; i < shim_kext_personality_count(k); i++) {
 		int score = 0;
 		const struct shim_driver *d =
-			shim_kext_personality_match(k, i, dev->vendor, dev->device, &score);
+			shim_kext_personality_match(k, i, dev, &score);
 
 		if (!d || (d->probe && !d->probe(dev, &score)))
 			continue;
@@ -249,7 +249,7 @@ shim_ret shim_machine_match(shim_machine *m, shim_kext *k, size_t *started)
 
 	if (started)
 		*started = 0;
-	if (!m || !k)
+	if (!m || !k || !shim_kext_can_start(k))
 		return SHIM_ERR_BAD_ARGUMENT;
 	for (size_t i = 0; i < m->dev_count; i++) {
 		shim_pci_device *dev = m->devs[i];

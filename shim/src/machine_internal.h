@@ -23,6 +23,7 @@
 #define SHIM_PCI_VENDOR 0x00
 #define SHIM_PCI_COMMAND 0x04
 #define SHIM_PCI_STATUS 0x06
+#define SHIM_PCI_CLASS_REV 0x08  /* revision ID, then the 24-bit class code */
 #define SHIM_PCI_HEADER_TYPE 0x0e
 #define SHIM_PCI_BAR0 0x10
 #define SHIM_PCI_CAP_PTR 0x34
@@ -58,6 +59,7 @@ struct shim_pci_device {
 	shim_object obj;
 	shim_machine *m;          /* retained */
 	uint16_t bdf, vendor, device;
+	uint32_t class_code;      /* 24-bit class, subclass, programming interface */
 	char name[16];
 	struct shim_bar bar[SHIM_PCI_BAR_COUNT];
 	uint8_t msi_cap;          /* 0: none */
@@ -222,8 +224,9 @@ uint64_t shim_dma_pool_free_bytes(const struct shim_dma_pool *pool);
 size_t shim_kext_personality_count(const shim_kext *k);
 /* Driver and score of personality i if it matches the IDs, else NULL. */
 const struct shim_driver *shim_kext_personality_match(const shim_kext *k, size_t i,
-						      uint16_t vendor, uint16_t device,
-						      int *score);
+						      const shim_pci_device *dev, int *score);
 void shim_kext_services_add(shim_kext *k, long delta);
+/* False for a manifest-only kext (loaded without a descriptor). */
+bool shim_kext_can_start(const shim_kext *k);
 
 #endif

@@ -97,6 +97,30 @@ long shim_classes_live_total(void)
 	return total;
 }
 
+shim_ret shim_class_forget(shim_class *cls)
+{
+	shim_class *prev = NULL;
+
+	if (cls == NULL)
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (cls->live > 0)
+		return SHIM_ERR_BUSY;
+	for (shim_class *c = class_head; c != NULL; prev = c, c = c->next) {
+		if (c != cls)
+			continue;
+		if (prev != NULL)
+			prev->next = c->next;
+		else
+			class_head = c->next;
+		if (class_tail == c)
+			class_tail = prev;
+		break;
+	}
+	cls->next = NULL;
+	cls->registered = false;
+	return SHIM_OK;
+}
+
 size_t shim_class_list(const shim_class **out, size_t max)
 {
 	size_t n = 0;

@@ -51,6 +51,11 @@ uint16_t shim_pci_device_id(const shim_pci_device *dev)
 	return dev ? dev->device : 0xffff;
 }
 
+uint32_t shim_pci_class_code(const shim_pci_device *dev)
+{
+	return dev ? dev->class_code : 0xffffffu;
+}
+
 const char *shim_pci_name(const shim_pci_device *dev)
 {
 	return dev ? dev->name : "(null)";

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct shim_violation records[SHIM_VERIFIER_KEEP];
 static size_t record_count;
@@ -44,16 +45,28 @@ static void print_violation(const struct shim_violation *v)
 void shim_verifier_record_(enum shim_violation_kind kind, const char *file, int line,
 			   const char *fmt, ...)
 {
-	struct shim_violation v = { .kind = kind, .file = file, .line = line };
+	struct shim_violation v = { .kind = kind, .line = line };
 	va_list ap;
+
+	/* The site string may live in a kext that is unloaded before the
+	 * record is read; keep its tail (the file name) in the record. */
+	if (file != NULL) {
+		size_t n = strlen(file);
+
+		snprintf(v.site, sizeof(v.site), "%s", n < sizeof(v.site) ? file
+								   : file + n - (sizeof(v.site) - 1));
+	}
 
 	va_start(ap, fmt);
 	vsnprintf(v.message, sizeof(v.message), fmt, ap);
 	va_end(ap);
 
-	if (record_count < SHIM_VERIFIER_KEEP)
+	if (record_count < SHIM_VERIFIER_KEEP) {
 		records[record_count] = v;
+		records[record_count].file = file != NULL ? records[record_count].site : NULL;
+	}
 	record_count++;
+	v.file = file != NULL ? v.site : NULL;
 
 	if (fatal_mode) {
 		print_violation(&v);

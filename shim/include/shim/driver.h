@@ -25,15 +25,28 @@ struct shim_driver {
 	const struct shim_power_desc *power;
 };
 
-/* A kext: its manifest and the drivers and classes it defines. */
+/* A kext: the drivers and classes it defines. A bundle's manifest is its
+ * Contents/Info.plist file; a kext linked into a program may carry it here. */
 struct shim_kext_desc {
-	const char *info_plist;     /* XML Info.plist text */
+	const char *info_plist;     /* XML Info.plist text, or NULL in a bundle */
 	size_t info_plist_len;
 	const struct shim_driver *const *drivers;
 	size_t driver_count;
 	shim_class *const *classes; /* unload is refused while any is live */
 	size_t class_count;
 };
+
+/* The entry symbol of a kext bundle (kmod_info's role): the loader finds
+ * the descriptor through it and refuses a bundle built for another ABI.
+ * Every kext defines it once, with SHIM_KEXT_DECLARE(its_desc). */
+#define SHIM_KEXT_ABI_VERSION 1u
+#define SHIM_KMOD_INFO_SYMBOL "kmod_info"
+struct shim_kmod_info {
+	uint32_t abi_version;                /* SHIM_KEXT_ABI_VERSION */
+	const struct shim_kext_desc *desc;
+};
+#define SHIM_KEXT_DECLARE(desc_) \
+	const struct shim_kmod_info kmod_info = { SHIM_KEXT_ABI_VERSION, &(desc_) }
 
 void shim_service_set_private(shim_service *svc, void *priv);
 void *shim_service_private(const shim_service *svc);

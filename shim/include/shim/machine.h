@@ -25,17 +25,26 @@ shim_pci_device *shim_machine_device(shim_machine *m, size_t i);
 /* Host-side detail of the last SHIM_ERR_HOST (e.g. QEMU's exit status and stderr tail). */
 const char *shim_machine_last_error(const shim_machine *m);
 
-/* Parse the manifest (libplist) and check it: CFBundleIdentifier,
- * CFBundleVersion, at least one IOKitPersonalities entry with IOClass,
- * IOProviderClass = IOPCIDevice and IOPCIMatch naming a known driver.
- * Errors are logged with the reason and returned as SHIM_ERR_BAD_ARGUMENT. */
+/* Parse the manifest (libplist: XML or binary) and check it: a
+ * reverse-DNS CFBundleIdentifier, CFBundleVersion, at least one
+ * IOKitPersonalities entry with IOClass naming a driver of desc,
+ * IOProviderClass = IOPCIDevice and IOPCIMatch and/or IOPCIClassMatch.
+ * desc may be NULL: the manifest alone is checked (IOClass names are not)
+ * and the kext can be asked what it matches but never starts anything.
+ * A refusal returns SHIM_ERR_BAD_ARGUMENT with the reason in why (and in
+ * the log); why may be NULL. */
+shim_ret shim_kext_load_manifest(const char *plist, size_t len, const struct shim_kext_desc *desc,
+				 shim_kext **out, char *why, size_t whylen);
+/* The same with the manifest the descriptor carries (desc->info_plist). */
 shim_ret shim_kext_load(const struct shim_kext_desc *desc, shim_kext **out);
 /* Refused (SHIM_ERR_BUSY, nothing freed) while a service of the kext runs
  * or any of its classes has live instances. */
 shim_ret shim_kext_unload(shim_kext *k);
 const char *shim_kext_bundle_id(const shim_kext *k);
-/* True when the IOPCIMatch of some personality matches the IDs. */
-bool shim_kext_matches(const shim_kext *k, uint16_t vendor, uint16_t device);
+const char *shim_kext_version(const shim_kext *k);
+/* True when some personality matches a function with these IDs and 24-bit
+ * class code (IOPCIMatch and IOPCIClassMatch, see kext.c). */
+bool shim_kext_matches(const shim_kext *k, uint16_t vendor, uint16_t device, uint32_t class_code);
 
 /* Match every unclaimed device of m against k's personalities, probe and
  * start the best; *started counts started services. */
@@ -68,6 +77,21 @@ struct shim_counters {
 void shim_counters_snapshot(struct shim_counters *c);
 /* Classes that have ever had an instance, for per-class reports. */
 size_t shim_class_list(const shim_class **out, size_t max);
+/* Unregister a class whose storage is about to go away (its kext's image
+ * is unmapped). SHIM_ERR_BUSY while it has live instances. */
+shim_ret shim_class_forget(shim_class *cls);
+/* Live allocations whose allocation site (file name) lies in [lo, hi),
+ * i.e. in an image about to be unmapped; their site names are copied so
+ * reports stay readable. Returns how many such blocks are live. */
+long shim_alloc_rehome_sites(uintptr_t lo, uintptr_t hi);
+/* Where live allocations were made (leak reports): fills at most max,
+ * returns how many blocks are live. Order is unspecified. */
+struct shim_alloc_site {
+	const char *file;
+	int line;
+	size_t size;
+};
+size_t shim_alloc_live_sites(struct shim_alloc_site *out, size_t max);
 
 /* Allocation fault injection: the n-th next shim_malloc fails (0 = off). */
 void shim_alloc_fail_nth(long n);

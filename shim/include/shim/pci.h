@@ -9,6 +9,8 @@ typedef struct shim_mmio_map shim_mmio_map;
 
 uint16_t shim_pci_vendor_id(const shim_pci_device *dev);
 uint16_t shim_pci_device_id(const shim_pci_device *dev);
+/* 24-bit class code (class << 16 | subclass << 8 | programming interface). */
+uint32_t shim_pci_class_code(const shim_pci_device *dev);
 /* "bb:dd.f" for logs; storage owned by dev. */
 const char *shim_pci_name(const shim_pci_device *dev);
 

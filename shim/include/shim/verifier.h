@@ -22,9 +22,10 @@ enum shim_violation_kind {
 
 struct shim_violation {
 	enum shim_violation_kind kind;
-	const char *file;
+	const char *file;  /* points into site[]: a kext's image may be unloaded */
 	int line;
 	char message[192];
+	char site[96];
 };
 
 void shim_verifier_record_(enum shim_violation_kind kind, const char *file, int line,

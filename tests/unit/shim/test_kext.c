@@ -125,9 +125,9 @@ static void test_kext_load_accepts_a_valid_manifest_and_matches_ids(void **state
 	(void)state;
 	assert_int_equal(SHIM_OK, shim_kext_load(&d, &k));
 	assert_string_equal("com.example.widget", shim_kext_bundle_id(k));
-	assert_true(shim_kext_matches(k, 0x1234, 0x11e8));
-	assert_false(shim_kext_matches(k, 0x1234, 0x11e9));
-	assert_true(shim_kext_matches(k, 0x1af4, 0x7777));
+	assert_true(shim_kext_matches(k, 0x1234, 0x11e8, 0));
+	assert_false(shim_kext_matches(k, 0x1234, 0x11e9, 0));
+	assert_true(shim_kext_matches(k, 0x1af4, 0x7777, 0));
 	assert_int_equal(SHIM_OK, shim_kext_unload(k));
 }
 
@@ -179,7 +179,76 @@ static void test_kext_load_rejects_unknown_class_wrong_provider_and_bad_xml(void
 	d = manifest(GOOD_ID, "");
 	d.info_plist = "<plist><dict><key>oops</dict>";
 	d.info_plist_len = strlen(d.info_plist);
-	expect_rejected(d, "dictionary");
+	expect_rejected(d, "property list");
+}
+
+/* The reason reaches the caller, not only the log: a command prints it. */
+static void test_kext_load_manifest_returns_the_reason_to_the_caller(void **state)
+{
+	struct shim_kext_desc d = manifest(GOOD_ID, personality("Lowly", "com_example_Low",
+								 "IOUSBDevice", "0x11e81234", 0));
+	char why[256] = "";
+	shim_kext *k = NULL;
+
+	(void)state;
+	assert_int_equal(SHIM_ERR_BAD_ARGUMENT,
+			 shim_kext_load_manifest(d.info_plist, d.info_plist_len, &d, &k, why,
+						 sizeof(why)));
+	assert_null(k);
+	assert_non_null(strstr(why, "com.example.widget"));
+	assert_non_null(strstr(why, "personality Lowly"));
+	assert_non_null(strstr(why, "IOUSBDevice"));
+	log_mentions("");
+}
+
+static const char *class_personality(const char *match_key, const char *match)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "<key>Storage</key><dict>"
+		 "<key>IOClass</key><string>com_example_Low</string>"
+		 "<key>IOProviderClass</key><string>IOPCIDevice</string>"
+		 "<key>%s</key><string>%s</string>"
+		 "</dict>", match_key, match);
+	return buf;
+}
+
+/* IOPCIClassMatch compares the class code shifted up one byte, under a mask. */
+static void test_kext_class_match_matches_the_class_code_under_its_mask(void **state)
+{
+	struct shim_kext_desc d = manifest(GOOD_ID, class_personality("IOPCIClassMatch",
+								       "0x01080200&amp;0xffffff00"));
+	shim_kext *k;
+
+	(void)state;
+	assert_int_equal(SHIM_OK, shim_kext_load(&d, &k));
+	assert_true(shim_kext_matches(k, 0x1b36, 0x0010, 0x010802));
+	assert_true(shim_kext_matches(k, 0x8086, 0x5845, 0x010802));
+	assert_false(shim_kext_matches(k, 0x1b36, 0x0010, 0x010601));
+	assert_int_equal(SHIM_OK, shim_kext_unload(k));
+	d = manifest(GOOD_ID, class_personality("IOPCIClassMatch", "0x01080200&amp;"));
+	expect_rejected(d, "IOPCIClassMatch");
+}
+
+/* Without a descriptor the manifest is checked and asked, never started. */
+static void test_kext_manifest_only_matches_but_cannot_start(void **state)
+{
+	struct shim_kext_desc d = manifest(GOOD_ID, personality("Any", "com_example_Nobody",
+								 "IOPCIDevice", "0x11e81234", 0));
+	struct plat_fixture *f = *state;
+	char why[128] = "";
+	shim_kext *k = NULL;
+	size_t started = 9;
+
+	assert_int_equal(SHIM_OK, shim_kext_load_manifest(d.info_plist, d.info_plist_len, NULL,
+							  &k, why, sizeof(why)));
+	assert_string_equal("", why);
+	assert_true(shim_kext_matches(k, 0x1234, 0x11e8, 0));
+	assert_string_equal("1.0.0", shim_kext_version(k));
+	assert_int_equal(SHIM_ERR_BAD_ARGUMENT, shim_machine_match(f->m, k, &started));
+	assert_int_equal(0, started);
+	assert_int_equal(SHIM_OK, shim_kext_unload(k));
 }
 
 static void test_kext_unload_is_refused_while_instances_live(void **state)
@@ -301,6 +370,9 @@ int main(void)
 		PLAT_TEST(test_kext_load_rejects_a_missing_bundle_identifier),
 		PLAT_TEST(test_kext_load_rejects_a_bad_pci_match),
 		PLAT_TEST(test_kext_load_rejects_unknown_class_wrong_provider_and_bad_xml),
+		PLAT_TEST(test_kext_load_manifest_returns_the_reason_to_the_caller),
+		PLAT_TEST(test_kext_class_match_matches_the_class_code_under_its_mask),
+		PLAT_TEST(test_kext_manifest_only_matches_but_cannot_start),
 		PLAT_TEST(test_kext_unload_is_refused_while_instances_live),
 		PLAT_TEST(test_machine_match_starts_the_best_probe_and_terminate_stops_it),
 		PLAT_TEST(test_machine_failed_start_leaves_no_service_and_leaks_are_recorded),
