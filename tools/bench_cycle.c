@@ -7,25 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fx_cycle.h"
+#include "bench/cycle.h"
 
 #define BENCH_SIM_CYCLES 10000ul
 #define BENCH_QEMU_CYCLES 100ul
 
 static unsigned long bench_arg(int argc, char **argv, int i, unsigned long dflt)
 {
-	unsigned long n = argc > i ? strtoul(argv[i], NULL, 10) : fx_cycle_scaled(dflt, 10);
+	unsigned long n = argc > i ? strtoul(argv[i], NULL, 10) : bench_cycle_scaled(dflt, 10);
 
-	return n > 0 && n <= FX_CYCLE_MAX_COUNT ? n : dflt;
+	return n > 0 && n <= BENCH_CYCLE_MAX_COUNT ? n : dflt;
 }
 
-static int bench_kind(const char *kind, enum fx_host_kind host_kind, unsigned long count)
+static int bench_kind(const char *kind, enum bench_host_kind host_kind, unsigned long count)
 {
-	const struct fx_host_factory *host = fx_host_by_kind(host_kind);
+	const struct bench_host_factory *host = bench_host_by_kind(host_kind);
 	const char *host_name = host != NULL ? host->name : "qemu";
-	struct fx_cycle_config cfg = { .kind = fx_cycle_kind_find(kind), .host = host,
+	struct bench_cycle_config cfg = { .kind = bench_cycle_kind_find(kind), .host = host,
 				       .count = count, .opt = { .no_tap = true } };
-	struct fx_cycle_result res;
+	struct bench_cycle_result res;
 	int status;
 
 	if (host == NULL || cfg.kind == NULL) {
@@ -33,8 +33,8 @@ static int bench_kind(const char *kind, enum fx_host_kind host_kind, unsigned lo
 		       host == NULL ? "such host" : "such kind");
 		return 0;
 	}
-	fx_cycle_run(&cfg, &res);
-	if (res.result == FX_CANNOT_RUN) {
+	bench_cycle_run(&cfg, &res);
+	if (res.result == BENCH_CANNOT_RUN) {
 		printf("%s on %s: CANNOT RUN: %s\n", kind, host_name, res.why);
 		status = 0;
 	} else {
@@ -42,12 +42,12 @@ static int bench_kind(const char *kind, enum fx_host_kind host_kind, unsigned lo
 		       kind, host_name, res.done, res.requested, res.seconds,
 		       res.seconds > 0 ? (double)res.done / res.seconds : 0.0,
 		       res.done > 0 ? res.seconds * 1e6 / (double)res.done : 0.0,
-		       fx_result_string(res.result));
-		if (res.result != FX_PASS)
+		       bench_result_string(res.result));
+		if (res.result != BENCH_PASS)
 			printf("  %s\n", res.why);
-		status = res.result == FX_PASS ? 0 : 1;
+		status = res.result == BENCH_PASS ? 0 : 1;
 	}
-	fx_cycle_result_free(&res);
+	bench_cycle_result_free(&res);
 	fflush(stdout);
 	return status;
 }
@@ -60,9 +60,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_cycle [SIM_CYCLES [QEMU_CYCLES]]\n");
 		return 2;
 	}
-	status |= bench_kind("start-stop", FX_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
-	status |= bench_kind("attach-detach", FX_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
-	status |= bench_kind("attach-detach", FX_HOST_QEMU,
+	status |= bench_kind("start-stop", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
+	status |= bench_kind("attach-detach", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
+	status |= bench_kind("attach-detach", BENCH_HOST_QEMU,
 			     bench_arg(argc, argv, 2, BENCH_QEMU_CYCLES));
 	return status;
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "fx_machine.h"
+#include "bench/machine.h"
 
 #define BENCH_READS 10000000ul
 #define BENCH_CYCLES 20000ul
@@ -32,7 +32,7 @@ static uint32_t bench_load(const uint32_t *p)
 /* volatile: the compiler must really call through the pointer each time. */
 static uint32_t (*volatile bench_indirect)(const uint32_t *p) = bench_load;
 
-static void bench_mmio(struct fx_machine *fx, unsigned long reads)
+static void bench_mmio(struct bench_machine *fx, unsigned long reads)
 {
 	shim_mmio_map *map = NULL;
 	static const uint32_t cell = 0x1234u;
@@ -71,15 +71,15 @@ static void bench_print_counters(const char *label, const struct shim_counters *
 	       c->prepared, c->log_dropped, c->verifier_records);
 }
 
-static int bench_cycles(struct fx_machine *fx, unsigned long cycles)
+static int bench_cycles(struct bench_machine *fx, unsigned long cycles)
 {
-	struct fx_baseline before, after;
+	struct bench_baseline before, after;
 	char diff[320] = "";
 	unsigned long done = 0;
 	double t0, t;
 	shim_ret r = SHIM_OK;
 
-	fx_baseline_take(&before);
+	bench_baseline_take(&before);
 	t0 = bench_now();
 	for (; done < cycles; done++) {
 		size_t started = 0;
@@ -98,10 +98,10 @@ static int bench_cycles(struct fx_machine *fx, unsigned long cycles)
 	       done, cycles, t, (double)done / (t > 0 ? t : 1e-9));
 	if (r != SHIM_OK)
 		printf("  stopped early: %s\n", shim_ret_string(r));
-	fx_baseline_take(&after);
+	bench_baseline_take(&after);
 	bench_print_counters("before", &before.counters);
 	bench_print_counters("after", &after.counters);
-	if (fx_baseline_matches(&before, diff, sizeof(diff)))
+	if (bench_baseline_matches(&before, diff, sizeof(diff)))
 		printf("  counters: steady (no growth over the cycles)\n");
 	else
 		printf("  counters: GREW: %s\n", diff);
@@ -121,8 +121,8 @@ static unsigned long bench_arg(int argc, char **argv, int i, unsigned long dflt)
 
 int main(int argc, char **argv)
 {
-	struct fx_machine fx;
-	struct fx_options opt = { .no_tap = true }; /* measure shim + sim host only */
+	struct bench_machine fx;
+	struct bench_options opt = { .no_tap = true }; /* measure shim + sim host only */
 	char why[320] = "";
 	int status;
 
@@ -130,16 +130,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_sim [MMIO_READS [CYCLES]]\n");
 		return 2;
 	}
-	if (fx_machine_boot(&fx, &fx_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
+	if (bench_machine_boot(&fx, &bench_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
 	    fx.svc == NULL) {
 		fprintf(stderr, "bench_sim: cannot boot edu on sim: %s\n",
 			why[0] ? why : shim_ret_string(fx.match_ret));
-		fx_machine_shutdown(&fx, why, sizeof(why));
+		bench_machine_shutdown(&fx, why, sizeof(why));
 		return 1;
 	}
 	bench_mmio(&fx, bench_arg(argc, argv, 1, BENCH_READS));
 	status = bench_cycles(&fx, bench_arg(argc, argv, 2, BENCH_CYCLES));
-	if (!fx_machine_shutdown(&fx, why, sizeof(why)))
+	if (!bench_machine_shutdown(&fx, why, sizeof(why)))
 		printf("shutdown: not clean: %s\n", why);
 	return status;
 }

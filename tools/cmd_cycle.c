@@ -11,15 +11,15 @@
 #include <unistd.h>
 
 #include "drvbench.h"
-#include "fx_cycle.h"
+#include "bench/cycle.h"
 #include "run_report.h"
 
 #define CYCLE_MAX_KINDS 8
 #define CYCLE_PROGRESS_EVERY_S 0.1
 
 struct cycle_args {
-	const struct fx_host_factory *host;
-	const struct fx_cycle_kind *kinds[CYCLE_MAX_KINDS];
+	const struct bench_host_factory *host;
+	const struct bench_cycle_kind *kinds[CYCLE_MAX_KINDS];
 	size_t nkinds;
 	unsigned long count, leak_period;
 	const char *csv, *json;
@@ -32,7 +32,7 @@ struct cycle_progress {
 
 void drvbench_cycle_usage(FILE *out)
 {
-	const struct fx_cycle_kind *k;
+	const struct bench_cycle_kind *k;
 
 	fprintf(out,
 		"usage: drvbench cycle [--kind KIND] [--host HOST] [--count N] [--csv FILE]\n"
@@ -52,11 +52,11 @@ void drvbench_cycle_usage(FILE *out)
 		"                         each: FILE with -KIND before its extension)\n"
 		"      --json FILE        per-cycle series, trends and verdict as JSON (same naming)\n"
 		"      --plant-leak P     self-test: wrap the driver's start to leak one object of\n"
-		"                         class " FX_CYCLE_LEAK_CLASS " every P starts\n"
+		"                         class " BENCH_CYCLE_LEAK_CLASS " every P starts\n"
 		"  -h, --help             this text\n\n"
 		"kinds:\n",
-		FX_CYCLE_SLOPE_MIN, FX_CYCLE_MAX_COUNT, FX_CYCLE_DEFAULT_COUNT);
-	for (size_t i = 0; (k = fx_cycle_kind_at(i)) != NULL; i++)
+		BENCH_CYCLE_SLOPE_MIN, BENCH_CYCLE_MAX_COUNT, BENCH_CYCLE_DEFAULT_COUNT);
+	for (size_t i = 0; (k = bench_cycle_kind_at(i)) != NULL; i++)
 		fprintf(out, "  %-14s %s\n", k->name, k->summary);
 	fprintf(out, "\nhosts:\n");
 	drvbench_print_hosts(out);
@@ -65,17 +65,17 @@ void drvbench_cycle_usage(FILE *out)
 
 static bool cycle_set_kind(struct cycle_args *a, const char *name)
 {
-	const struct fx_cycle_kind *k = fx_cycle_kind_find(name);
+	const struct bench_cycle_kind *k = bench_cycle_kind_find(name);
 
 	a->nkinds = 0;
 	if (strcmp(name, "all") == 0) {
-		for (size_t i = 0; (k = fx_cycle_kind_at(i)) != NULL && i < CYCLE_MAX_KINDS; i++)
+		for (size_t i = 0; (k = bench_cycle_kind_at(i)) != NULL && i < CYCLE_MAX_KINDS; i++)
 			a->kinds[a->nkinds++] = k;
 		return true;
 	}
 	if (k == NULL) {
 		fprintf(stderr, "drvbench cycle: unknown kind '%s'; kinds:", name);
-		for (size_t i = 0; (k = fx_cycle_kind_at(i)) != NULL; i++)
+		for (size_t i = 0; (k = bench_cycle_kind_at(i)) != NULL; i++)
 			fprintf(stderr, " %s", k->name);
 		fprintf(stderr, " all\n");
 		return false;
@@ -123,7 +123,7 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 				return DRVBENCH_EXIT_USAGE;
 			break;
 		case 'H':
-			a->host = fx_host_by_name(optarg);
+			a->host = bench_host_by_name(optarg);
 			if (a->host == NULL) {
 				fprintf(stderr, "drvbench cycle: unknown host '%s' (see --help)\n",
 					optarg);
@@ -131,7 +131,7 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 			}
 			break;
 		case 'n':
-			if (!cycle_number("--count", optarg, FX_CYCLE_MAX_COUNT, &a->count))
+			if (!cycle_number("--count", optarg, BENCH_CYCLE_MAX_COUNT, &a->count))
 				return DRVBENCH_EXIT_USAGE;
 			break;
 		case 'c':
@@ -141,7 +141,7 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 			a->json = optarg;
 			break;
 		case 'p':
-			if (!cycle_number("--plant-leak", optarg, FX_CYCLE_MAX_COUNT, &a->leak_period))
+			if (!cycle_number("--plant-leak", optarg, BENCH_CYCLE_MAX_COUNT, &a->leak_period))
 				return DRVBENCH_EXIT_USAGE;
 			break;
 		case 'h':
@@ -179,7 +179,7 @@ static void cycle_progress(void *arg, unsigned long done, unsigned long total)
 	if (done < total && now - p->last < CYCLE_PROGRESS_EVERY_S)
 		return;
 	p->last = now;
-	fx_cycle_progress_line(stderr, p->label, done, total, now - p->t0);
+	bench_cycle_progress_line(stderr, p->label, done, total, now - p->t0);
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -198,8 +198,8 @@ static void cycle_path(char *buf, size_t len, const char *file, const char *kind
 		snprintf(buf, len, "%.*s-%s%s", (int)(dot - file), file, kind, dot);
 }
 
-static bool cycle_write(const char *file, const struct fx_cycle_result *res, bool several,
-			bool (*writer)(FILE *, const struct fx_cycle_result *))
+static bool cycle_write(const char *file, const struct bench_cycle_result *res, bool several,
+			bool (*writer)(FILE *, const struct bench_cycle_result *))
 {
 	char path[4096];
 	FILE *f;
@@ -218,51 +218,51 @@ static bool cycle_write(const char *file, const struct fx_cycle_result *res, boo
 	return ok;
 }
 
-static void cycle_print(const struct fx_cycle_result *res)
+static void cycle_print(const struct bench_cycle_result *res)
 {
 	double rate = res->seconds > 0 ? (double)res->done / res->seconds : 0.0;
 
 	printf("%-14s %-14s %-10s %7lu/%-7lu %8.3f s %10.0f/s  trends %zu\n", res->kind, res->host,
-	       fx_result_string(res->result), res->done, res->requested, res->seconds, rate,
+	       bench_result_string(res->result), res->done, res->requested, res->seconds, rate,
 	       res->ntrends);
 	if (res->why[0] != '\0')
 		printf("    %s\n", res->why);
 }
 
-static enum fx_result cycle_one(const struct cycle_args *a, const struct fx_cycle_kind *k)
+static enum bench_result cycle_one(const struct cycle_args *a, const struct bench_cycle_kind *k)
 {
 	struct cycle_progress p = { .label = k->name, .t0 = cycle_now() };
-	struct fx_cycle_config cfg = { .kind = k, .host = a->host };
-	struct fx_cycle_result res;
+	struct bench_cycle_config cfg = { .kind = k, .host = a->host };
+	struct bench_cycle_result res;
 	bool several = a->nkinds > 1;
-	enum fx_result verdict;
+	enum bench_result verdict;
 
-	cfg.count = a->count != 0 ? a->count : fx_cycle_scaled(FX_CYCLE_DEFAULT_COUNT, 1);
+	cfg.count = a->count != 0 ? a->count : bench_cycle_scaled(BENCH_CYCLE_DEFAULT_COUNT, 1);
 	if (a->leak_period != 0)
-		cfg.opt.kext = fx_cycle_leak_kext(a->leak_period);
+		cfg.opt.kext = bench_cycle_leak_kext(a->leak_period);
 	if (isatty(STDERR_FILENO)) {
 		cfg.progress = cycle_progress;
 		cfg.progress_arg = &p;
 	}
-	fx_cycle_run(&cfg, &res);
+	bench_cycle_run(&cfg, &res);
 	if (a->leak_period != 0)
-		fx_cycle_leak_reap();
+		bench_cycle_leak_reap();
 	cycle_print(&res);
 	verdict = res.result;
-	if (res.result != FX_CANNOT_RUN && a->csv != NULL &&
-	    !cycle_write(a->csv, &res, several, fx_cycle_write_csv))
-		verdict = FX_FAIL;
-	if (res.result != FX_CANNOT_RUN && a->json != NULL &&
-	    !cycle_write(a->json, &res, several, fx_cycle_write_json))
-		verdict = FX_FAIL;
-	fx_cycle_result_free(&res);
+	if (res.result != BENCH_CANNOT_RUN && a->csv != NULL &&
+	    !cycle_write(a->csv, &res, several, bench_cycle_write_csv))
+		verdict = BENCH_FAIL;
+	if (res.result != BENCH_CANNOT_RUN && a->json != NULL &&
+	    !cycle_write(a->json, &res, several, bench_cycle_write_json))
+		verdict = BENCH_FAIL;
+	bench_cycle_result_free(&res);
 	fflush(stdout);
 	return verdict;
 }
 
 int drvbench_cmd_cycle(int argc, char **argv)
 {
-	struct cycle_args a = { .host = &fx_host_sim_factory };
+	struct cycle_args a = { .host = &bench_host_sim_factory };
 	unsigned failed = 0, cannot = 0;
 	int status;
 
@@ -274,10 +274,10 @@ int drvbench_cmd_cycle(int argc, char **argv)
 	printf("%-14s %-14s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
 	       "rate");
 	for (size_t i = 0; i < a.nkinds; i++) {
-		enum fx_result r = cycle_one(&a, a.kinds[i]);
+		enum bench_result r = cycle_one(&a, a.kinds[i]);
 
-		failed += r == FX_FAIL;
-		cannot += r == FX_CANNOT_RUN;
+		failed += r == BENCH_FAIL;
+		cannot += r == BENCH_CANNOT_RUN;
 	}
 	printf("\n%zu kind(s): %zu passed, %u failed, %u cannot run\n", a.nkinds,
 	       a.nkinds - failed - cannot, failed, cannot);

@@ -16,9 +16,9 @@
 #define RUN_MAX_HOSTS 16
 
 struct run_args {
-	const struct fx_host_factory *hosts[RUN_MAX_HOSTS];
+	const struct bench_host_factory *hosts[RUN_MAX_HOSTS];
 	size_t nhosts;
-	const struct fx_scenario *selected[RUN_MAX_SELECTED];
+	const struct bench_scenario *selected[RUN_MAX_SELECTED];
 	size_t nselected;
 	bool list, verbose, require_hosts;
 };
@@ -44,7 +44,7 @@ void drvbench_run_usage(FILE *out)
 	drvbench_print_hosts(out);
 }
 
-static bool run_select(struct run_args *a, const struct fx_scenario *sc)
+static bool run_select(struct run_args *a, const struct bench_scenario *sc)
 {
 	for (size_t i = 0; i < a->nselected; i++)
 		if (a->selected[i] == sc)
@@ -63,7 +63,7 @@ static bool run_add_scenarios(struct run_args *a, const char *list)
 
 	for (name = ok ? strtok_r(copy, ",", &save) : NULL; ok && name != NULL;
 	     name = strtok_r(NULL, ",", &save)) {
-		const struct fx_scenario *sc = fx_scenario_find(name);
+		const struct bench_scenario *sc = bench_scenario_find(name);
 
 		if (sc == NULL) {
 			fprintf(stderr, "drvbench run: unknown scenario '%s' (see drvbench run --list)\n",
@@ -81,17 +81,17 @@ static bool run_add_scenarios(struct run_args *a, const char *list)
 /* "all", "qemu" (every host named qemu...), or one host's name. */
 static bool run_set_host(struct run_args *a, const char *name)
 {
-	const struct fx_host_factory *f;
+	const struct bench_host_factory *f;
 	bool all = strcmp(name, "all") == 0, qemu = strcmp(name, "qemu") == 0;
 
 	a->nhosts = 0;
-	for (size_t i = 0; (f = fx_host_at(i)) != NULL && a->nhosts < RUN_MAX_HOSTS; i++)
+	for (size_t i = 0; (f = bench_host_at(i)) != NULL && a->nhosts < RUN_MAX_HOSTS; i++)
 		if (all || (qemu && strncmp(f->name, "qemu", 4) == 0) || strcmp(f->name, name) == 0)
 			a->hosts[a->nhosts++] = f;
 	if (a->nhosts > 0)
 		return true;
 	fprintf(stderr, "drvbench run: unknown host '%s'; hosts: all qemu", name);
-	for (size_t i = 0; (f = fx_host_at(i)) != NULL; i++)
+	for (size_t i = 0; (f = bench_host_at(i)) != NULL; i++)
 		fprintf(stderr, " %s", f->name);
 	fputc('\n', stderr);
 	return false;
@@ -101,7 +101,7 @@ struct run_totals {
 	unsigned passed, failed, cannot, hosts, unavailable;
 };
 
-static void run_on_host(const struct run_args *a, const struct fx_host_factory *host,
+static void run_on_host(const struct run_args *a, const struct bench_host_factory *host,
 			struct run_totals *t)
 {
 	unsigned passed = 0, failed = 0, cannot = 0;
@@ -118,14 +118,14 @@ static void run_on_host(const struct run_args *a, const struct fx_host_factory *
 	printf("drvbench run: host %s, %zu scenario(s)\n\n", host->name, a->nselected);
 	drvbench_print_table_head(stdout);
 	for (size_t i = 0; i < a->nselected; i++) {
-		struct fx_report rep;
+		struct bench_report rep;
 
-		fx_scenario_run(a->selected[i], host, &rep);
+		bench_scenario_run(a->selected[i], host, &rep);
 		drvbench_print_row(stdout, &rep, a->verbose);
 		fflush(stdout);
-		passed += rep.result == FX_PASS;
-		failed += rep.result == FX_FAIL;
-		cannot += rep.result == FX_CANNOT_RUN;
+		passed += rep.result == BENCH_PASS;
+		failed += rep.result == BENCH_FAIL;
+		cannot += rep.result == BENCH_CANNOT_RUN;
 	}
 	drvbench_print_summary(stdout, host->name, passed, failed, cannot);
 	putchar('\n');
@@ -200,8 +200,8 @@ int drvbench_cmd_run(int argc, char **argv)
 		return DRVBENCH_EXIT_OK;
 	}
 	if (a.nselected == 0) /* none named: all of them */
-		for (size_t i = 0; i < fx_scenario_count(); i++)
-			run_select(&a, fx_scenario_at(i));
+		for (size_t i = 0; i < bench_scenario_count(); i++)
+			run_select(&a, bench_scenario_at(i));
 	if (a.nhosts == 0) /* none named: every host (unavailable ones are listed) */
 		run_set_host(&a, "all");
 	for (size_t h = 0; h < a.nhosts; h++)

@@ -7,12 +7,12 @@
 
 static const char *drvbench_needs(unsigned needs)
 {
-	switch (needs & (FX_CAP_DEVICE_ERRORS | FX_CAP_DMA_OBSERVER)) {
-	case FX_CAP_DEVICE_ERRORS:
+	switch (needs & (BENCH_CAP_DEVICE_ERRORS | BENCH_CAP_DMA_OBSERVER)) {
+	case BENCH_CAP_DEVICE_ERRORS:
 		return "needs device-error counter";
-	case FX_CAP_DMA_OBSERVER:
+	case BENCH_CAP_DMA_OBSERVER:
 		return "needs DMA observer";
-	case FX_CAP_DEVICE_ERRORS | FX_CAP_DMA_OBSERVER:
+	case BENCH_CAP_DEVICE_ERRORS | BENCH_CAP_DMA_OBSERVER:
 		return "needs device-error counter, DMA observer";
 	default:
 		return "";
@@ -21,9 +21,9 @@ static const char *drvbench_needs(unsigned needs)
 
 void drvbench_print_hosts(FILE *out)
 {
-	const struct fx_host_factory *f;
+	const struct bench_host_factory *f;
 
-	for (size_t i = 0; (f = fx_host_at(i)) != NULL; i++) {
+	for (size_t i = 0; (f = bench_host_at(i)) != NULL; i++) {
 		char why[160] = "";
 		bool up = f->available(why, sizeof(why));
 
@@ -36,10 +36,10 @@ void drvbench_print_hosts(FILE *out)
 
 void drvbench_print_scenarios(FILE *out)
 {
-	const struct fx_scenario *sc;
+	const struct bench_scenario *sc;
 
 	fprintf(out, "scenarios:\n");
-	for (size_t i = 0; (sc = fx_scenario_at(i)) != NULL; i++) {
+	for (size_t i = 0; (sc = bench_scenario_at(i)) != NULL; i++) {
 		const char *needs = drvbench_needs(sc->needs);
 
 		fprintf(out, "  %-30s %s%s%s%s\n", sc->name, sc->summary, *needs ? " (" : "", needs,
@@ -55,7 +55,7 @@ void drvbench_print_table_head(FILE *out)
 		"OBJECTS", "ALLOCS", "WIRED", "DROPS", "REASON");
 }
 
-static void drvbench_print_detail(FILE *out, const struct fx_report *rep)
+static void drvbench_print_detail(FILE *out, const struct bench_report *rep)
 {
 	char line[256];
 	enum shim_log_level level;
@@ -65,7 +65,7 @@ static void drvbench_print_detail(FILE *out, const struct fx_report *rep)
 		(unsigned long long)rep->after.alloc_bytes,
 		(unsigned long long)rep->after.alloc_high_water, rep->before.prepared,
 		rep->after.prepared);
-	if (rep->result == FX_PASS && rep->why[0] != '\0')
+	if (rep->result == BENCH_PASS && rep->why[0] != '\0')
 		fprintf(out, "    note: %s\n", rep->why);
 	for (size_t i = 0; i < rep->nclasses; i++)
 		fprintf(out, "    class %-24s live %ld -> %ld\n", rep->classes[i].name,
@@ -74,7 +74,7 @@ static void drvbench_print_detail(FILE *out, const struct fx_report *rep)
 		fprintf(out, "    log: %s\n", line);
 }
 
-void drvbench_print_row(FILE *out, const struct fx_report *rep, bool verbose)
+void drvbench_print_row(FILE *out, const struct bench_report *rep, bool verbose)
 {
 	char objects[24], allocs[24], wired[24];
 
@@ -85,8 +85,8 @@ void drvbench_print_row(FILE *out, const struct fx_report *rep, bool verbose)
 	snprintf(wired, sizeof(wired), "%llu->%llu", (unsigned long long)rep->before.wired_bytes,
 		 (unsigned long long)rep->after.wired_bytes);
 	fprintf(out, "%-30s %-10s %6.3f ms %-9s %-9s %-11s %5ld  %s\n", rep->scenario->name,
-		fx_result_string(rep->result), rep->elapsed_ms, objects, allocs, wired,
-		rep->log_drops, rep->result == FX_PASS ? "" : rep->why);
+		bench_result_string(rep->result), rep->elapsed_ms, objects, allocs, wired,
+		rep->log_drops, rep->result == BENCH_PASS ? "" : rep->why);
 	if (verbose) {
 		drvbench_print_detail(out, rep);
 	} else {

@@ -5,13 +5,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "fx_scenario.h"
+#include "bench/scenario.h"
 
 void drvbench_print_hosts(FILE *out);
 void drvbench_print_scenarios(FILE *out);
 void drvbench_print_table_head(FILE *out);
 /* One row; with verbose, per-class counts and the kernel log beneath it. */
-void drvbench_print_row(FILE *out, const struct fx_report *rep, bool verbose);
+void drvbench_print_row(FILE *out, const struct bench_report *rep, bool verbose);
 void drvbench_print_summary(FILE *out, const char *host, unsigned passed, unsigned failed,
 			    unsigned cannot);
 

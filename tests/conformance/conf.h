@@ -1,12 +1,12 @@
 /* Conformance (differential) tests: the same register-level scenario runs on
  * the sim host (our edu model) and on qemu:edu (QEMU's own edu), each under
- * a trace recorder (fx_trace.h); the traces must be equal except for lines
+ * a trace recorder (bench_trace.h); the traces must be equal except for lines
  * an allow-list excuses, each with a reason (allowlist.txt). */
 #ifndef CONF_H
 #define CONF_H
 
-#include "fx_host.h"
-#include "fx_trace.h"
+#include "bench/host.h"
+#include "bench/trace.h"
 #include "shim/machine.h"
 #include "shim/pci.h"
 #include "shim/workloop.h"
@@ -16,10 +16,10 @@
 
 /* One machine, no driver: the cases drive edu through the shim API. */
 struct conf_machine {
-	const struct fx_host_factory *factory;
-	struct fx_host_parts parts;
+	const struct bench_host_factory *factory;
+	struct bench_host_parts parts;
 	bool parts_live;
-	struct fx_trace *trace;
+	struct bench_trace *trace;
 	shim_machine *machine;
 	shim_pci_device *dev;
 	shim_mmio_map *bar0;
@@ -28,7 +28,7 @@ struct conf_machine {
 
 /* Boots factory's machine with edu under a recorder; the trace then holds
  * the firmware's enumeration of edu. SHIM_ERR_UNSUPPORTED: host unavailable. */
-shim_ret conf_boot(struct conf_machine *cm, const struct fx_host_factory *factory, char *why,
+shim_ret conf_boot(struct conf_machine *cm, const struct bench_host_factory *factory, char *why,
 		   size_t len);
 void conf_shutdown(struct conf_machine *cm);
 
@@ -46,7 +46,7 @@ const struct conf_case *conf_case_find(const char *name);
  * between), '#' comments. A trace line matching a glob is dropped from
  * both traces before they are compared. */
 struct conf_allow {
-	char pattern[FX_TRACE_TEXT];
+	char pattern[BENCH_TRACE_TEXT];
 	char reason[200];
 	unsigned long used;   /* lines it excused so far */
 };
@@ -61,9 +61,9 @@ void conf_allowlist_free(struct conf_allowlist *al);
 /* Compares trace a with trace b under the allow-list; true when they agree.
  * Else why shows the first difference ("first" = a, "second" = b) and the
  * lines after it. */
-bool conf_compare(const struct fx_trace_line *a, size_t na, const struct fx_trace_line *b,
+bool conf_compare(const struct bench_trace_line *a, size_t na, const struct bench_trace_line *b,
 		  size_t nb, struct conf_allowlist *al, char *why, size_t len);
 /* Writes a trace to a file (for a failing comparison: diff them). */
-void conf_trace_dump(const char *path, const struct fx_trace_line *l, size_t n);
+void conf_trace_dump(const char *path, const struct bench_trace_line *l, size_t n);
 
 #endif

@@ -36,14 +36,14 @@ bool conf_wait_clear(struct conf_machine *cm, uint32_t off, uint32_t mask)
 	double deadline = conf_now_ms() + CONF_POLL_REAL_MS;
 	bool done = false;
 
-	fx_trace_polling(cm->trace, true);
+	bench_trace_polling(cm->trace, true);
 	for (unsigned i = 0; i < CONF_POLL_MAX && !done; i++) {
 		done = (conf_rd(cm, off) & mask) == 0;
 		if (!done && (conf_now_ms() > deadline ||
 			      shim_workloop_delay_ns(cm->wl, CONF_POLL_STEP_NS) != SHIM_OK))
 			break;
 	}
-	fx_trace_polling(cm->trace, false);
+	bench_trace_polling(cm->trace, false);
 	return done;
 }
 
@@ -66,10 +66,10 @@ static bool conf_case_identity(struct conf_machine *cm, char *why, size_t len)
 	static const uint16_t cfg[] = { 0x00, 0x04, 0x08, 0x0c, 0x2c, 0x34, 0x3c, 0x40, 0x44, 0x48 };
 	uint32_t id;
 
-	fx_trace_note(cm->trace, "config space");
+	bench_trace_note(cm->trace, "config space");
 	for (size_t i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++)
 		shim_pci_cfg_read32(cm->dev, cfg[i]);
-	fx_trace_note(cm->trace, "identification, undecoded offsets, wrong sizes");
+	bench_trace_note(cm->trace, "identification, undecoded offsets, wrong sizes");
 	id = conf_rd(cm, CONF_ID);
 	conf_rd(cm, 0x0c);
 	conf_rd(cm, 0x84);
@@ -89,7 +89,7 @@ static bool conf_case_liveness(struct conf_machine *cm, char *why, size_t len)
 {
 	static const uint32_t vals[] = { 0x12345678u, 0, 0xffffffffu, 0xa5a5a5a5u };
 
-	fx_trace_note(cm->trace, "liveness before any write in this case");
+	bench_trace_note(cm->trace, "liveness before any write in this case");
 	conf_rd(cm, CONF_LIVENESS);
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		uint32_t got;
@@ -102,7 +102,7 @@ static bool conf_case_liveness(struct conf_machine *cm, char *why, size_t len)
 		}
 	}
 	/* An 8-byte write below 0x80 is ignored by edu (it would cover liveness). */
-	fx_trace_note(cm->trace, "8-byte write at 0");
+	bench_trace_note(cm->trace, "8-byte write at 0");
 	shim_mmio_write64(cm->bar0, CONF_ID, 0x1111111122222222ull);
 	conf_rd(cm, CONF_ID);
 	conf_rd(cm, CONF_LIVENESS);
@@ -125,7 +125,7 @@ static bool conf_case_factorial(struct conf_machine *cm, char *why, size_t len)
 	for (uint32_t i = 0; i < 13 + sizeof(large) / sizeof(large[0]); i++) {
 		uint32_t n = i < 13 ? i : large[i - 13], got;
 
-		fx_trace_note(cm->trace, "factorial %u", n);
+		bench_trace_note(cm->trace, "factorial %u", n);
 		conf_wr(cm, CONF_FACT, n);
 		if (!conf_wait_clear(cm, CONF_STATUS, CONF_STATUS_COMPUTING)) {
 			snprintf(why, len, "factorial %u never finished", n);
@@ -153,14 +153,14 @@ static bool conf_expect(struct conf_machine *cm, uint32_t off, uint32_t want, co
 
 static bool conf_case_status(struct conf_machine *cm, char *why, size_t len)
 {
-	fx_trace_note(cm->trace, "status bits while idle");
+	bench_trace_note(cm->trace, "status bits while idle");
 	conf_wr(cm, CONF_STATUS, 0xff);
 	if (!conf_expect(cm, CONF_STATUS, CONF_STATUS_IRQ_FACT, "idle, wrote 0xff", why, len))
 		return false;
 	conf_wr(cm, CONF_STATUS, 0);
 	if (!conf_expect(cm, CONF_STATUS, 0, "idle, wrote 0", why, len))
 		return false;
-	fx_trace_note(cm->trace, "status bits while computing factorial %u", CONF_FACT_SLOW);
+	bench_trace_note(cm->trace, "status bits while computing factorial %u", CONF_FACT_SLOW);
 	conf_wr(cm, CONF_FACT, CONF_FACT_SLOW);
 	if (!conf_expect(cm, CONF_STATUS, CONF_STATUS_COMPUTING, "computing", why, len))
 		return false;
@@ -178,7 +178,7 @@ static bool conf_case_status(struct conf_machine *cm, char *why, size_t len)
 		snprintf(why, len, "factorial %u never finished", CONF_FACT_SLOW);
 		return false;
 	}
-	fx_trace_note(cm->trace, "after completion");
+	bench_trace_note(cm->trace, "after completion");
 	return conf_expect(cm, CONF_STATUS, 0, "done", why, len) &&
 	       conf_expect(cm, CONF_FACT, conf_fact(CONF_FACT_SLOW), "result", why, len) &&
 	       conf_expect(cm, CONF_IRQ_STATUS, 0, "no interrupt was asked for", why, len);

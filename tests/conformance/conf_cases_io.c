@@ -71,24 +71,24 @@ bool conf_case_intx(struct conf_machine *cm, char *why, size_t len)
 	struct conf_irq q;
 	bool ok;
 
-	fx_trace_note(cm->trace, "INTx source (index 0, no MSI)");
+	bench_trace_note(cm->trace, "INTx source (index 0, no MSI)");
 	if (!conf_irq_source(cm, 0, conf_intx_filter, &q, &src, why, len))
 		return false;
-	fx_trace_note(cm->trace, "raise 0x55");
+	bench_trace_note(cm->trace, "raise 0x55");
 	conf_wr(cm, CONF_IRQ_RAISE, 0x55);
 	ok = conf_wait_actions(&q, 1, why, len);
-	fx_trace_note(cm->trace, "after the filter's ack");
+	bench_trace_note(cm->trace, "after the filter's ack");
 	if (ok && (q.acked != 0x55 || conf_rd(cm, CONF_IRQ_STATUS) != 0)) {
 		snprintf(why, len, "INTx filter acknowledged 0x%x, expected 0x55", q.acked);
 		ok = false;
 	}
 	if (ok) {
-		fx_trace_note(cm->trace, "factorial 6 with its interrupt");
+		bench_trace_note(cm->trace, "factorial 6 with its interrupt");
 		conf_wr(cm, CONF_STATUS, CONF_STATUS_IRQ_FACT);
 		conf_wr(cm, CONF_FACT, 6);
 		ok = conf_wait_actions(&q, 2, why, len);
 		conf_wr(cm, CONF_STATUS, 0);
-		fx_trace_note(cm->trace, "result");
+		bench_trace_note(cm->trace, "result");
 		if (ok && conf_rd(cm, CONF_FACT) != 720) {
 			snprintf(why, len, "factorial 6 by INTx: wrong result");
 			ok = false;
@@ -96,7 +96,7 @@ bool conf_case_intx(struct conf_machine *cm, char *why, size_t len)
 	}
 	shim_intr_source_disable(src);
 	shim_intr_source_release(src);
-	fx_trace_note(cm->trace, "INTx source released");
+	bench_trace_note(cm->trace, "INTx source released");
 	return ok;
 }
 
@@ -106,13 +106,13 @@ bool conf_case_msi(struct conf_machine *cm, char *why, size_t len)
 	struct conf_irq q;
 	bool ok;
 
-	fx_trace_note(cm->trace, "MSI source (index 1)");
+	bench_trace_note(cm->trace, "MSI source (index 1)");
 	if (!conf_irq_source(cm, 1, NULL, &q, &src, why, len))
 		return false;
-	fx_trace_note(cm->trace, "raise 0x1234");
+	bench_trace_note(cm->trace, "raise 0x1234");
 	conf_wr(cm, CONF_IRQ_RAISE, 0x1234);
 	ok = conf_wait_actions(&q, 1, why, len);
-	fx_trace_note(cm->trace, "status, ack");
+	bench_trace_note(cm->trace, "status, ack");
 	conf_rd(cm, CONF_IRQ_STATUS);
 	conf_wr(cm, CONF_IRQ_ACK, 0x1234);
 	conf_rd(cm, CONF_IRQ_STATUS);
@@ -120,7 +120,7 @@ bool conf_case_msi(struct conf_machine *cm, char *why, size_t len)
 		/* One message per raise even while a cause is pending. Waits in
 		 * between: the qemu host sees an MSI as a store to its mailbox,
 		 * and two equal stores before it looks are one. */
-		fx_trace_note(cm->trace, "second raise while 0x1 is pending");
+		bench_trace_note(cm->trace, "second raise while 0x1 is pending");
 		conf_wr(cm, CONF_IRQ_RAISE, 0x1);
 		ok = conf_wait_actions(&q, 2, why, len);
 		conf_wr(cm, CONF_IRQ_RAISE, 0x2);
@@ -129,11 +129,11 @@ bool conf_case_msi(struct conf_machine *cm, char *why, size_t len)
 		conf_wr(cm, CONF_IRQ_ACK, 0x3);
 	}
 	if (ok) {
-		fx_trace_note(cm->trace, "factorial 7 with its interrupt");
+		bench_trace_note(cm->trace, "factorial 7 with its interrupt");
 		conf_wr(cm, CONF_STATUS, CONF_STATUS_IRQ_FACT);
 		conf_wr(cm, CONF_FACT, 7);
 		ok = conf_wait_actions(&q, 4, why, len);
-		fx_trace_note(cm->trace, "status, ack, result");
+		bench_trace_note(cm->trace, "status, ack, result");
 		conf_rd(cm, CONF_IRQ_STATUS);
 		conf_wr(cm, CONF_IRQ_ACK, 0x1);
 		conf_wr(cm, CONF_STATUS, 0);
@@ -144,7 +144,7 @@ bool conf_case_msi(struct conf_machine *cm, char *why, size_t len)
 	}
 	shim_intr_source_disable(src);
 	shim_intr_source_release(src);
-	fx_trace_note(cm->trace, "MSI source released");
+	bench_trace_note(cm->trace, "MSI source released");
 	return ok;
 }
 
@@ -208,20 +208,20 @@ bool conf_case_dma_edges(struct conf_machine *cm, char *why, size_t len)
 	conf_pattern(out, sizeof(out), 1);
 	memset(back, 0, sizeof(back));
 	if (ok) {
-		fx_trace_note(cm->trace, "RAM -> edu, 4095 bytes at 0x40000");
+		bench_trace_note(cm->trace, "RAM -> edu, 4095 bytes at 0x40000");
 		ok = shim_memdesc_write(md, 0, out, sizeof(out)) == SHIM_OK &&
 		     shim_memdesc_write(md, 4096, back, sizeof(back)) == SHIM_OK &&
 		     conf_dma(cm, a, CONF_DMA_BUF, CONF_MAX_SAFE, CONF_DMA_RUN, why, len);
 	}
 	if (ok) {
-		fx_trace_note(cm->trace, "edu -> RAM, 4095 bytes from 0x40000");
+		bench_trace_note(cm->trace, "edu -> RAM, 4095 bytes from 0x40000");
 		ok = conf_dma(cm, CONF_DMA_BUF, a + 4096, CONF_MAX_SAFE,
 			      CONF_DMA_RUN | CONF_DMA_TO_RAM, why, len);
 		memcpy(back, out, CONF_MAX_SAFE);
 		ok = ok && conf_check(md, 4096, back, sizeof(back), "4095 bytes back", why, len);
 	}
 	if (ok) {
-		fx_trace_note(cm->trace, "1 byte at 0x40ffe, both directions");
+		bench_trace_note(cm->trace, "1 byte at 0x40ffe, both directions");
 		ok = shim_memdesc_write(md, 100, "\x5a", 1) == SHIM_OK &&
 		     conf_dma(cm, a + 100, CONF_DMA_BUF + 0xffe, 1, CONF_DMA_RUN, why, len) &&
 		     conf_dma(cm, CONF_DMA_BUF + 0xffe, a + 4096 + 200, 1,
@@ -230,7 +230,7 @@ bool conf_case_dma_edges(struct conf_machine *cm, char *why, size_t len)
 		ok = ok && conf_check(md, 4096, back, sizeof(back), "1 byte back", why, len);
 	}
 	if (ok) {
-		fx_trace_note(cm->trace, "DMA registers after the transfers");
+		bench_trace_note(cm->trace, "DMA registers after the transfers");
 		for (uint32_t off = CONF_DMA_SRC; off <= CONF_DMA_CMD; off += 8)
 			shim_mmio_read64(cm->bar0, off);
 	}
@@ -253,12 +253,12 @@ bool conf_case_mask_boundary(struct conf_machine *cm, char *why, size_t len)
 	conf_pattern(out, sizeof(out), 2);
 	memset(back, 0, sizeof(back));
 	if (ok) {
-		fx_trace_note(cm->trace, "RAM -> edu, 4095 bytes ending at 0x0fffffff");
+		bench_trace_note(cm->trace, "RAM -> edu, 4095 bytes ending at 0x0fffffff");
 		ok = shim_memdesc_write(md, 0, out, sizeof(out)) == SHIM_OK &&
 		     conf_dma(cm, a + 1, CONF_DMA_BUF, CONF_MAX_SAFE, CONF_DMA_RUN, why, len);
 	}
 	if (ok) {
-		fx_trace_note(cm->trace, "edu -> RAM, 4095 bytes ending at 0x0fffffff");
+		bench_trace_note(cm->trace, "edu -> RAM, 4095 bytes ending at 0x0fffffff");
 		ok = shim_memdesc_write(md, 0, back, sizeof(back)) == SHIM_OK &&
 		     conf_dma(cm, CONF_DMA_BUF, a + 1, CONF_MAX_SAFE, CONF_DMA_RUN | CONF_DMA_TO_RAM,
 			      why, len);
@@ -267,7 +267,7 @@ bool conf_case_mask_boundary(struct conf_machine *cm, char *why, size_t len)
 	}
 	if (ok) {
 		/* Bit 28 set: edu masks the bus address back into this buffer. */
-		fx_trace_note(cm->trace, "RAM -> edu from 0x%llx (above the mask)",
+		bench_trace_note(cm->trace, "RAM -> edu from 0x%llx (above the mask)",
 			      (unsigned long long)(a | (CONF_MASK28 + 1)));
 		ok = shim_memdesc_write(md, 0, out, sizeof(out)) == SHIM_OK &&
 		     conf_dma(cm, a | (CONF_MASK28 + 1), CONF_DMA_BUF, 16, CONF_DMA_RUN, why, len) &&

@@ -99,7 +99,7 @@ static bool conf_allowed(struct conf_allowlist *al, const char *text)
 }
 
 /* Indexes of the lines that are not allowed to differ. Caller frees. */
-static size_t conf_keep(const struct fx_trace_line *l, size_t n, struct conf_allowlist *al,
+static size_t conf_keep(const struct bench_trace_line *l, size_t n, struct conf_allowlist *al,
 			size_t **out)
 {
 	size_t *idx = malloc((n ? n : 1) * sizeof(*idx)), k = 0;
@@ -112,7 +112,7 @@ static size_t conf_keep(const struct fx_trace_line *l, size_t n, struct conf_all
 }
 
 static size_t conf_show(char *why, size_t len, size_t at, const char *side,
-			const struct fx_trace_line *l, const size_t *idx, size_t n, size_t from)
+			const struct bench_trace_line *l, const size_t *idx, size_t n, size_t from)
 {
 	at += (size_t)snprintf(why + at, at < len ? len - at : 0, "\n  %s:", side);
 	for (size_t i = from; i < n && i < from + CONF_CONTEXT && at < len; i++)
@@ -123,7 +123,7 @@ static size_t conf_show(char *why, size_t len, size_t at, const char *side,
 	return at;
 }
 
-bool conf_compare(const struct fx_trace_line *a, size_t na, const struct fx_trace_line *b,
+bool conf_compare(const struct bench_trace_line *a, size_t na, const struct bench_trace_line *b,
 		  size_t nb, struct conf_allowlist *al, char *why, size_t len)
 {
 	size_t *ia = NULL, *ib = NULL, ka = conf_keep(a, na, al, &ia), kb = conf_keep(b, nb, al, &ib);
@@ -151,7 +151,7 @@ bool conf_compare(const struct fx_trace_line *a, size_t na, const struct fx_trac
 	return same;
 }
 
-void conf_trace_dump(const char *path, const struct fx_trace_line *l, size_t n)
+void conf_trace_dump(const char *path, const struct bench_trace_line *l, size_t n)
 {
 	FILE *f = fopen(path, "w");
 

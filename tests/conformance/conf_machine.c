@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include "conf.h"
-#include "fx_machine.h"
+#include "bench/machine.h"
 
 static shim_ret conf_map(struct conf_machine *cm, char *why, size_t len)
 {
 	shim_ret r;
 
-	cm->dev = fx_machine_find_edu(cm->machine);
+	cm->dev = bench_machine_find_edu(cm->machine);
 	if (cm->dev == NULL) {
 		snprintf(why, len, "%s: no edu function after enumeration", cm->factory->name);
 		return SHIM_ERR_NO_DEVICE;
@@ -21,7 +21,7 @@ static shim_ret conf_map(struct conf_machine *cm, char *why, size_t len)
 		snprintf(why, len, "%s: map BAR0: %s", cm->factory->name, shim_ret_string(r));
 		return r;
 	}
-	fx_trace_window(cm->trace, shim_pci_cfg_read32(cm->dev, 0x10) & ~0xfu,
+	bench_trace_window(cm->trace, shim_pci_cfg_read32(cm->dev, 0x10) & ~0xfu,
 			shim_mmio_length(cm->bar0));
 	shim_pci_set_memory_enable(cm->dev, true);
 	shim_pci_set_bus_master(cm->dev, true);
@@ -29,10 +29,10 @@ static shim_ret conf_map(struct conf_machine *cm, char *why, size_t len)
 	return SHIM_OK;
 }
 
-shim_ret conf_boot(struct conf_machine *cm, const struct fx_host_factory *factory, char *why,
+shim_ret conf_boot(struct conf_machine *cm, const struct bench_host_factory *factory, char *why,
 		   size_t len)
 {
-	struct fx_options opt = { .ram_size = CONF_RAM, .no_tap = true };
+	struct bench_options opt = { .ram_size = CONF_RAM, .no_tap = true };
 	struct shim_host host;
 	char host_why[200] = "";
 	shim_ret r;
@@ -43,7 +43,7 @@ shim_ret conf_boot(struct conf_machine *cm, const struct fx_host_factory *factor
 		snprintf(why, len, "host %s unavailable: %s", factory->name, host_why);
 		return SHIM_ERR_UNSUPPORTED;
 	}
-	cm->trace = fx_trace_create(SHIM_BDF(0, FX_EDU_SLOT, 0));
+	cm->trace = bench_trace_create(SHIM_BDF(0, BENCH_EDU_SLOT, 0));
 	if (cm->trace == NULL) {
 		snprintf(why, len, "out of memory");
 		return SHIM_ERR_NO_MEMORY;
@@ -54,7 +54,7 @@ shim_ret conf_boot(struct conf_machine *cm, const struct fx_host_factory *factor
 		return r;
 	}
 	cm->parts_live = true;
-	r = fx_trace_wrap(cm->trace, cm->parts.host, &host);
+	r = bench_trace_wrap(cm->trace, cm->parts.host, &host);
 	if (r == SHIM_OK)
 		r = shim_machine_create(host, &cm->machine); /* owns host, also on failure */
 	if (r != SHIM_OK)
@@ -78,6 +78,6 @@ void conf_shutdown(struct conf_machine *cm)
 	if (cm->parts_live && cm->parts.release != NULL)
 		cm->parts.release(cm->parts.priv);
 	cm->parts_live = false;
-	fx_trace_destroy(cm->trace);
+	bench_trace_destroy(cm->trace);
 	cm->trace = NULL;
 }

@@ -14,9 +14,9 @@
 
 #include "conf.h"
 
-static struct fx_trace_line conf_line(const char *text, unsigned long count)
+static struct bench_trace_line conf_line(const char *text, unsigned long count)
 {
-	struct fx_trace_line l;
+	struct bench_trace_line l;
 
 	snprintf(l.text, sizeof(l.text), "%s", text);
 	l.count = count;
@@ -40,9 +40,9 @@ static bool conf_load_text(const char *text, struct conf_allowlist *al, char *wh
 
 static void test_conf_compare_catches_a_different_value(void **state)
 {
-	struct fx_trace_line a[] = { conf_line("cfg_r 0x000/4 = 0x11e81234", 1),
+	struct bench_trace_line a[] = { conf_line("cfg_r 0x000/4 = 0x11e81234", 1),
 				     conf_line("mmio_r bar0+0x000/4 = 0x10000ed", 1) };
-	struct fx_trace_line b[] = { conf_line("cfg_r 0x000/4 = 0x11e81234", 1),
+	struct bench_trace_line b[] = { conf_line("cfg_r 0x000/4 = 0x11e81234", 1),
 				     conf_line("mmio_r bar0+0x000/4 = 0x10000ee", 1) };
 	struct conf_allowlist al = { 0 };
 	char why[1024];
@@ -55,8 +55,8 @@ static void test_conf_compare_catches_a_different_value(void **state)
 
 static void test_conf_compare_catches_a_different_count_or_length(void **state)
 {
-	struct fx_trace_line a[] = { conf_line("mmio_r bar0+0x020/4 = 0x0", 1) };
-	struct fx_trace_line b[] = { conf_line("mmio_r bar0+0x020/4 = 0x0", 2) };
+	struct bench_trace_line a[] = { conf_line("mmio_r bar0+0x020/4 = 0x0", 1) };
+	struct bench_trace_line b[] = { conf_line("mmio_r bar0+0x020/4 = 0x0", 2) };
 	struct conf_allowlist al = { 0 };
 	char why[1024];
 
@@ -68,9 +68,9 @@ static void test_conf_compare_catches_a_different_count_or_length(void **state)
 
 static void test_conf_allowed_lines_are_dropped_and_counted(void **state)
 {
-	struct fx_trace_line a[] = { conf_line("poll mmio_r bar0+0x020/4 = 0x1", 7),
+	struct bench_trace_line a[] = { conf_line("poll mmio_r bar0+0x020/4 = 0x1", 7),
 				     conf_line("poll mmio_r bar0+0x020/4 = 0x0", 1) };
-	struct fx_trace_line b[] = { conf_line("poll mmio_r bar0+0x020/4 = 0x0", 1) };
+	struct bench_trace_line b[] = { conf_line("poll mmio_r bar0+0x020/4 = 0x0", 1) };
 	struct conf_allowlist al;
 	char why[1024] = "";
 

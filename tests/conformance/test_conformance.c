@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
-#include "fx_machine.h"
+#include "bench/machine.h"
 #include "shim/verifier.h"
 
 #define CONF_REPORT 4096
@@ -39,12 +39,12 @@ static int conf_group_setup(void **state)
 		fprintf(stderr, "conformance: %s\n", why);
 		return -1;
 	}
-	if (conf_boot(&s->sim, &fx_host_sim_factory, why, sizeof(why)) != SHIM_OK) {
+	if (conf_boot(&s->sim, &bench_host_sim_factory, why, sizeof(why)) != SHIM_OK) {
 		fprintf(stderr, "conformance: sim: %s\n", why);
 		return -1;
 	}
 	s->sim_up = true;
-	s->qemu_up = conf_boot(&s->qemu, &fx_host_qemu_edu_factory, s->qemu_why,
+	s->qemu_up = conf_boot(&s->qemu, &bench_host_qemu_edu_factory, s->qemu_why,
 			       sizeof(s->qemu_why)) == SHIM_OK;
 	return 0;
 }
@@ -64,8 +64,8 @@ static int conf_group_teardown(void **state)
 
 static void conf_dump(const char *name, struct conf_machine *cm, const char *host)
 {
-	const struct fx_trace_line *l;
-	size_t n = fx_trace_lines(cm->trace, &l);
+	const struct bench_trace_line *l;
+	size_t n = bench_trace_lines(cm->trace, &l);
 	char path[128];
 
 	snprintf(path, sizeof(path), "conf-%s-%s.trace", name, host);
@@ -75,11 +75,11 @@ static void conf_dump(const char *name, struct conf_machine *cm, const char *hos
 /* Compares what both machines recorded since the last clear. */
 static void conf_compare_now(struct conf_suite *s, const char *name)
 {
-	const struct fx_trace_line *a, *b;
-	size_t na = fx_trace_lines(s->sim.trace, &a), nb = fx_trace_lines(s->qemu.trace, &b);
+	const struct bench_trace_line *a, *b;
+	size_t na = bench_trace_lines(s->sim.trace, &a), nb = bench_trace_lines(s->qemu.trace, &b);
 	static char why[CONF_REPORT];
 
-	assert_true(fx_trace_complete(s->sim.trace) && fx_trace_complete(s->qemu.trace));
+	assert_true(bench_trace_complete(s->sim.trace) && bench_trace_complete(s->qemu.trace));
 	if (getenv("DRVBENCH_CONF_DUMP") != NULL) { /* to read the traces of a passing run */
 		conf_dump(name, &s->sim, "sim");
 		conf_dump(name, &s->qemu, "qemu");
@@ -105,11 +105,11 @@ static void conf_run_on(struct conf_machine *cm, const struct conf_case *c)
 
 	bool ran, clean;
 
-	fx_trace_clear(cm->trace);
+	bench_trace_clear(cm->trace);
 	ran = c->run(cm, why, sizeof(why));
 	if (!ran)
 		fail_msg("case %s failed on %s: %s", c->name, cm->factory->name, why);
-	clean = fx_verifier_empty(why, sizeof(why));
+	clean = bench_verifier_empty(why, sizeof(why));
 	shim_verifier_clear(); /* the next case starts clean */
 	if (!clean)
 		fail_msg("case %s on %s left a verifier record: %s", c->name, cm->factory->name,

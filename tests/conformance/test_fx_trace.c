@@ -8,30 +8,30 @@
 
 #include <cmocka.h>
 
-#include "fx_host.h"
-#include "fx_trace.h"
+#include "bench/host.h"
+#include "bench/trace.h"
 
-#define TR_EDU SHIM_BDF(0, FX_EDU_SLOT, 0)
+#define TR_EDU SHIM_BDF(0, BENCH_EDU_SLOT, 0)
 #define TR_BAR0 0xfe000000u
 
 struct tr_rig {
-	struct fx_host_parts parts;
-	struct fx_trace *trace;
+	struct bench_host_parts parts;
+	struct bench_trace *trace;
 	struct shim_host host; /* the wrapper */
 };
 
 static int tr_setup(void **state)
 {
 	static struct tr_rig rig;
-	struct fx_options opt = { .ram_size = 0 };
+	struct bench_options opt = { .ram_size = 0 };
 	char why[256];
 
 	memset(&rig, 0, sizeof(rig));
-	rig.trace = fx_trace_create(TR_EDU);
+	rig.trace = bench_trace_create(TR_EDU);
 	if (rig.trace == NULL ||
-	    fx_host_sim_factory.create(&opt, &rig.parts, why, sizeof(why)) != SHIM_OK)
+	    bench_host_sim_factory.create(&opt, &rig.parts, why, sizeof(why)) != SHIM_OK)
 		return -1;
-	if (fx_trace_wrap(rig.trace, rig.parts.host, &rig.host) != SHIM_OK)
+	if (bench_trace_wrap(rig.trace, rig.parts.host, &rig.host) != SHIM_OK)
 		return -1;
 	*state = &rig;
 	return 0;
@@ -42,23 +42,23 @@ static int tr_teardown(void **state)
 	struct tr_rig *rig = *state;
 
 	rig->host.ops->destroy(rig->host.ctx); /* the inner host goes, the trace stays */
-	fx_trace_destroy(rig->trace);
+	bench_trace_destroy(rig->trace);
 	rig->parts.release(rig->parts.priv);
 	return 0;
 }
 
-static const struct fx_trace_line *tr_lines(struct tr_rig *rig, size_t *n)
+static const struct bench_trace_line *tr_lines(struct tr_rig *rig, size_t *n)
 {
-	const struct fx_trace_line *l;
+	const struct bench_trace_line *l;
 
-	*n = fx_trace_lines(rig->trace, &l);
+	*n = bench_trace_lines(rig->trace, &l);
 	return l;
 }
 
 static void test_fx_trace_records_only_the_traced_function(void **state)
 {
 	struct tr_rig *rig = *state;
-	const struct fx_trace_line *l;
+	const struct bench_trace_line *l;
 	uint32_t v = 0;
 	size_t n;
 
@@ -74,20 +74,20 @@ static void test_fx_trace_names_the_window_and_collapses_repeats(void **state)
 {
 	struct tr_rig *rig = *state;
 	const struct shim_host_ops *ops = rig->host.ops;
-	const struct fx_trace_line *l;
+	const struct bench_trace_line *l;
 	uint64_t v = 0;
 	size_t n;
 
 	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x10, 4, TR_BAR0));
 	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x04, 2, 0x0002));
-	fx_trace_window(rig->trace, TR_BAR0, 0x100000);
-	fx_trace_clear(rig->trace);
+	bench_trace_window(rig->trace, TR_BAR0, 0x100000);
+	bench_trace_clear(rig->trace);
 	assert_int_equal(SHIM_OK, ops->mem_write(rig->host.ctx, TR_BAR0 + 4, 4, 0x12345678));
 	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + 4, 4, &v));
 	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + 4, 4, &v));
-	fx_trace_polling(rig->trace, true);
+	bench_trace_polling(rig->trace, true);
 	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + 0x20, 4, &v));
-	fx_trace_polling(rig->trace, false);
+	bench_trace_polling(rig->trace, false);
 	l = tr_lines(rig, &n);
 	assert_int_equal(3, n);
 	assert_string_equal("mmio_w bar0+0x004/4 = 0x12345678", l[0].text);
@@ -100,12 +100,12 @@ static void test_fx_trace_hashes_ram_contents(void **state)
 {
 	struct tr_rig *rig = *state;
 	const struct shim_host_ops *ops = rig->host.ops;
-	const struct fx_trace_line *l;
+	const struct bench_trace_line *l;
 	uint8_t out[64], back[64];
 	size_t n;
 
 	memset(out, 0x5a, sizeof(out));
-	fx_trace_clear(rig->trace);
+	bench_trace_clear(rig->trace);
 	assert_int_equal(SHIM_OK, ops->ram_write(rig->host.ctx, 0x200000, out, sizeof(out)));
 	assert_int_equal(SHIM_OK, ops->ram_read(rig->host.ctx, 0x200000, back, sizeof(back)));
 	out[63] = 0;
@@ -121,23 +121,23 @@ static void test_fx_trace_tallies_interrupts_at_notes(void **state)
 {
 	struct tr_rig *rig = *state;
 	const struct shim_host_ops *ops = rig->host.ops;
-	const struct fx_trace_line *l;
+	const struct bench_trace_line *l;
 	struct shim_host_irq ev;
 	size_t n;
 
 	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x10, 4, TR_BAR0));
 	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x04, 2, 0x0006));
-	fx_trace_window(rig->trace, TR_BAR0, 0x100000);
-	fx_trace_clear(rig->trace);
+	bench_trace_window(rig->trace, TR_BAR0, 0x100000);
+	bench_trace_clear(rig->trace);
 	assert_int_equal(SHIM_OK, ops->mem_write(rig->host.ctx, TR_BAR0 + 0x60, 4, 0x1));
 	while (ops->irq_next(rig->host.ctx, &ev) == SHIM_OK)
 		;
-	fx_trace_note(rig->trace, "raised");
+	bench_trace_note(rig->trace, "raised");
 	l = tr_lines(rig, &n);
 	assert_int_equal(3, n);
 	assert_string_equal("irq intx raised 1 lowered 0", l[1].text);
 	assert_string_equal("# raised", l[2].text);
-	assert_true(fx_trace_complete(rig->trace));
+	assert_true(bench_trace_complete(rig->trace));
 }
 
 int main(void)
@@ -153,5 +153,5 @@ int main(void)
 						tr_teardown),
 	};
 
-	return cmocka_run_group_tests_name("fx_trace", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("bench_trace", tests, NULL, NULL);
 }

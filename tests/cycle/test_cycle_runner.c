@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "fx_cycle.h"
+#include "bench/cycle.h"
 
 #define CYCLES_SIM 1000ul
 #define CYCLES_QEMU 200ul
@@ -20,52 +20,52 @@
 #define LEAK_CYCLES 1000ul
 #define LEAK_PERIOD 100ul
 
-static void run_kind(const char *kind, const struct fx_host_factory *host, unsigned long count,
-		     const struct fx_options *opt, struct fx_cycle_result *res)
+static void run_kind(const char *kind, const struct bench_host_factory *host, unsigned long count,
+		     const struct bench_options *opt, struct bench_cycle_result *res)
 {
-	struct fx_cycle_config cfg = { .kind = fx_cycle_kind_find(kind), .host = host,
+	struct bench_cycle_config cfg = { .kind = bench_cycle_kind_find(kind), .host = host,
 				       .count = count };
 
 	assert_non_null(cfg.kind);
 	if (opt != NULL)
 		cfg.opt = *opt;
-	fx_cycle_run(&cfg, res);
+	bench_cycle_run(&cfg, res);
 }
 
 /* Fails the test unless kind passes on host with every column flat;
  * returns false (reason printed) when the host cannot run the kind. */
-static bool clean_or_cannot(const char *kind, const struct fx_host_factory *host,
+static bool clean_or_cannot(const char *kind, const struct bench_host_factory *host,
 			    unsigned long count)
 {
-	struct fx_cycle_result res;
+	struct bench_cycle_result res;
 
 	run_kind(kind, host, count, NULL, &res);
-	if (res.result == FX_CANNOT_RUN) {
+	if (res.result == BENCH_CANNOT_RUN) {
 		assert_true(res.why[0] != '\0'); /* never silently */
 		print_message("%s on %s: CANNOT RUN: %s\n", kind, host->name, res.why);
-		fx_cycle_result_free(&res);
+		bench_cycle_result_free(&res);
 		return false;
 	}
-	if (res.result != FX_PASS)
-		fail_msg("%s on %s: %s: %s", kind, host->name, fx_result_string(res.result),
+	if (res.result != BENCH_PASS)
+		fail_msg("%s on %s: %s: %s", kind, host->name, bench_result_string(res.result),
 			 res.why);
 	assert_int_equal(count, res.done);
 	assert_int_equal(count, res.series.rows);
 	assert_int_equal(0, res.ntrends);
 	for (size_t c = 0; c < res.series.ncols; c++)
-		if (fx_cycle_slope(&res.series, c) != 0.0)
+		if (bench_cycle_slope(&res.series, c) != 0.0)
 			fail_msg("%s on %s: column %s has slope %g on a clean run", kind, host->name,
-				 fx_cycle_col_name(&res.series, c), fx_cycle_slope(&res.series, c));
+				 bench_cycle_col_name(&res.series, c), bench_cycle_slope(&res.series, c));
 	print_message("%s on %s: %lu cycles, %.0f/s\n", kind, host->name, res.done,
 		      res.seconds > 0 ? (double)res.done / res.seconds : 0.0);
-	fx_cycle_result_free(&res);
+	bench_cycle_result_free(&res);
 	return true;
 }
 
 /* The sim host can do every kind: CANNOT RUN is a failure there. */
 static void expect_clean_on_sim(const char *kind)
 {
-	if (!clean_or_cannot(kind, &fx_host_sim_factory, fx_cycle_scaled(CYCLES_SIM, 50)))
+	if (!clean_or_cannot(kind, &bench_host_sim_factory, bench_cycle_scaled(CYCLES_SIM, 50)))
 		fail_msg("%s cannot run on sim", kind);
 }
 
@@ -93,18 +93,18 @@ static const char *expected_cannot(const char *kind, const char *host)
  * QEMU processes) the test is skipped, saying so. */
 static void expect_clean_on_qemu_hosts(const char *kind, unsigned long count)
 {
-	const struct fx_host_factory *h;
+	const struct bench_host_factory *h;
 
 	if (getenv("DRVBENCH_UNDER_VALGRIND") != NULL) {
 		print_message("qemu cycles are not run under valgrind\n");
 		skip();
 	}
-	for (size_t i = 0; (h = fx_host_at(i)) != NULL; i++) {
+	for (size_t i = 0; (h = bench_host_at(i)) != NULL; i++) {
 		char why[160] = "";
 		const char *reason = expected_cannot(kind, h->name);
-		struct fx_cycle_result res;
+		struct bench_cycle_result res;
 
-		if (h->kind == FX_HOST_SIM)
+		if (h->kind == BENCH_HOST_SIM)
 			continue;
 		if (!h->available(why, sizeof(why)))
 			fail_msg("%s: host unavailable: %s", h->name, why);
@@ -114,11 +114,11 @@ static void expect_clean_on_qemu_hosts(const char *kind, unsigned long count)
 			continue;
 		}
 		run_kind(kind, h, count, NULL, &res);
-		if (res.result != FX_CANNOT_RUN || strstr(res.why, reason) == NULL)
+		if (res.result != BENCH_CANNOT_RUN || strstr(res.why, reason) == NULL)
 			fail_msg("%s on %s: expected CANNOT RUN (%s), got %s: %s; update the list",
-				 kind, h->name, reason, fx_result_string(res.result), res.why);
+				 kind, h->name, reason, bench_result_string(res.result), res.why);
 		print_message("%s on %s: CANNOT RUN as expected: %s\n", kind, h->name, res.why);
-		fx_cycle_result_free(&res);
+		bench_cycle_result_free(&res);
 	}
 }
 
@@ -151,40 +151,40 @@ static void test_cycle_sleep_wake_on_sim_is_flat(void **state)
  * shrinks with the count, so the same number of objects leaks. */
 static void expect_leak_caught(const char *kind)
 {
-	unsigned long count = fx_cycle_scaled(LEAK_CYCLES, 100);
+	unsigned long count = bench_cycle_scaled(LEAK_CYCLES, 100);
 	unsigned long period = LEAK_PERIOD * count / LEAK_CYCLES;
-	struct fx_options opt = { .kext = fx_cycle_leak_kext(period) };
-	struct fx_cycle_result res;
-	const struct fx_cycle_trend *leak = NULL;
+	struct bench_options opt = { .kext = bench_cycle_leak_kext(period) };
+	struct bench_cycle_result res;
+	const struct bench_cycle_trend *leak = NULL;
 	double expect = 1.0 / (double)period;
 	char named[96];
 
-	run_kind(kind, &fx_host_sim_factory, count, &opt, &res);
+	run_kind(kind, &bench_host_sim_factory, count, &opt, &res);
 	print_message("%s, leak every %lu starts: %s: %s\n", kind, period,
-		      fx_result_string(res.result), res.why);
-	if (res.result == FX_CANNOT_RUN) { /* sim can run every kind */
-		fx_cycle_leak_reap();
-		fx_cycle_result_free(&res);
+		      bench_result_string(res.result), res.why);
+	if (res.result == BENCH_CANNOT_RUN) { /* sim can run every kind */
+		bench_cycle_leak_reap();
+		bench_cycle_result_free(&res);
 		fail_msg("%s cannot run on sim", kind);
 	}
 	/* The boot's start counts too: starts = count + 1. */
-	assert_int_equal((count + 1) / period, fx_cycle_leak_planted());
-	fx_cycle_leak_reap();
-	assert_int_equal(FX_FAIL, res.result);
+	assert_int_equal((count + 1) / period, bench_cycle_leak_planted());
+	bench_cycle_leak_reap();
+	assert_int_equal(BENCH_FAIL, res.result);
 	assert_int_equal(count, res.done);
 	for (size_t i = 0; i < res.ntrends; i++)
-		if (res.trends[i].is_class && strcmp(res.trends[i].name, FX_CYCLE_LEAK_CLASS) == 0)
+		if (res.trends[i].is_class && strcmp(res.trends[i].name, BENCH_CYCLE_LEAK_CLASS) == 0)
 			leak = &res.trends[i];
 	if (leak == NULL)
-		fail_msg("no trend names class %s: %s", FX_CYCLE_LEAK_CLASS, res.why);
+		fail_msg("no trend names class %s: %s", BENCH_CYCLE_LEAK_CLASS, res.why);
 	assert_ptr_equal(leak, &res.trends[0]); /* the class comes before the totals */
 	assert_true(leak->slope > expect * 0.9 && leak->slope < expect * 1.1);
 	assert_true(leak->last - leak->first >= (int64_t)(count / period) - 1);
-	snprintf(named, sizeof(named), "class %s grows %+.4f per cycle", FX_CYCLE_LEAK_CLASS,
+	snprintf(named, sizeof(named), "class %s grows %+.4f per cycle", BENCH_CYCLE_LEAK_CLASS,
 		 leak->slope);
 	assert_non_null(strstr(res.why, named));
 	assert_non_null(strstr(res.why, "end state not at baseline"));
-	fx_cycle_result_free(&res);
+	bench_cycle_result_free(&res);
 }
 
 static void test_cycle_planted_leak_is_caught_and_named(void **state)
@@ -201,37 +201,37 @@ static void test_cycle_planted_leak_is_caught_across_replug(void **state)
 
 static void test_cycle_slope_of_a_staircase_is_its_rate(void **state)
 {
-	struct fx_cycle_series s = { .ncols = 1, .rows = 1000 };
-	int64_t *v = calloc(1000 * FX_CYCLE_MAX_COLS, sizeof(*v));
+	struct bench_cycle_series s = { .ncols = 1, .rows = 1000 };
+	int64_t *v = calloc(1000 * BENCH_CYCLE_MAX_COLS, sizeof(*v));
 
 	(void)state;
 	assert_non_null(v);
 	s.v = v;
 	for (unsigned long r = 0; r < s.rows; r++)
-		v[r * FX_CYCLE_MAX_COLS] = 7 + (int64_t)(r / 100);
-	assert_true(fx_cycle_slope(&s, 0) > 0.0099 && fx_cycle_slope(&s, 0) < 0.0101);
-	assert_true(fx_cycle_slope(&s, 0) > fx_cycle_slope_threshold(s.rows));
+		v[r * BENCH_CYCLE_MAX_COLS] = 7 + (int64_t)(r / 100);
+	assert_true(bench_cycle_slope(&s, 0) > 0.0099 && bench_cycle_slope(&s, 0) < 0.0101);
+	assert_true(bench_cycle_slope(&s, 0) > bench_cycle_slope_threshold(s.rows));
 	for (unsigned long r = 0; r < s.rows; r++)
-		v[r * FX_CYCLE_MAX_COLS] = 7;
-	assert_true(fx_cycle_slope(&s, 0) == 0.0);
+		v[r * BENCH_CYCLE_MAX_COLS] = 7;
+	assert_true(bench_cycle_slope(&s, 0) == 0.0);
 	/* One warm-up allocation in cycle 3 that stays is no trend. */
 	for (unsigned long r = 3; r < s.rows; r++)
-		v[r * FX_CYCLE_MAX_COLS] = 8;
-	assert_true(fx_cycle_slope(&s, 0) < fx_cycle_slope_threshold(s.rows));
+		v[r * BENCH_CYCLE_MAX_COLS] = 8;
+	assert_true(bench_cycle_slope(&s, 0) < bench_cycle_slope_threshold(s.rows));
 	free(v);
 }
 
 static void test_cycle_threshold_needs_one_unit_over_short_runs(void **state)
 {
 	(void)state;
-	assert_true(fx_cycle_slope_threshold(1000) >= FX_CYCLE_SLOPE_MIN);
-	assert_true(fx_cycle_slope_threshold(10000) == FX_CYCLE_SLOPE_MIN);
-	assert_true(fx_cycle_slope_threshold(101) == 0.01);
+	assert_true(bench_cycle_slope_threshold(1000) >= BENCH_CYCLE_SLOPE_MIN);
+	assert_true(bench_cycle_slope_threshold(10000) == BENCH_CYCLE_SLOPE_MIN);
+	assert_true(bench_cycle_slope_threshold(101) == 0.01);
 }
 
 static void test_cycle_csv_has_a_row_per_cycle_and_class_columns(void **state)
 {
-	struct fx_cycle_result res;
+	struct bench_cycle_result res;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
@@ -239,9 +239,9 @@ static void test_cycle_csv_has_a_row_per_cycle_and_class_columns(void **state)
 
 	(void)state;
 	assert_non_null(mem);
-	run_kind("start-stop", &fx_host_sim_factory, 20, NULL, &res);
-	assert_int_equal(FX_PASS, res.result);
-	assert_true(fx_cycle_write_csv(mem, &res));
+	run_kind("start-stop", &bench_host_sim_factory, 20, NULL, &res);
+	assert_int_equal(BENCH_PASS, res.result);
+	assert_true(bench_cycle_write_csv(mem, &res));
 	fclose(mem);
 	for (char *p = buf; *p != '\0'; p++)
 		lines += *p == '\n';
@@ -249,27 +249,27 @@ static void test_cycle_csv_has_a_row_per_cycle_and_class_columns(void **state)
 	assert_non_null(strstr(buf, "cycle,cycle_us,objects_live,alloc_count,alloc_bytes"));
 	assert_non_null(strstr(buf, ",uc_handles,"));
 	free(buf);
-	fx_cycle_result_free(&res);
+	bench_cycle_result_free(&res);
 }
 
 static void test_cycle_json_names_kind_result_and_series(void **state)
 {
-	struct fx_cycle_result res;
+	struct bench_cycle_result res;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 
 	(void)state;
 	assert_non_null(mem);
-	run_kind("start-stop", &fx_host_sim_factory, 5, NULL, &res);
-	assert_true(fx_cycle_write_json(mem, &res));
+	run_kind("start-stop", &bench_host_sim_factory, 5, NULL, &res);
+	assert_true(bench_cycle_write_json(mem, &res));
 	fclose(mem);
 	assert_non_null(strstr(buf, "\"kind\": \"start-stop\""));
 	assert_non_null(strstr(buf, "\"result\": \"PASS\""));
 	assert_non_null(strstr(buf, "\"objects_live\": ["));
 	assert_non_null(strstr(buf, "\"trends\": []"));
 	free(buf);
-	fx_cycle_result_free(&res);
+	bench_cycle_result_free(&res);
 }
 
 /* QEMU: one QEMU process per host and kind, many cycles in it. */

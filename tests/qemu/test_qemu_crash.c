@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "edu/edu_driver.h"
-#include "fx_machine.h"
+#include "bench/machine.h"
 #include "shim/host_qemu.h"
 #include "shim/workloop.h"
 
@@ -41,7 +41,7 @@ static double crash_now(void)
 /* Makes QEMU write a known line to its stderr (it writes nothing reliably
  * by itself): guest-error logging on, then a 1-byte read of edu's BAR0,
  * which QEMU's memory core refuses and reports. */
-static void crash_mark_stderr(struct fx_machine *fx)
+static void crash_mark_stderr(struct bench_machine *fx)
 {
 	static const char log_on[] = "{\"execute\":\"human-monitor-command\",\"arguments\":"
 				     "{\"command-line\":\"log guest_errors\"}}";
@@ -53,12 +53,12 @@ static void crash_mark_stderr(struct fx_machine *fx)
 	assert_int_equal(h->ops->mem_read(h->ctx, bar0 + 4, 1, &v), SHIM_OK);
 }
 
-static void crash_boot(struct fx_machine *fx, long *pid)
+static void crash_boot(struct bench_machine *fx, long *pid)
 {
-	const struct fx_options opt = { 0 };
+	const struct bench_options opt = { 0 };
 	char why[320] = "";
 
-	if (fx_machine_boot(fx, &fx_host_qemu_edu_factory, &opt, why, sizeof(why)) != SHIM_OK)
+	if (bench_machine_boot(fx, &bench_host_qemu_edu_factory, &opt, why, sizeof(why)) != SHIM_OK)
 		fail_msg("qemu:edu did not boot: %s", why);
 	if (fx->svc == NULL)
 		fail_msg("the edu driver did not start on qemu:edu (%s)", shim_ret_string(fx->match_ret));
@@ -70,13 +70,13 @@ static void crash_boot(struct fx_machine *fx, long *pid)
 /* Shutdown must return in bounded time, clean (driver stopped, kext
  * unloaded, counters back), and leave no QEMU behind: reaped, since a
  * zombie would still answer kill(pid, 0). */
-static void crash_shutdown(struct fx_machine *fx, long pid)
+static void crash_shutdown(struct bench_machine *fx, long pid)
 {
 	char why[320] = "";
 	double t0 = crash_now(), took;
 	bool clean;
 
-	clean = fx_machine_shutdown(fx, why, sizeof(why));
+	clean = bench_machine_shutdown(fx, why, sizeof(why));
 	took = crash_now() - t0;
 	if (took >= CRASH_BOUND_S)
 		fail_msg("fixture shutdown after QEMU died took %.1f s", took);
@@ -89,7 +89,7 @@ static void crash_shutdown(struct fx_machine *fx, long pid)
 
 /* The machine's last error must say how QEMU ended and carry its output,
  * here the line crash_mark_stderr caused (the tail may be cut short). */
-static void crash_check_error(struct fx_machine *fx, const char *how)
+static void crash_check_error(struct bench_machine *fx, const char *how)
 {
 	const char *err = shim_machine_last_error(fx->machine);
 	const char *tail = strstr(err, "stderr: ");
@@ -111,7 +111,7 @@ static void crash_fire(void *owner, shim_timer *t)
 static void test_qemu_crash_sigkill_during_dma_fails_the_dma_with_the_signal(void **state)
 {
 	static const uint8_t data[CRASH_DMA_LEN] = { 0x5a, 0xa5 };
-	struct fx_machine fx;
+	struct bench_machine fx;
 	struct crash_kill k = { .sig = SIGKILL };
 	shim_timer *t = NULL;
 	double t0, took;
@@ -140,7 +140,7 @@ static void test_qemu_crash_sigkill_during_dma_fails_the_dma_with_the_signal(voi
 /* SIGTERM between two calls: QEMU exits cleanly; the next call must fail. */
 static void test_qemu_crash_sigterm_between_calls_fails_the_next_with_qemu_output(void **state)
 {
-	struct fx_machine fx;
+	struct bench_machine fx;
 	uint32_t v = 0;
 	double t0, took;
 	long pid;

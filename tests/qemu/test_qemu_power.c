@@ -10,22 +10,22 @@
 
 #include <cmocka.h>
 
-#include "fx_pm.h"
-#include "fx_scenario.h"
+#include "bench/pm.h"
+#include "bench/scenario.h"
 
 #define Q35_HOST_BRIDGE 0x29c08086u  /* vendor/device dword of 00:00.0 */
 #define I440FX_HOST_BRIDGE 0x12378086u
 
-static void run_on_qemu_report(const char *name, struct fx_report *out)
+static void run_on_qemu_report(const char *name, struct bench_report *out)
 {
-	const struct fx_scenario *sc = fx_scenario_find(name);
-	struct fx_report rep;
+	const struct bench_scenario *sc = bench_scenario_find(name);
+	struct bench_report rep;
 
 	if (sc == NULL)
 		fail_msg("no scenario named %s", name);
-	fx_scenario_run(sc, &fx_host_qemu_edu_factory, &rep);
-	if (rep.result != FX_PASS)
-		fail_msg("scenario %s on qemu:edu: %s: %s", name, fx_result_string(rep.result),
+	bench_scenario_run(sc, &bench_host_qemu_edu_factory, &rep);
+	if (rep.result != BENCH_PASS)
+		fail_msg("scenario %s on qemu:edu: %s: %s", name, bench_result_string(rep.result),
 			 rep.why);
 	assert_int_equal(rep.before.objects_live, rep.after.objects_live);
 	assert_int_equal(rep.before.alloc_count, rep.after.alloc_count);
@@ -60,12 +60,12 @@ static void test_qemu_sleep_during_dma_waits_for_it(void **state)
  * checked by hand). This test checks the branch is named, and prints it. */
 static void test_qemu_forced_sleep_never_loses_the_dma_silently(void **state)
 {
-	struct fx_report rep;
+	struct bench_report rep;
 
 	(void)state;
 	run_on_qemu_report("sleep-ack-timeout", &rep);
 	print_message("  sleep-ack-timeout on qemu:edu: %s\n", rep.why);
-	if (strcmp(rep.why, FX_ACK_TIMEOUT_ACKED) != 0 && strcmp(rep.why, FX_ACK_TIMEOUT_FORCED) != 0)
+	if (strcmp(rep.why, BENCH_ACK_TIMEOUT_ACKED) != 0 && strcmp(rep.why, BENCH_ACK_TIMEOUT_FORCED) != 0)
 		fail_msg("sleep-ack-timeout passed without naming its branch: '%s'", rep.why);
 }
 
@@ -77,26 +77,26 @@ static void test_qemu_surprise_removal_then_reattach(void **state)
 
 /* Boots qemu:edu with opt, returns the host bridge's ID dword and whether
  * the fixture offers hot-plug (reason in why when not). */
-static uint32_t boot_and_probe(const struct fx_options *opt, bool *hotplug, char *why, size_t len)
+static uint32_t boot_and_probe(const struct bench_options *opt, bool *hotplug, char *why, size_t len)
 {
-	struct fx_machine fx;
+	struct bench_machine fx;
 	char down[256];
 	uint32_t id = 0;
 
-	if (fx_machine_boot(&fx, &fx_host_qemu_edu_factory, opt, why, len) != SHIM_OK)
+	if (bench_machine_boot(&fx, &bench_host_qemu_edu_factory, opt, why, len) != SHIM_OK)
 		fail_msg("qemu:edu did not boot: %s", why);
 	assert_int_equal(fx.parts.host.ops->cfg_read(fx.parts.host.ctx, SHIM_BDF(0, 0, 0), 0, 4, &id),
 			 SHIM_OK);
-	*hotplug = fx_machine_can_hotplug(&fx, why, len);
+	*hotplug = bench_machine_can_hotplug(&fx, why, len);
 	assert_non_null(fx.svc);
-	if (!fx_machine_shutdown(&fx, down, sizeof(down)))
+	if (!bench_machine_shutdown(&fx, down, sizeof(down)))
 		fail_msg("shutdown: %s", down);
 	return id;
 }
 
 static void test_qemu_edu_boots_q35_by_default_without_hotplug(void **state)
 {
-	const struct fx_options opt = { 0 };
+	const struct bench_options opt = { 0 };
 	char why[256] = "";
 	bool hotplug = true;
 
@@ -108,7 +108,7 @@ static void test_qemu_edu_boots_q35_by_default_without_hotplug(void **state)
 
 static void test_qemu_edu_boots_pc_when_hotplug_is_declared(void **state)
 {
-	const struct fx_options opt = { .hotplug = true };
+	const struct bench_options opt = { .hotplug = true };
 	char why[256] = "";
 	bool hotplug = false;
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "fx_scenario.h"
+#include "bench/scenario.h"
 #include "qemu_fixture.h"
 
 /* Why a scenario cannot run on qemu:edu; NULL: it must run and pass. */
@@ -50,22 +50,22 @@ static const struct qemu_expect *qemu_expect_find(const char *name)
 
 static void run_on_qemu(const char *name)
 {
-	const struct fx_scenario *sc = fx_scenario_find(name);
+	const struct bench_scenario *sc = bench_scenario_find(name);
 	const struct qemu_expect *ex = qemu_expect_find(name);
-	struct fx_report rep;
+	struct bench_report rep;
 
 	if (sc == NULL || ex == NULL)
 		fail_msg("no scenario or expectation named %s", name);
-	fx_scenario_run(sc, &fx_host_qemu_edu_factory, &rep);
-	if (rep.result == FX_FAIL)
+	bench_scenario_run(sc, &bench_host_qemu_edu_factory, &rep);
+	if (rep.result == BENCH_FAIL)
 		fail_msg("scenario %s on qemu:edu: FAIL: %s", name, rep.why);
-	if (rep.result == FX_CANNOT_RUN && ex->cannot_run_because == NULL)
+	if (rep.result == BENCH_CANNOT_RUN && ex->cannot_run_because == NULL)
 		fail_msg("scenario %s on qemu:edu: CANNOT RUN, not an expected case: %s", name,
 			 rep.why);
-	if (rep.result == FX_CANNOT_RUN && strstr(rep.why, ex->cannot_run_because) == NULL)
+	if (rep.result == BENCH_CANNOT_RUN && strstr(rep.why, ex->cannot_run_because) == NULL)
 		fail_msg("scenario %s on qemu:edu: CANNOT RUN for an unexpected reason: %s "
 			 "(expected: %s)", name, rep.why, ex->cannot_run_because);
-	if (rep.result == FX_PASS && ex->cannot_run_because != NULL)
+	if (rep.result == BENCH_PASS && ex->cannot_run_because != NULL)
 		fail_msg("scenario %s on qemu:edu now passes: drop it from the cannot-run list",
 			 name);
 	assert_int_equal(rep.before.objects_live, rep.after.objects_live);
@@ -99,11 +99,11 @@ QEMU_SCENARIO_TEST(test_qemu_unload_is_refused_while_running, "unload-refused-wh
 /* The evidence the DMA refusal scenarios rely on: a real edu fault (QEMU's
  * abort or clamped address; the model's report of the same) is counted, on
  * both hosts for the same request. */
-static void fault_is_counted(const struct fx_host_factory *f, uint64_t ram, uint64_t src,
+static void fault_is_counted(const struct bench_host_factory *f, uint64_t ram, uint64_t src,
 			     uint64_t dst, uint32_t cmd, const char *sign)
 {
-	struct fx_options opt = { .ram_size = ram };
-	struct fx_host_parts parts = { 0 };
+	struct bench_options opt = { .ram_size = ram };
+	struct bench_host_parts parts = { 0 };
 	const char *last = NULL;
 	char why[512] = "";
 	unsigned long n = 0;
@@ -137,9 +137,9 @@ static void test_qemu_device_errors_count_last_byte_dma_on_both_hosts(void **sta
 {
 	(void)state;
 	/* 16 bytes at 0x40ff8 touch the buffer's last byte: QEMU 7.2 aborts. */
-	fault_is_counted(&fx_host_qemu_edu_factory, 0, 0x40ff8u, 0x200000u,
+	fault_is_counted(&bench_host_qemu_edu_factory, 0, 0x40ff8u, 0x200000u,
 			 FX_EDU_DMA_START | FX_EDU_DMA_TO_RAM, "hardware error");
-	fault_is_counted(&fx_host_sim_factory, 0, 0x40ff8u, 0x200000u,
+	fault_is_counted(&bench_host_sim_factory, 0, 0x40ff8u, 0x200000u,
 			 FX_EDU_DMA_START | FX_EDU_DMA_TO_RAM, "out of bounds");
 }
 
@@ -147,18 +147,18 @@ static void test_qemu_device_errors_count_clamped_dma_on_both_hosts(void **state
 {
 	(void)state;
 	/* A bus address above the 28-bit mask is clamped, with a note on stdout. */
-	fault_is_counted(&fx_host_qemu_edu_factory, 512ull << 20, 0x10200000u, FX_EDU_DMA_BUF,
+	fault_is_counted(&bench_host_qemu_edu_factory, 512ull << 20, 0x10200000u, FX_EDU_DMA_BUF,
 			 FX_EDU_DMA_START, "clamping DMA");
-	fault_is_counted(&fx_host_sim_factory, 512ull << 20, 0x10200000u, FX_EDU_DMA_BUF,
+	fault_is_counted(&bench_host_sim_factory, 512ull << 20, 0x10200000u, FX_EDU_DMA_BUF,
 			 FX_EDU_DMA_START, "clamping DMA");
 }
 
 /* The count only grows: each of several identical faults adds exactly one,
  * though the same message is already in QEMU's (or the remote's) output. */
-static void repeat_fault_counts_each(const struct fx_host_factory *f)
+static void repeat_fault_counts_each(const struct bench_host_factory *f)
 {
-	struct fx_options opt = { .ram_size = 512ull << 20 };
-	struct fx_host_parts parts = { 0 };
+	struct bench_options opt = { .ram_size = 512ull << 20 };
+	struct bench_host_parts parts = { 0 };
 	unsigned long n[4] = { 0 };
 	char why[512] = "";
 
@@ -195,8 +195,8 @@ static void repeat_fault_counts_each(const struct fx_host_factory *f)
 static void test_qemu_device_errors_count_identical_faults_each_time(void **state)
 {
 	(void)state;
-	repeat_fault_counts_each(&fx_host_qemu_edu_factory);
-	repeat_fault_counts_each(&fx_host_qemu_proxy_factory);
+	repeat_fault_counts_each(&bench_host_qemu_edu_factory);
+	repeat_fault_counts_each(&bench_host_qemu_proxy_factory);
 }
 
 /* A scenario added to the table must get a test here or in test_qemu_power.c. */
@@ -205,8 +205,8 @@ static void test_qemu_every_scenario_is_covered(void **state)
 	static const char *const power[] = { "sleep-wake", "sleep-in-flight", "sleep-ack-timeout",
 					     "surprise-removal" };
 	(void)state;
-	for (size_t i = 0; i < fx_scenario_count(); i++) {
-		const char *name = fx_scenario_at(i)->name;
+	for (size_t i = 0; i < bench_scenario_count(); i++) {
+		const char *name = bench_scenario_at(i)->name;
 		bool covered = qemu_expect_find(name) != NULL;
 
 		for (size_t p = 0; p < sizeof(power) / sizeof(power[0]); p++)

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
-#include "fx_machine.h"
+#include "bench/machine.h"
 #include "shim/verifier.h"
 
 #define REPORT_LEN 4096
@@ -59,9 +59,9 @@ static bool load_allowlists(struct suite *s, char *why, size_t len)
 
 static int group_setup(void **state)
 {
-	const struct fx_host_factory *f[HOST_COUNT] = { &fx_host_qemu_proxy_factory,
-							&fx_host_sim_factory,
-							&fx_host_qemu_edu_factory };
+	const struct bench_host_factory *f[HOST_COUNT] = { &bench_host_qemu_proxy_factory,
+							&bench_host_sim_factory,
+							&bench_host_qemu_edu_factory };
 	struct suite *s = &suite;
 	char why[CONF_WHY_LEN] = "";
 
@@ -90,8 +90,8 @@ static int group_teardown(void **state)
 
 static void dump(const char *name, int h)
 {
-	const struct fx_trace_line *l;
-	size_t n = fx_trace_lines(suite.m[h].trace, &l);
+	const struct bench_trace_line *l;
+	size_t n = bench_trace_lines(suite.m[h].trace, &l);
 	char path[128];
 
 	snprintf(path, sizeof(path), "conf-%s-%s.trace", name, host_tag[h]);
@@ -101,12 +101,12 @@ static void dump(const char *name, int h)
 /* The proxy's trace against host h's, both since the last clear. */
 static void compare_with(const char *name, int h)
 {
-	const struct fx_trace_line *a, *b;
-	size_t na = fx_trace_lines(suite.m[HOST_PROXY].trace, &a);
-	size_t nb = fx_trace_lines(suite.m[h].trace, &b);
+	const struct bench_trace_line *a, *b;
+	size_t na = bench_trace_lines(suite.m[HOST_PROXY].trace, &a);
+	size_t nb = bench_trace_lines(suite.m[h].trace, &b);
 	static char why[REPORT_LEN];
 
-	assert_true(fx_trace_complete(suite.m[HOST_PROXY].trace) && fx_trace_complete(suite.m[h].trace));
+	assert_true(bench_trace_complete(suite.m[HOST_PROXY].trace) && bench_trace_complete(suite.m[h].trace));
 	if (!conf_compare(a, na, b, nb, &suite.al, why, sizeof(why))) {
 		dump(name, HOST_PROXY);
 		dump(name, h);
@@ -126,11 +126,11 @@ static void run_on(int h, const struct conf_case *c)
 	char why[CONF_WHY_LEN] = "";
 	bool ran, clean;
 
-	fx_trace_clear(suite.m[h].trace);
+	bench_trace_clear(suite.m[h].trace);
 	ran = c->run(&suite.m[h], why, sizeof(why));
 	if (!ran)
 		fail_msg("case %s failed on %s: %s", c->name, host_tag[h], why);
-	clean = fx_verifier_empty(why, sizeof(why));
+	clean = bench_verifier_empty(why, sizeof(why));
 	shim_verifier_clear();
 	if (!clean)
 		fail_msg("case %s on %s left a verifier record: %s", c->name, host_tag[h], why);

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "fx_cycle.h"
-#include "fx_scenario.h"
+#include "bench/cycle.h"
+#include "bench/scenario.h"
 #include "shim/host_qemu.h"
 
 #define SLOT 4u
@@ -34,7 +34,7 @@
 #define WAIT_ROUNDS 1500
 #define RUN_STEP_NS 200000000ull
 #define PLUG_CYCLES 20
-#define FX_CYCLES 30ul
+#define BENCH_CYCLES 30ul
 
 static struct shim_host make_host(const char *machine)
 {
@@ -276,35 +276,35 @@ static void test_proxy_plug_cycles_leave_no_process_or_fd(void **state)
 
 static void test_proxy_surprise_removal_scenario_passes(void **state)
 {
-	const struct fx_scenario *sc = fx_scenario_find("surprise-removal");
-	struct fx_report rep;
+	const struct bench_scenario *sc = bench_scenario_find("surprise-removal");
+	struct bench_report rep;
 
 	(void)state;
 	assert_non_null(sc);
-	fx_scenario_run(sc, &fx_host_qemu_proxy_factory, &rep);
-	if (rep.result != FX_PASS)
-		fail_msg("surprise-removal on qemu-proxy:edu: %s: %s", fx_result_string(rep.result),
+	bench_scenario_run(sc, &bench_host_qemu_proxy_factory, &rep);
+	if (rep.result != BENCH_PASS)
+		fail_msg("surprise-removal on qemu-proxy:edu: %s: %s", bench_result_string(rep.result),
 			 rep.why);
 	assert_no_children();
 }
 
 static void test_proxy_attach_detach_cycles_are_flat(void **state)
 {
-	struct fx_cycle_config cfg = { .kind = fx_cycle_kind_find("attach-detach"),
-				       .host = &fx_host_qemu_proxy_factory, .count = FX_CYCLES };
-	struct fx_cycle_result res;
+	struct bench_cycle_config cfg = { .kind = bench_cycle_kind_find("attach-detach"),
+				       .host = &bench_host_qemu_proxy_factory, .count = BENCH_CYCLES };
+	struct bench_cycle_result res;
 
 	(void)state;
 	assert_non_null(cfg.kind);
-	fx_cycle_run(&cfg, &res);
-	if (res.result != FX_PASS)
-		fail_msg("attach-detach on qemu-proxy:edu: %s: %s", fx_result_string(res.result),
+	bench_cycle_run(&cfg, &res);
+	if (res.result != BENCH_PASS)
+		fail_msg("attach-detach on qemu-proxy:edu: %s: %s", bench_result_string(res.result),
 			 res.why);
-	assert_int_equal(FX_CYCLES, res.done);
+	assert_int_equal(BENCH_CYCLES, res.done);
 	assert_int_equal(0, res.ntrends);
 	print_message("attach-detach on qemu-proxy:edu: %lu cycles, %.1f ms each\n", res.done,
 		      res.seconds * 1e3 / (double)res.done);
-	fx_cycle_result_free(&res);
+	bench_cycle_result_free(&res);
 	assert_no_children();
 }
 
@@ -321,7 +321,7 @@ int main(void)
 	};
 	char why[256] = "";
 
-	if (!fx_host_qemu_proxy_factory.available(why, sizeof(why))) {
+	if (!bench_host_qemu_proxy_factory.available(why, sizeof(why))) {
 		printf("SKIP: %s\n", why);
 		return 77;
 	}

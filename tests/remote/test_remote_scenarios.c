@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "fx_scenario.h"
+#include "bench/scenario.h"
 
 /* The scenarios that cannot run on qemu-proxy:edu, and why (a substring of
  * the runner's reason). Every other scenario must pass. */
@@ -41,22 +41,22 @@ static const struct proxy_expect *proxy_expect_find(const char *name)
 
 static void run_on_proxy(void **state)
 {
-	const struct fx_scenario *sc = *state;
+	const struct bench_scenario *sc = *state;
 	const struct proxy_expect *ex = proxy_expect_find(sc->name);
-	struct fx_report rep;
+	struct bench_report rep;
 
-	fx_scenario_run(sc, &fx_host_qemu_proxy_factory, &rep);
+	bench_scenario_run(sc, &bench_host_qemu_proxy_factory, &rep);
 	print_message("  %s on qemu-proxy:edu: %s%s%s (%.0f ms)\n", sc->name,
-		      fx_result_string(rep.result), rep.why[0] ? ": " : "", rep.why, rep.elapsed_ms);
-	if (rep.result == FX_FAIL)
+		      bench_result_string(rep.result), rep.why[0] ? ": " : "", rep.why, rep.elapsed_ms);
+	if (rep.result == BENCH_FAIL)
 		fail_msg("scenario %s on qemu-proxy:edu: FAIL: %s", sc->name, rep.why);
-	if (rep.result == FX_CANNOT_RUN && ex == NULL)
+	if (rep.result == BENCH_CANNOT_RUN && ex == NULL)
 		fail_msg("scenario %s on qemu-proxy:edu: CANNOT RUN, not an expected case: %s",
 			 sc->name, rep.why);
-	if (rep.result == FX_CANNOT_RUN && strstr(rep.why, ex->cannot_run_because) == NULL)
+	if (rep.result == BENCH_CANNOT_RUN && strstr(rep.why, ex->cannot_run_because) == NULL)
 		fail_msg("scenario %s on qemu-proxy:edu: CANNOT RUN for an unexpected reason: %s "
 			 "(expected: %s)", sc->name, rep.why, ex->cannot_run_because);
-	if (rep.result == FX_PASS && ex != NULL)
+	if (rep.result == BENCH_PASS && ex != NULL)
 		fail_msg("scenario %s on qemu-proxy:edu now passes: drop it from the cannot-run "
 			 "list", sc->name);
 	assert_int_equal(rep.before.objects_live, rep.after.objects_live);
@@ -69,20 +69,20 @@ static void test_remote_every_cannot_run_entry_names_a_scenario(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < PROXY_NCANNOT; i++)
-		if (fx_scenario_find(proxy_cannot_run[i].name) == NULL)
+		if (bench_scenario_find(proxy_cannot_run[i].name) == NULL)
 			fail_msg("cannot-run entry %s names no scenario", proxy_cannot_run[i].name);
 }
 
 int main(void)
 {
-	size_t n = fx_scenario_count();
+	size_t n = bench_scenario_count();
 	struct CMUnitTest *tests = calloc(n + 1, sizeof(*tests));
 	char why[256];
 	int rc;
 
 	if (!tests)
 		return 1;
-	if (!fx_host_qemu_proxy_factory.available(why, sizeof(why))) {
+	if (!bench_host_qemu_proxy_factory.available(why, sizeof(why))) {
 		printf("FAIL: qemu-proxy:edu unavailable: %s\n", why);
 		free(tests);
 		return 1;
@@ -93,7 +93,7 @@ int main(void)
 	};
 	/* One test per scenario of the table: every scenario is covered. */
 	for (size_t i = 0; i < n; i++) {
-		const struct fx_scenario *sc = fx_scenario_at(i);
+		const struct bench_scenario *sc = bench_scenario_at(i);
 		tests[i + 1] = (struct CMUnitTest){ .name = sc->name, .test_func = run_on_proxy,
 						    .initial_state = (void *)sc };
 	}

@@ -7,18 +7,18 @@
 
 #include <cmocka.h>
 
-#include "fx_scenario.h"
+#include "bench/scenario.h"
 
 static void run_on_sim(const char *name)
 {
-	const struct fx_scenario *sc = fx_scenario_find(name);
-	struct fx_report rep;
+	const struct bench_scenario *sc = bench_scenario_find(name);
+	struct bench_report rep;
 
 	if (sc == NULL)
 		fail_msg("no scenario named %s", name);
-	fx_scenario_run(sc, &fx_host_sim_factory, &rep);
-	if (rep.result != FX_PASS)
-		fail_msg("scenario %s on sim: %s: %s", name, fx_result_string(rep.result), rep.why);
+	bench_scenario_run(sc, &bench_host_sim_factory, &rep);
+	if (rep.result != BENCH_PASS)
+		fail_msg("scenario %s on sim: %s: %s", name, bench_result_string(rep.result), rep.why);
 	assert_int_equal(rep.before.objects_live, rep.after.objects_live);
 	assert_int_equal(rep.before.alloc_count, rep.after.alloc_count);
 }
@@ -149,7 +149,7 @@ static const struct CMUnitTest scenario_tests[] = {
 static void test_sim_every_scenario_has_a_test(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(scenario_tests) / sizeof(scenario_tests[0]), fx_scenario_count());
+	assert_int_equal(sizeof(scenario_tests) / sizeof(scenario_tests[0]), bench_scenario_count());
 }
 
 int main(void)

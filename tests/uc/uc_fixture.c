@@ -63,18 +63,18 @@ const struct shim_kext_desc uc_test_kext = {
 int uc_fixture_boot(void **state, const struct shim_kext_desc *kext)
 {
 	struct uc_fixture *f = calloc(1, sizeof(*f));
-	struct fx_options opt = { .kext = kext, .no_tap = true };
+	struct bench_options opt = { .kext = kext, .no_tap = true };
 	char why[256] = "";
 
 	if (f == NULL)
 		return -1;
 	shim_verifier_set_fatal(false);
-	if (fx_machine_boot(&f->fx, &fx_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
+	if (bench_machine_boot(&f->fx, &bench_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
 	    f->fx.svc == NULL) {
 		fprintf(stderr, "uc fixture: boot failed: %s (%s)\n", why,
 			shim_ret_string(f->fx.match_ret));
 		if (f->fx.factory != NULL)
-			fx_machine_shutdown(&f->fx, why, sizeof(why));
+			bench_machine_shutdown(&f->fx, why, sizeof(why));
 		free(f);
 		return -1;
 	}
@@ -86,7 +86,7 @@ int uc_fixture_shutdown(void **state)
 {
 	struct uc_fixture *f = *state;
 	char why[512] = "";
-	bool ok = fx_machine_shutdown(&f->fx, why, sizeof(why));
+	bool ok = bench_machine_shutdown(&f->fx, why, sizeof(why));
 
 	if (!ok)
 		fprintf(stderr, "uc fixture: shutdown: %s\n", why);
@@ -100,7 +100,7 @@ int uc_fixture_test_setup(void **state)
 
 	shim_verifier_clear();
 	shim_uc_counters_snapshot(&f->uc_start);
-	fx_baseline_take(&f->base);
+	bench_baseline_take(&f->base);
 	return 0;
 }
 
@@ -117,9 +117,9 @@ int uc_fixture_test_teardown(void **state)
 	assert_int_equal(f->uc_start.handles, now.handles);
 	assert_int_equal(f->uc_start.asyncs, now.asyncs);
 	assert_int_equal(f->uc_start.pending, now.pending);
-	if (!fx_baseline_matches(&f->base, why, sizeof(why)))
+	if (!bench_baseline_matches(&f->base, why, sizeof(why)))
 		fail_msg("not back to baseline: %s", why);
-	if (!fx_verifier_empty(why, sizeof(why)))
+	if (!bench_verifier_empty(why, sizeof(why)))
 		fail_msg("verifier: %s", why);
 	return 0;
 }

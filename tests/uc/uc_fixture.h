@@ -1,5 +1,5 @@
 /* Fixture for user-client tests: a machine with the edu device booted once
- * per group (fx_machine), a test kext whose driver does nothing but exist
+ * per group (bench_machine), a test kext whose driver does nothing but exist
  * (so the framework is tested apart from edu), and per-test checks that
  * every user-client, allocation and object counter is back and the
  * verifier is empty. */
@@ -8,13 +8,13 @@
 
 #include <stdbool.h>
 
-#include "fx_machine.h"
+#include "bench/machine.h"
 #include "shim/uc_client.h"
 
 struct uc_fixture {
-	struct fx_machine fx;
+	struct bench_machine fx;
 	struct shim_uc_counters uc_start;
-	struct fx_baseline base;
+	struct bench_baseline base;
 };
 
 /* The bare kext: one driver matching edu's IDs, start/stop do nothing. */
