@@ -1,4 +1,4 @@
-/* Register map of QEMU 7.2's edu device (BAR0), per qemu-facts.md section 1.
+/* Register map of QEMU 7.2's edu device (BAR0), per docs/qemu-edu.md, 'Registers'.
  * Offsets below 0x80 take 4-byte accesses only; the driver uses 4-byte
  * accesses everywhere, which also suits the 64-bit DMA registers because a
  * 4-byte write there sets the whole register (addresses fit in 28 bits). */

@@ -1,6 +1,6 @@
 /* The mpqemu message decoder and encoder: a pure function from bytes (plus
  * the number of fds that came with them) to a validated message. Layouts
- * from docs/qemu-facts.md section 3.2 (x86_64, little-endian). */
+ * from docs/qemu-host.md, 'Message layout' (x86_64, little-endian). */
 #include <string.h>
 
 #include "model/remote.h"

@@ -1,6 +1,6 @@
 /* QEMU 7.2's edu device as a model: identity, factorial engine, interrupt
  * raise/ack, and the DMA engine with its 4 KiB buffer (facts from
- * docs/qemu-facts.md section 1). Where QEMU aborts on a bad DMA range, this
+ * docs/qemu-edu.md). Where QEMU aborts on a bad DMA range, this
  * model reports a device error and skips the transfer. */
 #include <inttypes.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* edu's registers (qemu-facts.md section 1.3) and the small helpers the
+/* edu's registers (docs/qemu-edu.md, 'Registers') and the small helpers the
  * conformance cases share: they play the driver through the shim API. */
 #ifndef CONF_EDU_H
 #define CONF_EDU_H

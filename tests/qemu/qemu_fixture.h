@@ -8,7 +8,7 @@
 #define FX_EDU_BDF SHIM_BDF(0, 4, 0)
 #define FX_EDU_BAR0 0xfe000000u
 
-/* edu registers (qemu-facts.md section 1.3) */
+/* edu registers (docs/qemu-edu.md, 'Registers') */
 enum {
 	FX_EDU_ID = 0x00, FX_EDU_LIVENESS = 0x04, FX_EDU_FACT = 0x08, FX_EDU_STATUS = 0x20,
 	FX_EDU_IRQ_STATUS = 0x24, FX_EDU_IRQ_RAISE = 0x60, FX_EDU_IRQ_ACK = 0x64,

@@ -113,7 +113,8 @@ static void test_qemu_host_edu_dma_abort_names_sigabrt(void **state)
 
 	fx_qemu_start(h, "q35");
 	fx_edu_map(h);
-	/* touching the last buffer byte is a hardware error in QEMU 7.2 (facts 1.6) */
+	/* touching the last buffer byte is a hardware error in QEMU 7.2
+	 * (docs/qemu-edu.md, 'DMA range check') */
 	fx_edu_write(h, FX_EDU_DMA_SRC, 0x100000, 8);
 	fx_edu_write(h, FX_EDU_DMA_DST, FX_EDU_DMA_BUF, 8);
 	fx_edu_write(h, FX_EDU_DMA_CNT, 4096, 8);

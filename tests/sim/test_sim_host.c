@@ -16,7 +16,7 @@
 #define EDU_SLOT 4u
 #define EDU_BDF SHIM_BDF(0, EDU_SLOT, 0)
 #define BAR0 0xfe000000ull
-/* edu registers (offsets in BAR0), see qemu-facts.md 1.3 */
+/* edu registers (offsets in BAR0), see docs/qemu-edu.md, 'Registers' */
 #define REG_FACTORIAL 0x08
 #define REG_STATUS 0x20
 #define REG_DMA_SRC 0x80

@@ -1,5 +1,5 @@
 /* A model of QEMU 7.2's edu device, register for register (see
- * ../shared/docs/qemu-facts.md section 1). Where QEMU's edu aborts the
+ * docs/qemu-edu.md). Where QEMU's edu aborts the
  * emulator (bad DMA range) this model reports a device error instead. */
 #ifndef MODEL_EDU_H
 #define MODEL_EDU_H

@@ -1,5 +1,5 @@
 /* model/remote: serves a model/ device to QEMU's x-pci-proxy-dev over the
- * multi-process ("mpqemu") protocol (facts: docs/qemu-facts.md section 3).
+ * multi-process ("mpqemu") protocol (facts: docs/qemu-host.md, 'x-pci-proxy-dev').
  * The remote owns config space (with the MSI capability) and the BARs,
  * decodes BAR accesses against the bases the guest programmed, DMAs into
  * guest RAM shared by memfd, and delivers MSI by writing the message into

@@ -1,5 +1,5 @@
 /* Proxy mode of the qemu host: a model/ device served from a child process
- * over QEMU's x-pci-proxy-dev (docs/qemu-facts.md section 3). The host makes
+ * over QEMU's x-pci-proxy-dev (docs/qemu-host.md, 'x-pci-proxy-dev'). The host makes
  * a socketpair, forks the remote (which runs model/remote's serve loop
  * directly: no binary to find) with one end, and starts QEMU with the proxy
  * device on the other. Guest RAM is already a shared memfd (qemu_args.c).

@@ -1,6 +1,6 @@
 /* Hot-unplug and re-plug of the proxied device (qemu host, proxy mode),
- * done the way qemu:edu does it for QEMU's own edu (docs/qemu-facts.md
- * section 4): device_del, completed by writing the slot bit to the ACPI
+ * done the way qemu:edu does it for QEMU's own edu
+ * (docs/qemu-host.md, 'Hot-plug on pc'): device_del, completed by writing the slot bit to the ACPI
  * eject register as a guest's firmware would (machine pc, bus 0). QEMU
  * unrealizes the proxy at once: it closes its end of the socket, the remote
  * exits on the EOF (reaped here, so the host does not take the exit for a

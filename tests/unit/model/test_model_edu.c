@@ -1,5 +1,5 @@
 /* The edu model on the in-process bus, register by register, against the
- * QEMU 7.2 facts (docs/qemu-facts.md section 1). */
+ * QEMU 7.2 facts (docs/qemu-edu.md). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
