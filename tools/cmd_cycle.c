@@ -10,14 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "drvbench.h"
 #include "bench/cycle.h"
+#include "drvbench.h"
 #include "run_report.h"
+#include "target.h"
 
 #define CYCLE_MAX_KINDS 8
 #define CYCLE_PROGRESS_EVERY_S 0.1
 
 struct cycle_args {
+	struct drvbench_target_args target;
 	const struct bench_host_factory *host;
 	const struct bench_cycle_kind *kinds[CYCLE_MAX_KINDS];
 	size_t nkinds;
@@ -35,23 +37,26 @@ void drvbench_cycle_usage(FILE *out)
 	const struct bench_cycle_kind *k;
 
 	fprintf(out,
-		"usage: drvbench cycle [--kind KIND] [--host HOST] [--count N] [--csv FILE]\n"
+		"usage: drvbench cycle --kext PATH [--tests PATH] [--device NAME|FILE]\n"
+		"                      [--kind KIND] [--host HOST] [--count N] [--csv FILE]\n"
 		"                      [--json FILE] [--plant-leak PERIOD]\n\n"
-		"Repeat one operation N times on HOST with the edu driver, snapshot the kernel\n"
+		"Repeat one operation N times on HOST with the kext, snapshot the kernel\n"
 		"counters after every cycle (per-class live counts, allocations and bytes, wired\n"
 		"bytes, prepared descriptors, user-client connections and handles, log drops)\n"
 		"and fail when the end state differs from the start or a counter trends up:\n"
 		"least-squares slope above max(%.4f, 1/(N-1)) per cycle (a leak of one object\n"
 		"per 100 cycles is 0.01). A progress bar shows on a terminal.\n\n"
-		"options:\n"
+		"After every cycle the driver must still answer (the test module's alive check,\n"
+		"or at least a running service on a present device).\n\n"
+		"options:\n" DRVBENCH_TARGET_HELP
 		"  -k, --kind KIND        operation to cycle, or 'all' (default: all)\n"
-		"  -H, --host HOST        machine to run on (default: sim)\n"
+		"  -H, --host HOST        sim, qemu or qemu-proxy, or HOST:DEVICE (default: sim)\n"
 		"  -n, --count N          cycles per kind, 1..%lu (default: %lu; a tenth under\n"
 		"                         valgrind)\n"
 		"      --csv FILE         per-cycle series as CSV (with several kinds, one file\n"
 		"                         each: FILE with -KIND before its extension)\n"
 		"      --json FILE        per-cycle series, trends and verdict as JSON (same naming)\n"
-		"      --plant-leak P     self-test: wrap the driver's start to leak one object of\n"
+		"      --plant-leak P     self-test: wrap the drivers' start to leak one object of\n"
 		"                         class " BENCH_CYCLE_LEAK_CLASS " every P starts\n"
 		"  -h, --help             this text\n\n"
 		"kinds:\n",
@@ -59,7 +64,9 @@ void drvbench_cycle_usage(FILE *out)
 	for (size_t i = 0; (k = bench_cycle_kind_at(i)) != NULL; i++)
 		fprintf(out, "  %-14s %s\n", k->name, k->summary);
 	fprintf(out, "\nhosts:\n");
-	drvbench_print_hosts(out);
+	drvbench_print_hosts(out, NULL);
+	fprintf(out, "devices (built-in profiles):\n");
+	drvbench_print_devices(out);
 	fprintf(out, "\nExit status: 0 no kind failed, 1 a kind failed, 2 bad command line.\n");
 }
 
@@ -104,6 +111,9 @@ static bool cycle_number(const char *what, const char *s, unsigned long max, uns
 static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "kext", required_argument, NULL, 'K' },
+		{ "tests", required_argument, NULL, 'T' },
+		{ "device", required_argument, NULL, 'D' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "count", required_argument, NULL, 'n' },
@@ -116,14 +126,23 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:H:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":K:T:D:k:H:n:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'K':
+			a->target.kext = optarg;
+			break;
+		case 'T':
+			a->target.tests = optarg;
+			break;
+		case 'D':
+			a->target.device = optarg;
+			break;
 		case 'k':
 			if (!cycle_set_kind(a, optarg))
 				return DRVBENCH_EXIT_USAGE;
 			break;
 		case 'H':
-			a->host = bench_host_by_name(optarg);
+			a->host = bench_host_by_name(optarg, &a->target.host_device);
 			if (a->host == NULL) {
 				fprintf(stderr, "drvbench cycle: unknown host '%s' (see --help)\n",
 					optarg);
@@ -229,7 +248,8 @@ static void cycle_print(const struct bench_cycle_result *res)
 		printf("    %s\n", res->why);
 }
 
-static enum bench_result cycle_one(const struct cycle_args *a, const struct bench_cycle_kind *k)
+static enum bench_result cycle_one(const struct cycle_args *a, const struct drvbench_target *t,
+				   const struct bench_cycle_kind *k)
 {
 	struct cycle_progress p = { .label = k->name, .t0 = cycle_now() };
 	struct bench_cycle_config cfg = { .kind = k, .host = a->host };
@@ -238,8 +258,9 @@ static enum bench_result cycle_one(const struct cycle_args *a, const struct benc
 	enum bench_result verdict;
 
 	cfg.count = a->count != 0 ? a->count : bench_cycle_scaled(BENCH_CYCLE_DEFAULT_COUNT, 1);
+	drvbench_target_options(t, &cfg.opt);
 	if (a->leak_period != 0)
-		cfg.opt.kext = bench_cycle_leak_kext(a->leak_period);
+		cfg.opt.wrap_kext = bench_cycle_leak_wrap(a->leak_period);
 	if (isatty(STDERR_FILENO)) {
 		cfg.progress = cycle_progress;
 		cfg.progress_arg = &p;
@@ -263,22 +284,35 @@ static enum bench_result cycle_one(const struct cycle_args *a, const struct benc
 int drvbench_cmd_cycle(int argc, char **argv)
 {
 	struct cycle_args a = { .host = &bench_host_sim_factory };
+	struct drvbench_target t;
 	unsigned failed = 0, cannot = 0;
+	char label[64], why[256] = "";
 	int status;
 
 	cycle_set_kind(&a, "all");
 	status = cycle_parse(&a, argc, argv);
 	if (status >= 0)
 		return status;
-	printf("drvbench cycle: host %s, %zu kind(s)\n\n", a.host->name, a.nkinds);
+	status = drvbench_target_open("cycle", &a.target, &t);
+	if (status >= 0)
+		return status;
+	bench_host_label(a.host, t.profile, label, sizeof(label));
+	if (!a.host->available(t.profile, why, sizeof(why))) {
+		printf("drvbench cycle: host %s unavailable: %s\n", label, why);
+		drvbench_target_close(&t);
+		return DRVBENCH_EXIT_FAILED;
+	}
+	printf("drvbench cycle: %s %s on host %s, %zu kind(s)\n\n", bench_kext_bundle_id(t.kext),
+	       bench_kext_version(t.kext), label, a.nkinds);
 	printf("%-14s %-14s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
 	       "rate");
 	for (size_t i = 0; i < a.nkinds; i++) {
-		enum bench_result r = cycle_one(&a, a.kinds[i]);
+		enum bench_result r = cycle_one(&a, &t, a.kinds[i]);
 
 		failed += r == BENCH_FAIL;
 		cannot += r == BENCH_CANNOT_RUN;
 	}
+	drvbench_target_close(&t);
 	printf("\n%zu kind(s): %zu passed, %u failed, %u cannot run\n", a.nkinds,
 	       a.nkinds - failed - cannot, failed, cannot);
 	return failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;

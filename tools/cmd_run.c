@@ -1,8 +1,9 @@
-/* drvbench run: attach the edu device on each chosen host, run the
- * scenarios and print one row each, a summary per host and a total. Exit 0
- * when none failed (CANNOT RUN, also a whole unavailable host, is shown and
- * counted but is not a failure, unless --require-hosts), 1 when one did, 2 on
- * a bad command line. */
+/* drvbench run: load a kext on each chosen host with its device, run the
+ * generic scenarios and the kext's own (--tests) and print one row each, a
+ * summary per host and a total. Exit 0 when none failed (CANNOT RUN, also a
+ * whole unavailable host, is shown and counted but is not a failure, unless
+ * --require-hosts), 1 when one did or the kext was refused, 2 on a bad
+ * command line. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,133 +12,147 @@
 
 #include "drvbench.h"
 #include "run_report.h"
+#include "target.h"
 
-#define RUN_MAX_SELECTED 64
-#define RUN_MAX_HOSTS 16
+#define RUN_MAX_NAMES 64
+#define RUN_MAX_HOSTS 8
 
 struct run_args {
+	struct drvbench_target_args target;
 	const struct bench_host_factory *hosts[RUN_MAX_HOSTS];
 	size_t nhosts;
-	const struct bench_scenario *selected[RUN_MAX_SELECTED];
-	size_t nselected;
+	const char *names[RUN_MAX_NAMES]; /* --scenario, checked once the module is loaded */
+	size_t nnames;
+	char *name_buf[RUN_MAX_NAMES];
+	size_t nbufs;
 	bool list, verbose, require_hosts;
 };
 
 void drvbench_run_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: drvbench run [--host HOST|qemu|all] [--scenario NAME[,NAME...]]... [--list] "
-		"[--verbose] [--require-hosts]\n\n"
-		"Attach the edu device on each HOST, load the edu driver and run the scenarios,\n"
-		"printing for each: result (PASS, FAIL, CANNOT RUN), time, live objects,\n"
-		"allocations and wired bytes before->after, log drops and the reason; then a\n"
-		"summary per host and a total. An unavailable host is listed with the reason.\n\n"
-		"options:\n"
-		"  -H, --host HOST        a host below, 'qemu' (every qemu host) or 'all'\n"
-		"                         (default: all)\n"
+		"usage: drvbench run --kext PATH [--tests PATH] [--device NAME|FILE]\n"
+		"                    [--host HOST|all] [--scenario NAME[,NAME...]]... [--list]\n"
+		"                    [--verbose] [--require-hosts]\n\n"
+		"Load the kext on each HOST with its device, run the generic scenarios every kext\n"
+		"gets and the driver's own from its test module, and print for each: result\n"
+		"(PASS, FAIL, CANNOT RUN), time, live objects, allocations and wired bytes\n"
+		"before->after, log drops and the reason; then a summary per host and a total.\n"
+		"A kext the loader refuses (manifest, missing executable, unresolved or colliding\n"
+		"symbol, undeclared library) is reported with the reason and nothing runs.\n\n"
+		"options:\n" DRVBENCH_TARGET_HELP
+		"  -H, --host HOST        sim, qemu, qemu-proxy or all (default: all); HOST:DEVICE\n"
+		"                         is shorthand for --host HOST --device DEVICE\n"
 		"  -s, --scenario NAMES   run only these (repeatable, or comma separated)\n"
-		"  -l, --list             list scenarios and hosts, run nothing\n"
+		"  -l, --list             list scenarios, hosts and devices, run nothing\n"
 		"  -v, --verbose          per-class counts and the kernel log under each row\n"
 		"  -r, --require-hosts    an unavailable host is a failure (exit 1), for CI\n"
 		"  -h, --help             this text\n\n"
+		"examples:\n"
+		"  drvbench run --kext Foo.kext --tests libfoo-tests.so --host sim\n"
+		"  drvbench run --kext Foo.kext --host qemu --device mydev.plist\n"
+		"  drvbench run --kext Foo.kext --host qemu-proxy:NAME\n\n"
 		"hosts:\n");
-	drvbench_print_hosts(out);
+	drvbench_print_hosts(out, NULL);
+	fprintf(out, "devices (built-in profiles):\n");
+	drvbench_print_devices(out);
 }
 
-static bool run_select(struct run_args *a, const struct bench_scenario *sc)
+/* "a,b,c" kept for checking against the generic and module scenarios. */
+static bool run_add_names(struct run_args *a, const char *list)
 {
-	for (size_t i = 0; i < a->nselected; i++)
-		if (a->selected[i] == sc)
-			return true; /* named twice: run once */
-	if (a->nselected == RUN_MAX_SELECTED)
+	char *copy = strdup(list), *save = NULL, *name;
+
+	if (copy == NULL || a->nbufs == RUN_MAX_NAMES) {
+		free(copy);
+		fprintf(stderr, "drvbench run: too many --scenario options\n");
 		return false;
-	a->selected[a->nselected++] = sc;
+	}
+	a->name_buf[a->nbufs++] = copy;
+	for (name = strtok_r(copy, ",", &save); name != NULL; name = strtok_r(NULL, ",", &save)) {
+		if (a->nnames == RUN_MAX_NAMES) {
+			fprintf(stderr, "drvbench run: too many scenarios\n");
+			return false;
+		}
+		a->names[a->nnames++] = name;
+	}
 	return true;
 }
 
-/* "a,b,c" -> each name looked up; false (after a message) on an unknown one. */
-static bool run_add_scenarios(struct run_args *a, const char *list)
-{
-	char *copy = strdup(list), *save = NULL, *name;
-	bool ok = copy != NULL;
-
-	for (name = ok ? strtok_r(copy, ",", &save) : NULL; ok && name != NULL;
-	     name = strtok_r(NULL, ",", &save)) {
-		const struct bench_scenario *sc = bench_scenario_find(name);
-
-		if (sc == NULL) {
-			fprintf(stderr, "drvbench run: unknown scenario '%s' (see drvbench run --list)\n",
-				name);
-			ok = false;
-		} else if (!run_select(a, sc)) {
-			fprintf(stderr, "drvbench run: too many scenarios\n");
-			ok = false;
-		}
-	}
-	free(copy);
-	return ok;
-}
-
-/* "all", "qemu" (every host named qemu...), or one host's name. */
+/* "all", a host, or HOST:DEVICE. */
 static bool run_set_host(struct run_args *a, const char *name)
 {
 	const struct bench_host_factory *f;
-	bool all = strcmp(name, "all") == 0, qemu = strcmp(name, "qemu") == 0;
+	const char *device = NULL;
 
 	a->nhosts = 0;
-	for (size_t i = 0; (f = bench_host_at(i)) != NULL && a->nhosts < RUN_MAX_HOSTS; i++)
-		if (all || (qemu && strncmp(f->name, "qemu", 4) == 0) || strcmp(f->name, name) == 0)
+	if (strcmp(name, "all") == 0) {
+		for (size_t i = 0; (f = bench_host_at(i)) != NULL && a->nhosts < RUN_MAX_HOSTS; i++)
 			a->hosts[a->nhosts++] = f;
-	if (a->nhosts > 0)
 		return true;
-	fprintf(stderr, "drvbench run: unknown host '%s'; hosts: all qemu", name);
-	for (size_t i = 0; (f = bench_host_at(i)) != NULL; i++)
-		fprintf(stderr, " %s", f->name);
-	fputc('\n', stderr);
-	return false;
+	}
+	f = bench_host_by_name(name, &device);
+	if (f == NULL) {
+		fprintf(stderr, "drvbench run: unknown host '%s'; hosts: all", name);
+		for (size_t i = 0; (f = bench_host_at(i)) != NULL; i++)
+			fprintf(stderr, " %s", f->name);
+		fprintf(stderr, " (or HOST:DEVICE)\n");
+		return false;
+	}
+	a->hosts[a->nhosts++] = f;
+	a->target.host_device = device;
+	return true;
 }
 
 struct run_totals {
 	unsigned passed, failed, cannot, hosts, unavailable;
 };
 
-static void run_on_host(const struct run_args *a, const struct bench_host_factory *host,
-			struct run_totals *t)
+static void run_on_host(const struct run_args *a, const struct drvbench_target *t,
+			const struct bench_scenario *const *sel, size_t nsel,
+			const struct bench_host_factory *host, struct run_totals *tot)
 {
 	unsigned passed = 0, failed = 0, cannot = 0;
-	char why[160] = "";
+	struct bench_options base;
+	char why[256] = "", label[64];
 
-	t->hosts++;
-	if (!host->available(why, sizeof(why))) {
-		printf("drvbench run: host %s unavailable: %s (%zu scenario(s) cannot run)\n\n",
-		       host->name, why, a->nselected);
-		t->unavailable++;
-		t->cannot += (unsigned)a->nselected;
+	bench_host_label(host, t->profile, label, sizeof(label));
+	drvbench_target_options(t, &base);
+	tot->hosts++;
+	if (!host->available(t->profile, why, sizeof(why))) {
+		printf("drvbench run: host %s unavailable: %s (%zu scenario(s) cannot run)\n\n", label,
+		       why, nsel);
+		tot->unavailable++;
+		tot->cannot += (unsigned)nsel;
 		return;
 	}
-	printf("drvbench run: host %s, %zu scenario(s)\n\n", host->name, a->nselected);
+	printf("drvbench run: %s %s on host %s, %zu scenario(s)\n\n",
+	       bench_kext_bundle_id(t->kext), bench_kext_version(t->kext), label, nsel);
 	drvbench_print_table_head(stdout);
-	for (size_t i = 0; i < a->nselected; i++) {
+	for (size_t i = 0; i < nsel; i++) {
 		struct bench_report rep;
 
-		bench_scenario_run(a->selected[i], host, &rep);
+		bench_scenario_run(sel[i], host, &base, &rep);
 		drvbench_print_row(stdout, &rep, a->verbose);
 		fflush(stdout);
 		passed += rep.result == BENCH_PASS;
 		failed += rep.result == BENCH_FAIL;
 		cannot += rep.result == BENCH_CANNOT_RUN;
 	}
-	drvbench_print_summary(stdout, host->name, passed, failed, cannot);
+	drvbench_print_summary(stdout, label, passed, failed, cannot);
 	putchar('\n');
-	t->passed += passed;
-	t->failed += failed;
-	t->cannot += cannot;
+	tot->passed += passed;
+	tot->failed += failed;
+	tot->cannot += cannot;
 }
 
 /* Returns -1 to go on, else the exit status. */
 static int run_parse(struct run_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "kext", required_argument, NULL, 'K' },
+		{ "tests", required_argument, NULL, 'T' },
+		{ "device", required_argument, NULL, 'D' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "scenario", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
@@ -149,14 +164,23 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":H:s:lvrh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":K:T:D:H:s:lvrh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'K':
+			a->target.kext = optarg;
+			break;
+		case 'T':
+			a->target.tests = optarg;
+			break;
+		case 'D':
+			a->target.device = optarg;
+			break;
 		case 'H':
 			if (!run_set_host(a, optarg))
 				return DRVBENCH_EXIT_USAGE;
 			break;
 		case 's':
-			if (!run_add_scenarios(a, optarg))
+			if (!run_add_names(a, optarg))
 				return DRVBENCH_EXIT_USAGE;
 			break;
 		case 'l':
@@ -187,32 +211,97 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 	return -1;
 }
 
-int drvbench_cmd_run(int argc, char **argv)
+/* The scenarios named with --scenario (each once), or all of them. */
+static int run_select(const struct run_args *a, const struct bench_test_module *module,
+		      const struct bench_scenario **sel, size_t *nsel)
 {
-	struct run_args a = { .nhosts = 0 };
-	struct run_totals t = { 0 };
-	int status = run_parse(&a, argc, argv);
+	const struct bench_scenario *sc;
+
+	*nsel = 0;
+	for (size_t i = 0; a->nnames == 0 && (sc = bench_scenario_at(module, i)) != NULL; i++)
+		if (*nsel < RUN_MAX_NAMES)
+			sel[(*nsel)++] = sc;
+	for (size_t i = 0; i < a->nnames; i++) {
+		bool dup = false;
+
+		sc = bench_scenario_find(module, a->names[i]);
+		if (sc == NULL) {
+			fprintf(stderr, "drvbench run: unknown scenario '%s' (see drvbench run --list%s)\n",
+				a->names[i], module == NULL ? "; a driver's own scenarios need --tests" : "");
+			return DRVBENCH_EXIT_USAGE;
+		}
+		for (size_t j = 0; j < *nsel; j++)
+			dup = dup || sel[j] == sc;
+		if (!dup)
+			sel[(*nsel)++] = sc;
+	}
+	return -1;
+}
+
+static int run_list(const struct run_args *a)
+{
+	const struct bench_test_module *module = NULL;
+	char why[512];
+
+	if (a->target.tests != NULL &&
+	    bench_module_load(a->target.tests, &module, why, sizeof(why)) != SHIM_OK) {
+		fprintf(stderr, "drvbench run: %s\n", why);
+		return DRVBENCH_EXIT_FAILED;
+	}
+	drvbench_print_scenarios(stdout, module);
+	printf("hosts:\n");
+	drvbench_print_hosts(stdout, NULL);
+	printf("devices (built-in profiles):\n");
+	drvbench_print_devices(stdout);
+	return DRVBENCH_EXIT_OK;
+}
+
+static void run_free(struct run_args *a)
+{
+	for (size_t i = 0; i < a->nbufs; i++)
+		free(a->name_buf[i]);
+}
+
+static int run_all(struct run_args *a)
+{
+	const struct bench_scenario *sel[RUN_MAX_NAMES];
+	struct run_totals tot = { 0 };
+	struct drvbench_target t;
+	size_t nsel = 0;
+	int status = drvbench_target_open("run", &a->target, &t);
 
 	if (status >= 0)
 		return status;
-	if (a.list) {
-		drvbench_print_scenarios(stdout);
-		return DRVBENCH_EXIT_OK;
+	status = run_select(a, t.module, sel, &nsel);
+	if (status >= 0) {
+		drvbench_target_close(&t);
+		return status;
 	}
-	if (a.nselected == 0) /* none named: all of them */
-		for (size_t i = 0; i < bench_scenario_count(); i++)
-			run_select(&a, bench_scenario_at(i));
-	if (a.nhosts == 0) /* none named: every host (unavailable ones are listed) */
-		run_set_host(&a, "all");
-	for (size_t h = 0; h < a.nhosts; h++)
-		run_on_host(&a, a.hosts[h], &t);
+	if (a->nhosts == 0) /* none named: every host (unavailable ones are listed) */
+		run_set_host(a, "all");
+	for (size_t h = 0; h < a->nhosts; h++)
+		run_on_host(a, &t, sel, nsel, a->hosts[h], &tot);
+	drvbench_target_close(&t);
 	printf("total: %u scenario run(s) on %u host(s): %u passed, %u failed, %u cannot run"
 	       " (%u host(s) unavailable)\n",
-	       t.passed + t.failed + t.cannot, t.hosts, t.passed, t.failed, t.cannot,
-	       t.unavailable);
-	if (a.require_hosts && t.unavailable > 0) {
-		printf("drvbench run: --require-hosts: %u host(s) unavailable\n", t.unavailable);
+	       tot.passed + tot.failed + tot.cannot, tot.hosts, tot.passed, tot.failed, tot.cannot,
+	       tot.unavailable);
+	if (a->require_hosts && tot.unavailable > 0) {
+		printf("drvbench run: --require-hosts: %u host(s) unavailable\n", tot.unavailable);
 		return DRVBENCH_EXIT_FAILED;
 	}
-	return t.failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	return tot.failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+}
+
+int drvbench_cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	int status;
+
+	memset(&a, 0, sizeof(a));
+	status = run_parse(&a, argc, argv);
+	if (status < 0)
+		status = a.list ? run_list(&a) : run_all(&a);
+	run_free(&a);
+	return status;
 }

@@ -19,13 +19,13 @@ static const char *drvbench_needs(unsigned needs)
 	}
 }
 
-void drvbench_print_hosts(FILE *out)
+void drvbench_print_hosts(FILE *out, const struct bench_profile *p)
 {
 	const struct bench_host_factory *f;
 
 	for (size_t i = 0; (f = bench_host_at(i)) != NULL; i++) {
-		char why[160] = "";
-		bool up = f->available(why, sizeof(why));
+		char why[256] = "";
+		bool up = p == NULL || f->available(p, why, sizeof(why));
 
 		if (up)
 			fprintf(out, "  %-12s %s\n", f->name, f->summary);
@@ -34,19 +34,19 @@ void drvbench_print_hosts(FILE *out)
 	}
 }
 
-void drvbench_print_scenarios(FILE *out)
+void drvbench_print_scenarios(FILE *out, const struct bench_test_module *module)
 {
 	const struct bench_scenario *sc;
 
-	fprintf(out, "scenarios:\n");
-	for (size_t i = 0; (sc = bench_scenario_at(i)) != NULL; i++) {
+	fprintf(out, "scenarios (generic, for every kext):\n");
+	for (size_t i = 0; (sc = bench_scenario_at(module, i)) != NULL; i++) {
 		const char *needs = drvbench_needs(sc->needs);
 
+		if (bench_generic_at(i) == NULL && (i == 0 || bench_generic_at(i - 1) != NULL))
+			fprintf(out, "scenarios of test module %s:\n", module->name);
 		fprintf(out, "  %-30s %s%s%s%s\n", sc->name, sc->summary, *needs ? " (" : "", needs,
 			*needs ? ")" : "");
 	}
-	fprintf(out, "hosts:\n");
-	drvbench_print_hosts(out);
 }
 
 void drvbench_print_table_head(FILE *out)

@@ -7,8 +7,10 @@
 
 #include "bench/scenario.h"
 
-void drvbench_print_hosts(FILE *out);
-void drvbench_print_scenarios(FILE *out);
+/* Hosts, marked unavailable for profile p (NULL: not checked). */
+void drvbench_print_hosts(FILE *out, const struct bench_profile *p);
+/* Generic scenarios, then the module's (module may be NULL). */
+void drvbench_print_scenarios(FILE *out, const struct bench_test_module *module);
 void drvbench_print_table_head(FILE *out);
 /* One row; with verbose, per-class counts and the kernel log beneath it. */
 void drvbench_print_row(FILE *out, const struct bench_report *rep, bool verbose);

@@ -177,7 +177,7 @@ void bench_cycle_run(const struct bench_cycle_config *cfg, struct bench_cycle_re
 
 	memset(res, 0, sizeof(*res));
 	res->kind = cfg->kind->name;
-	res->host = cfg->host->name;
+	bench_host_label(cfg->host, cfg->opt.profile, res->host, sizeof(res->host));
 	res->requested = cfg->count != 0 ? cfg->count : BENCH_CYCLE_DEFAULT_COUNT;
 	res->result = BENCH_PASS;
 	if (res->requested > BENCH_CYCLE_MAX_COUNT ||

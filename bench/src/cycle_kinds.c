@@ -4,25 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "edu/edu_driver.h"
-#include "edu/edu_userclient.h"
+#include "bench/kext.h"
 #include "bench/cycle.h"
 #include "bench/pm.h"
 #include "shim/power_policy.h"
+#include "generic.h"
 #include "shim/uc_client.h"
 
-/* The driver must answer after every cycle, not only come back up. */
-static shim_ret bench_check_alive(struct bench_machine *fx, const char *after, char *why, size_t len)
+static shim_ret bench_check_alive(struct bench_machine *fx, const char *after, char *why,
+				  size_t len)
 {
-	uint32_t v = 0;
-	shim_ret r = fx->svc != NULL ? edu_liveness(fx->svc, 0x1234u, &v) : SHIM_ERR_NOT_FOUND;
-
-	if (r == SHIM_OK && v != ~0x1234u)
-		r = SHIM_ERR_GENERIC;
-	if (r != SHIM_OK)
-		snprintf(why, len, "driver not usable after %s: liveness %s (read 0x%08x)", after,
-			 shim_ret_string(r), v);
-	return r;
+	return bench_machine_alive(fx, after, why, len);
 }
 
 /* ---- start/stop: terminate the service, match it again ---- */
@@ -38,7 +30,8 @@ static shim_ret bench_restart(struct bench_machine *fx, char *why, size_t len)
 		return r;
 	}
 	if (started != 1 || fx->svc == NULL) {
-		snprintf(why, len, "match started %zu service(s), expected the edu driver", started);
+		snprintf(why, len, "match started %zu service(s), expected 1 on %s", started,
+			 shim_pci_name(fx->dev));
 		return SHIM_ERR_NOT_FOUND;
 	}
 	return SHIM_OK;
@@ -56,6 +49,37 @@ static shim_ret start_stop_cycle(struct bench_cycle_ctx *c, char *why, size_t le
 	}
 	r = bench_restart(fx, why, len);
 	return r == SHIM_OK ? bench_check_alive(fx, "restart", why, len) : r;
+}
+
+/* ---- load/unload: stop, unload the kext (its image unmapped), load it
+ * afresh, match and start ---- */
+
+static shim_ret load_unload_setup(struct bench_cycle_ctx *c, char *why, size_t len)
+{
+	if (c->fx->opt.kext != NULL)
+		return SHIM_OK;
+	snprintf(why, len, "no kext to load");
+	return SHIM_ERR_UNSUPPORTED;
+}
+
+static shim_ret load_unload_cycle(struct bench_cycle_ctx *c, char *why, size_t len)
+{
+	struct bench_machine *fx = c->fx;
+	shim_ret r = shim_machine_terminate(fx->machine, fx->dev);
+
+	fx->svc = NULL;
+	if (r != SHIM_OK) {
+		snprintf(why, len, "terminate: %s", shim_ret_string(r));
+		return r;
+	}
+	r = bench_kext_unload(fx->opt.kext, why, len);
+	if (r != SHIM_OK)
+		return r;
+	fx->kext = NULL;
+	r = bench_kext_load(fx->opt.kext, fx->opt.wrap_kext, &fx->kext, why, len);
+	if (r == SHIM_OK)
+		r = bench_restart(fx, why, len);
+	return r == SHIM_OK ? bench_check_alive(fx, "reload", why, len) : r;
 }
 
 /* ---- attach/detach: surprise removal, then re-plug and match ---- */
@@ -149,22 +173,16 @@ static shim_ret open_close_setup(struct bench_cycle_ctx *c, char *why, size_t le
 	return SHIM_OK;
 }
 
-static shim_ret open_close_call(shim_uc_conn *conn, char *why, size_t len)
+/* The first selector that takes no input, called with its declared output
+ * shape; what the method answers is the driver's business. */
+static shim_ret open_close_call(struct bench_cycle_ctx *c, shim_uc_conn *conn, char *why,
+				size_t len)
 {
-	const uint64_t in = 0x5a5aa5a5u;
-	uint64_t out = 0;
-	struct shim_uc_call call = { .scalar_in = &in, .scalar_in_count = 1,
-				     .scalar_out = &out, .scalar_out_count = 1 };
-	shim_ret r = shim_uc_call(conn, EDU_UC_LIVENESS, &call);
+	shim_ret method_ret;
+	bool called;
 
-	if (r == SHIM_OK && (uint32_t)out != (uint32_t)~in) {
-		snprintf(why, len, "liveness through the user client read 0x%llx",
-			 (unsigned long long)out);
-		return SHIM_ERR_GENERIC;
-	}
-	if (r != SHIM_OK)
-		snprintf(why, len, "liveness call: %s", shim_ret_string(r));
-	return r;
+	return bench_uc_minimal_call(conn, shim_service_userclient(c->fx->svc), &called,
+				     &method_ret, why, len);
 }
 
 static shim_ret open_close_cycle(struct bench_cycle_ctx *c, char *why, size_t len)
@@ -181,7 +199,7 @@ static shim_ret open_close_cycle(struct bench_cycle_ctx *c, char *why, size_t le
 	if (r != SHIM_OK)
 		snprintf(why, len, "open: %s", shim_ret_string(r));
 	if (r == SHIM_OK)
-		r = open_close_call(conn, why, len);
+		r = open_close_call(c, conn, why, len);
 	if (conn != NULL) {
 		shim_ret rc = shim_uc_close(conn);
 
@@ -191,12 +209,14 @@ static shim_ret open_close_cycle(struct bench_cycle_ctx *c, char *why, size_t le
 		}
 	}
 	shim_task_destroy(task);
-	return r;
+	return r == SHIM_OK ? bench_check_alive(c->fx, "open/close", why, len) : r;
 }
 
 static const struct bench_cycle_kind bench_cycle_kinds[] = {
 	{ "start-stop", "terminate the driver's service and match it again",
 	  NULL, start_stop_cycle, NULL, false },
+	{ "load-unload", "stop, unload the kext (its image unmapped), load it afresh, match",
+	  load_unload_setup, load_unload_cycle, NULL, false },
 	{ "attach-detach", "surprise-remove the device, re-plug it, match again",
 	  attach_detach_setup, attach_detach_cycle, NULL, true },
 	{ "sleep-wake", "system sleep and wake through the power policy; the driver must answer",

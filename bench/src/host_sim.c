@@ -1,83 +1,110 @@
-/* Host factory "sim": a model_bus with the edu model in slot 4, driven
- * through the sim host. The bus outlives the host (the host borrows it). */
+/* Host factory "sim": a model_bus with the profile's model in its slot,
+ * driven through the sim host. The bus outlives the host (the host borrows
+ * it); unplug and replug detach the model and attach a fresh one. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "bench/host.h"
 #include "model/bus.h"
+#include "model_spec.h"
 #include "shim/host_sim.h"
 
-static bool sim_available(char *why, size_t len)
+struct sim_priv {
+	model_bus *bus;
+	unsigned slot;
+	char spec[BENCH_MODEL_SPEC_LEN];
+};
+
+static bool sim_available(const struct bench_profile *p, char *why, size_t len)
 {
-	(void)why;
-	(void)len;
-	return true;
+	if (p->model != NULL)
+		return true;
+	snprintf(why, len, "profile %s has no model to run in-process", p->name);
+	return false;
 }
 
 static void sim_release(void *priv)
 {
-	model_bus_destroy(priv);
+	struct sim_priv *p = priv;
+
+	model_bus_destroy(p->bus);
+	free(p);
 }
 
 static unsigned long sim_device_errors(void *priv, const char **last)
 {
+	struct sim_priv *p = priv;
+
 	if (last != NULL)
-		*last = model_bus_last_device_error(priv);
-	return model_bus_device_errors(priv);
+		*last = model_bus_last_device_error(p->bus);
+	return model_bus_device_errors(p->bus);
 }
 
 static shim_ret sim_unplug(void *priv, char *why, size_t len)
 {
-	model_device *edu = model_bus_detach(priv, BENCH_EDU_SLOT);
+	struct sim_priv *p = priv;
+	model_device *dev = model_bus_detach(p->bus, p->slot);
 
-	if (edu == NULL) {
-		snprintf(why, len, "sim: no device in slot %u to remove", BENCH_EDU_SLOT);
+	if (dev == NULL) {
+		snprintf(why, len, "sim: no device in slot %u to remove", p->slot);
 		return SHIM_ERR_NO_DEVICE;
 	}
-	model_device_destroy(edu);
+	model_device_destroy(dev);
 	return SHIM_OK;
 }
 
-static shim_ret sim_replug(void *priv, const struct bench_options *opt, char *why, size_t len)
+static shim_ret sim_plug(struct sim_priv *p, char *why, size_t len)
 {
-	model_device *edu = model_edu_create(&opt->edu);
+	model_device *dev = bench_model_create(p->spec, why, len);
 
-	if (edu == NULL || !model_bus_attach(priv, BENCH_EDU_SLOT, edu)) {
-		if (edu != NULL)
-			model_device_destroy(edu);
-		snprintf(why, len, "sim: cannot attach a new edu model in slot %u", BENCH_EDU_SLOT);
+	if (dev == NULL)
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (!model_bus_attach(p->bus, p->slot, dev)) {
+		model_device_destroy(dev);
+		snprintf(why, len, "sim: cannot attach '%s' in slot %u (occupied?)", p->spec,
+			 p->slot);
 		return SHIM_ERR_BUSY;
 	}
 	return SHIM_OK;
 }
 
-static shim_ret sim_create(const struct bench_options *opt, struct bench_host_parts *out, char *why,
-			   size_t len)
+static shim_ret sim_replug(void *priv, char *why, size_t len)
+{
+	return sim_plug(priv, why, len);
+}
+
+static shim_ret sim_create(const struct bench_options *opt, struct bench_host_parts *out,
+			   char *why, size_t len)
 {
 	uint64_t ram = opt->ram_size != 0 ? opt->ram_size : BENCH_DEFAULT_RAM;
-	model_bus *bus = model_bus_create(ram);
-	model_device *edu;
+	struct sim_priv *p = calloc(1, sizeof(*p));
 	shim_ret r;
 
-	if (bus == NULL) {
+	if (p == NULL)
+		return SHIM_ERR_NO_MEMORY;
+	p->slot = bench_profile_slot(opt->profile);
+	if (!bench_model_spec(opt, p->spec, sizeof(p->spec), why, len)) {
+		free(p);
+		return SHIM_ERR_BAD_ARGUMENT;
+	}
+	p->bus = model_bus_create(ram);
+	if (p->bus == NULL) {
 		snprintf(why, len, "sim: cannot create a bus with %llu bytes of RAM",
 			 (unsigned long long)ram);
+		free(p);
 		return SHIM_ERR_NO_MEMORY;
 	}
-	edu = model_edu_create(&opt->edu);
-	if (edu == NULL || !model_bus_attach(bus, BENCH_EDU_SLOT, edu)) {
-		if (edu != NULL)
-			model_device_destroy(edu);
-		model_bus_destroy(bus);
-		snprintf(why, len, "sim: cannot create or attach the edu model");
-		return SHIM_ERR_NO_MEMORY;
+	r = sim_plug(p, why, len);
+	if (r == SHIM_OK) {
+		r = shim_sim_host_create(p->bus, &out->host);
+		if (r != SHIM_OK)
+			snprintf(why, len, "sim: host creation failed: %s", shim_ret_string(r));
 	}
-	r = shim_sim_host_create(bus, &out->host);
 	if (r != SHIM_OK) {
-		model_bus_destroy(bus);
-		snprintf(why, len, "sim: host creation failed: %s", shim_ret_string(r));
+		sim_release(p);
 		return r;
 	}
-	out->priv = bus;
+	out->priv = p;
 	out->release = sim_release;
 	out->device_errors = sim_device_errors;
 	out->unplug = sim_unplug;
@@ -88,7 +115,7 @@ static shim_ret sim_create(const struct bench_options *opt, struct bench_host_pa
 const struct bench_host_factory bench_host_sim_factory = {
 	.kind = BENCH_HOST_SIM,
 	.name = "sim",
-	.summary = "in-process model bus with the edu model (nanoseconds per access)",
+	.summary = "in-process model bus running the profile's model (nanoseconds per access)",
 	.caps = BENCH_CAP_DEVICE_ERRORS | BENCH_CAP_DMA_OBSERVER,
 	.available = sim_available,
 	.create = sim_create,

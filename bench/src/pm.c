@@ -1,4 +1,4 @@
-/* Power and hot-plug actions on a fixture machine (bench_pm.h): the shim's
+/* Power and hot-plug actions on a bench machine (bench_pm.h): the shim's
  * power policy for sleep/wake, the host factory's unplug/replug for the
  * device, and the shim's rescan plus a match to bring a driver back. */
 #include <stdio.h>
@@ -74,7 +74,7 @@ shim_ret bench_machine_rescan(struct bench_machine *fx, char *why, size_t len)
 			 shim_machine_last_error(fx->machine));
 		return r;
 	}
-	fx->dev = bench_machine_find_edu(fx->machine);
+	fx->dev = bench_machine_find_device(fx);
 	if (fx->dev != NULL && fx->kext != NULL) {
 		fx->match_ret = shim_machine_match(fx->machine, fx->kext, &fx->started);
 		fx->svc = shim_machine_service(fx->machine, fx->dev);
@@ -95,11 +95,11 @@ shim_ret bench_machine_replug(struct bench_machine *fx, char *why, size_t len)
 
 	if (!bench_machine_can_hotplug(fx, why, len))
 		return SHIM_ERR_UNSUPPORTED;
-	r = fx->parts.replug(fx->parts.priv, &fx->opt, why, len);
+	r = fx->parts.replug(fx->parts.priv, why, len);
 	if (r == SHIM_OK)
 		r = bench_machine_rescan(fx, why, len);
 	if (r == SHIM_OK && fx->dev == NULL) {
-		snprintf(why, len, "re-plugged edu function not found by the rescan");
+		snprintf(why, len, "re-plugged device not found by the rescan");
 		r = SHIM_ERR_NO_DEVICE;
 	}
 	return r;

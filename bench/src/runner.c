@@ -64,31 +64,51 @@ static double bench_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void bench_report_classes(struct bench_report *rep, const struct bench_baseline *before,
-			      const struct bench_baseline *after)
+static void bench_report_class(struct bench_report *rep, const char *name,
+			       const struct bench_baseline *before,
+			       const struct bench_baseline *after)
 {
-	rep->nclasses = after->nclasses;
-	for (size_t i = 0; i < after->nclasses; i++) {
-		rep->classes[i].name = after->classes[i].cls->name;
-		rep->classes[i].before = bench_baseline_class_live(before, after->classes[i].cls);
-		rep->classes[i].after = after->classes[i].live;
-	}
+	for (size_t i = 0; i < rep->nclasses; i++)
+		if (strcmp(rep->classes[i].name, name) == 0)
+			return;
+	if (rep->nclasses == BENCH_MAX_CLASSES)
+		return;
+	snprintf(rep->classes[rep->nclasses].name, sizeof(rep->classes[0].name), "%s", name);
+	rep->classes[rep->nclasses].before = bench_baseline_class_live(before, name);
+	rep->classes[rep->nclasses].after = bench_baseline_class_live(after, name);
+	rep->nclasses++;
 }
 
-static enum bench_result bench_run_booted(const struct bench_scenario *sc, struct bench_machine *fx,
-				    char *why, size_t len)
+static void bench_report_classes(struct bench_report *rep, const struct bench_baseline *before,
+				 const struct bench_baseline *after)
 {
+	rep->nclasses = 0;
+	for (size_t i = 0; i < before->nclasses; i++)
+		bench_report_class(rep, before->classes[i].name, before, after);
+	for (size_t i = 0; i < after->nclasses; i++)
+		bench_report_class(rep, after->classes[i].name, before, after);
+}
+
+static enum bench_result bench_run_booted(const struct bench_scenario *sc,
+					  struct bench_machine *fx, char *why, size_t len)
+{
+	const struct bench_test_module *m = fx->opt.module;
+
+	if (m != NULL && m->init != NULL && m->init(fx, why, len) != SHIM_OK)
+		return BENCH_FAIL;
 	if (fx->svc == NULL && !sc->start_may_fail)
-		return bench_fail(why, len, "driver did not start: match %s, %zu started",
-			       shim_ret_string(fx->match_ret), fx->started);
+		return bench_fail(why, len, "driver did not start: match %s, %zu started%s",
+				  shim_ret_string(fx->match_ret), fx->started,
+				  fx->match_ret != SHIM_OK ? " (the kernel log under -v says why)"
+							    : "");
 	return sc->run(fx, why, len);
 }
 
 void bench_scenario_run(const struct bench_scenario *sc, const struct bench_host_factory *host,
-		     struct bench_report *rep)
+			const struct bench_options *base, struct bench_report *rep)
 {
 	struct bench_machine fx;
-	struct bench_options opt = sc->opt;
+	struct bench_options opt = *base;
 	struct bench_baseline after;
 	char down[BENCH_WHY_LEN] = "";
 	unsigned missing = sc->needs & ~host->caps;
@@ -97,19 +117,22 @@ void bench_scenario_run(const struct bench_scenario *sc, const struct bench_host
 
 	memset(rep, 0, sizeof(*rep));
 	rep->scenario = sc;
-	rep->host = host->name;
+	bench_host_label(host, base->profile, rep->host, sizeof(rep->host));
 	shim_counters_snapshot(&rep->before);
 	for (unsigned bit = 0; missing != 0 && bit < 2; bit++) {
 		if (missing & (1u << bit)) {
 			rep->result = bench_cannot_run(rep->why, sizeof(rep->why),
-						    "needs %s; host %s has none",
-						    bench_cap_names[bit], host->name);
+						       "needs %s; host %s has none",
+						       bench_cap_names[bit], host->name);
 			rep->after = rep->before;
 			return;
 		}
 	}
-	if (sc->prepare != NULL)
-		sc->prepare(&opt);
+	opt.device_options = sc->device_options;
+	if (sc->ram_size != 0)
+		opt.ram_size = sc->ram_size;
+	opt.wrap_kext = sc->wrap_kext;
+	opt.hotplug = base->hotplug || sc->hotplug;
 	r = bench_machine_boot(&fx, host, &opt, rep->why, sizeof(rep->why));
 	if (r != SHIM_OK) {
 		rep->result = fx.host_refused ? BENCH_CANNOT_RUN : BENCH_FAIL;

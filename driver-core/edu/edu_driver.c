@@ -1,15 +1,11 @@
 /* Lifecycle of the edu driver: match, start (acquire in order, unwind in
  * reverse on failure), interrupt filter/action, stop, device removal, and
- * the kext descriptor that carries the manifest. */
+ * the kext descriptor its kmod_info entry symbol names. */
 #include "edu_private.h"
 #include "edu/edu_userclient.h"
 #include "shim/alloc.h"
 #include "shim/log.h"
 
-/* Generated from Info.plist at build time: defines edu_info_plist[] (with a
- * trailing NUL) and edu_info_plist_len. Included by this file only, so the
- * array's size is a constant for the static kext descriptor below. */
-#include "edu_info_plist.h"
 
 /* Highest interrupt index probed when looking for an MSI vector. */
 #define EDU_MAX_INTR_INDEX 32u
@@ -244,11 +240,13 @@ static const struct shim_driver edu_driver = {
 static const struct shim_driver *const edu_drivers[] = { &edu_driver };
 static shim_class *const edu_classes[] = { &edu_class };
 
-const struct shim_kext_desc edu_kext = {
-	.info_plist = edu_info_plist,
-	.info_plist_len = sizeof(edu_info_plist) - 1,
+/* The manifest is the bundle's Contents/Info.plist; kmod_info leads the
+ * loader here. */
+static const struct shim_kext_desc edu_kext = {
 	.drivers = edu_drivers,
 	.driver_count = sizeof(edu_drivers) / sizeof(edu_drivers[0]),
 	.classes = edu_classes,
 	.class_count = sizeof(edu_classes) / sizeof(edu_classes[0]),
 };
+
+SHIM_KEXT_DECLARE(edu_kext);

@@ -13,8 +13,6 @@
 #include "shim/workloop.h"
 
 #define EDU_CLASS_NAME "org_drvbench_driver_edu"
-#define EDU_VENDOR_ID 0x1234u
-#define EDU_DEVICE_ID 0x11e8u
 #define EDU_DMA_BUF_SIZE 4096u
 
 /* Per-instance state: a counted object, so a leak shows in the class count.

@@ -185,7 +185,6 @@ shim_ret shim_firmware_enumerate(shim_machine *m);
 
 /* machine.c */
 shim_ret shim_machine_add_device(shim_machine *m, shim_pci_device *dev);
-const struct shim_driver *shim_service_driver(const shim_service *svc);
 
 /* power.c: the service on dev is about to stop: config space saved for a
  * low-power state is restored (if the device is there) and the record dropped. */

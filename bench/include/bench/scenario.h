@@ -33,6 +33,7 @@ struct bench_scenario {
 	 * may leave a note there, e.g. which of two clean outcomes happened). */
 	enum bench_result (*run)(struct bench_machine *fx, char *why, size_t len);
 	const char *device_options;  /* device variant to boot (bench_options) */
+	uint64_t ram_size;           /* guest RAM; 0: the default */
 	bench_kext_wrap_fn wrap_kext; /* optional: instrument the loaded kext */
 	unsigned needs;              /* enum bench_cap bits the host must offer */
 	bool start_may_fail;         /* run even when the driver did not start */
@@ -46,6 +47,10 @@ struct bench_test_module {
 	const char *name;
 	const struct bench_scenario *const *scenarios;
 	size_t scenario_count;
+	/* Optional, KUnit's init: runs after every boot, before any scenario,
+	 * e.g. to find the driver's functions in the freshly mapped kext. A
+	 * failure fails the scenario with its reason. */
+	shim_ret (*init)(struct bench_machine *fx, char *why, size_t len);
 	/* Optional: does the started driver still answer? Run after every cycle
 	 * and by generic scenarios after each step; without it the bench only
 	 * checks that the service exists and the device is present. */
@@ -54,9 +59,10 @@ struct bench_test_module {
 
 #define BENCH_TEST_MODULE_SYMBOL "drvbench_test_module"
 /* In a test module: BENCH_TEST_MODULE(.name = "foo", .scenarios = ..., ...); */
-#define BENCH_TEST_MODULE(...) \
-	const struct bench_test_module drvbench_test_module = { .api_version = BENCH_API_VERSION, \
-								__VA_ARGS__ }
+#define BENCH_TEST_MODULE(...)                                                    \
+	extern const struct bench_test_module drvbench_test_module;               \
+	const struct bench_test_module drvbench_test_module = {                    \
+		.api_version = BENCH_API_VERSION, __VA_ARGS__ }
 
 struct bench_class_report {
 	char name[BENCH_CLASS_NAME_LEN];

@@ -1,14 +1,14 @@
 /* edu scenarios about the driver's life: a start that must fail, calls
- * after stop, unload while running, and the verifier catching misuse. */
+ * after stop, and the verifier catching misuse. */
 #include <string.h>
 
-#include "edu/edu_driver.h"
-#include "bench/scenario.h"
+#include "edu_tests.h"
 #include "shim/memory.h"
 #include "shim/verifier.h"
 
 /* Not edu's 0x010000ed: wrong major version and wrong low byte. */
-#define BENCH_WRONG_ID 0x0badc0deu
+#define EDU_WRONG_ID 0x0badc0deu
+#define EDU_WRONG_ID_TEXT "0x0badc0de"
 
 static enum bench_result run_wrong_id(struct bench_machine *fx, char *why, size_t len)
 {
@@ -16,7 +16,7 @@ static enum bench_result run_wrong_id(struct bench_machine *fx, char *why, size_
 
 	if (fx->svc != NULL || fx->started != 0)
 		return bench_fail(why, len, "driver started on a device whose ID register reads 0x%08x",
-			       fx->opt.edu.id_value);
+			       EDU_WRONG_ID);
 	if (!bench_baseline_matches(&fx->pre_match, diff, sizeof(diff)))
 		return bench_fail(why, len, "failed start left resources behind: %s", diff);
 	if (!bench_verifier_empty(diff, sizeof(diff)))
@@ -34,33 +34,34 @@ static struct {
 	struct shim_kext_desc desc;
 	bool ran;
 	shim_ret liveness, read_id, factorial, dma, raise;
-} bench_after_stop;
+} edu_after_stop;
 
-static void bench_probing_stop(shim_service *svc)
+static void edu_probing_stop(shim_service *svc)
 {
 	static uint8_t byte;
 	uint32_t v = 0;
 
-	bench_after_stop.inner->stop(svc);
-	bench_after_stop.ran = true;
-	bench_after_stop.liveness = edu_liveness(svc, 1, &v);
-	bench_after_stop.read_id = edu_read_id(svc, &v);
-	bench_after_stop.factorial = edu_factorial(svc, 3, &v);
-	bench_after_stop.dma = edu_dma_to_device(svc, 0, &byte, 1);
-	bench_after_stop.raise = edu_raise_interrupt(svc, 0x1000);
+	edu_after_stop.inner->stop(svc);
+	edu_after_stop.ran = true;
+	edu_after_stop.liveness = edu_api.liveness(svc, 1, &v);
+	edu_after_stop.read_id = edu_api.read_id(svc, &v);
+	edu_after_stop.factorial = edu_api.factorial(svc, 3, &v);
+	edu_after_stop.dma = edu_api.dma_to_device(svc, 0, &byte, 1);
+	edu_after_stop.raise = edu_api.raise_interrupt(svc, 0x1000);
 }
 
-static void prepare_after_stop(struct bench_options *opt)
+/* The loaded kext with its driver's stop instrumented. */
+static const struct shim_kext_desc *wrap_after_stop(const struct shim_kext_desc *loaded)
 {
-	memset(&bench_after_stop, 0, sizeof(bench_after_stop));
-	bench_after_stop.inner = edu_kext.drivers[0];
-	bench_after_stop.wrapped = *edu_kext.drivers[0];
-	bench_after_stop.wrapped.stop = bench_probing_stop;
-	bench_after_stop.drivers[0] = &bench_after_stop.wrapped;
-	bench_after_stop.desc = edu_kext;
-	bench_after_stop.desc.drivers = bench_after_stop.drivers;
-	bench_after_stop.desc.driver_count = 1;
-	opt->kext = &bench_after_stop.desc;
+	memset(&edu_after_stop, 0, sizeof(edu_after_stop));
+	edu_after_stop.inner = loaded->drivers[0];
+	edu_after_stop.wrapped = *loaded->drivers[0];
+	edu_after_stop.wrapped.stop = edu_probing_stop;
+	edu_after_stop.drivers[0] = &edu_after_stop.wrapped;
+	edu_after_stop.desc = *loaded;
+	edu_after_stop.desc.drivers = edu_after_stop.drivers;
+	edu_after_stop.desc.driver_count = 1;
+	return &edu_after_stop.desc;
 }
 
 static enum bench_result run_after_stop(struct bench_machine *fx, char *why, size_t len)
@@ -73,13 +74,13 @@ static enum bench_result run_after_stop(struct bench_machine *fx, char *why, siz
 	fx->svc = NULL;
 	if (r != SHIM_OK)
 		return bench_fail(why, len, "terminate: %s", shim_ret_string(r));
-	if (!bench_after_stop.ran)
+	if (!edu_after_stop.ran)
 		return bench_fail(why, len, "terminate did not call the driver's stop");
-	got[0] = bench_after_stop.liveness;
-	got[1] = bench_after_stop.read_id;
-	got[2] = bench_after_stop.factorial;
-	got[3] = bench_after_stop.dma;
-	got[4] = bench_after_stop.raise;
+	got[0] = edu_after_stop.liveness;
+	got[1] = edu_after_stop.read_id;
+	got[2] = edu_after_stop.factorial;
+	got[3] = edu_after_stop.dma;
+	got[4] = edu_after_stop.raise;
 	for (size_t i = 0; i < 5; i++)
 		if (got[i] != SHIM_ERR_NOT_READY)
 			return bench_fail(why, len, "edu_%s after stop: %s, expected %s", names[i],
@@ -88,7 +89,7 @@ static enum bench_result run_after_stop(struct bench_machine *fx, char *why, siz
 }
 
 /* Checks that exactly one record was added since `before`, of `kind`, at this file:line. */
-static enum bench_result bench_expect_record(size_t before, enum shim_violation_kind kind, int line,
+static enum bench_result edu_expect_record(size_t before, enum shim_violation_kind kind, int line,
 				       const char *what, char *why, size_t len)
 {
 	const struct shim_violation *v;
@@ -108,7 +109,7 @@ static enum bench_result bench_expect_record(size_t before, enum shim_violation_
 	return BENCH_PASS;
 }
 
-static enum bench_result bench_misuse(shim_memdesc *md, char *why, size_t len)
+static enum bench_result edu_misuse(shim_memdesc *md, char *why, size_t len)
 {
 	enum bench_result res;
 	uint64_t addr = 0;
@@ -120,7 +121,7 @@ static enum bench_result bench_misuse(shim_memdesc *md, char *why, size_t len)
 		return bench_fail(why, len, "verifier not empty before the misuse (%zu)", before);
 	line = __LINE__ + 1;
 	(void)shim_memdesc_complete(md);
-	res = bench_expect_record(0, SHIM_V_PREPARE_UNBALANCED, line, "complete without prepare",
+	res = edu_expect_record(0, SHIM_V_PREPARE_UNBALANCED, line, "complete without prepare",
 			       why, len);
 	if (res != BENCH_PASS)
 		return res;
@@ -129,7 +130,7 @@ static enum bench_result bench_misuse(shim_memdesc *md, char *why, size_t len)
 	if (r != SHIM_ERR_NOT_READY)
 		return bench_fail(why, len, "dma address of an unprepared descriptor: %s, expected %s",
 			       shim_ret_string(r), shim_ret_string(SHIM_ERR_NOT_READY));
-	return bench_expect_record(1, SHIM_V_DMA_UNPREPARED, line, "dma address while unprepared",
+	return edu_expect_record(1, SHIM_V_DMA_UNPREPARED, line, "dma address while unprepared",
 				why, len);
 }
 
@@ -141,7 +142,7 @@ static enum bench_result run_verifier_misuse(struct bench_machine *fx, char *why
 
 	if (r != SHIM_OK)
 		return bench_fail(why, len, "dma buffer: %s", shim_ret_string(r));
-	res = bench_misuse(md, why, len);
+	res = edu_misuse(md, why, len);
 	shim_memdesc_release(md);
 	shim_verifier_clear();
 	if (res == BENCH_PASS && shim_verifier_count() != 0)
@@ -150,48 +151,26 @@ static enum bench_result run_verifier_misuse(struct bench_machine *fx, char *why
 	return res;
 }
 
-static enum bench_result run_unload_busy(struct bench_machine *fx, char *why, size_t len)
-{
-	uint32_t v = 0;
-	shim_ret r = shim_kext_unload(fx->kext);
-
-	if (r == SHIM_OK) {
-		fx->kext = NULL; /* gone: do not unload twice */
-		return bench_fail(why, len, "kext unloaded while its service was running");
-	}
-	if (r != SHIM_ERR_BUSY)
-		return bench_fail(why, len, "unload while running: %s, expected %s", shim_ret_string(r),
-			       shim_ret_string(SHIM_ERR_BUSY));
-	r = edu_liveness(fx->svc, 0x55u, &v);
-	if (r != SHIM_OK || v != ~0x55u)
-		return bench_fail(why, len, "driver unusable after a refused unload: %s",
-			       shim_ret_string(r));
-	return BENCH_PASS;
-}
-
-const struct bench_scenario bench_sc_wrong_id = {
+const struct bench_scenario edu_sc_wrong_id = {
 	.name = "wrong-id-start-fails",
 	.summary = "a device with a wrong ID register is refused; counters return to baseline",
 	.run = run_wrong_id,
-	.opt = { .edu = { .id_value = BENCH_WRONG_ID } },
+	.device_options = "id=" EDU_WRONG_ID_TEXT,
+	.cannot_run = (const struct bench_expect[]){
+		{ "qemu", "no 'id' option" }, /* QEMU's edu has a fixed ID register */
+		{ NULL, NULL } },
 	.start_may_fail = true,
 };
 
-const struct bench_scenario bench_sc_after_stop = {
+const struct bench_scenario edu_sc_after_stop = {
 	.name = "calls-after-stop",
 	.summary = "driver operations after stop answer NOT_READY",
 	.run = run_after_stop,
-	.prepare = prepare_after_stop,
+	.wrap_kext = wrap_after_stop,
 };
 
-const struct bench_scenario bench_sc_verifier_misuse = {
+const struct bench_scenario edu_sc_verifier_misuse = {
 	.name = "verifier-catches-misuse",
 	.summary = "complete/DMA address on an unprepared descriptor are recorded with file:line",
 	.run = run_verifier_misuse,
-};
-
-const struct bench_scenario bench_sc_unload_busy = {
-	.name = "unload-refused-while-running",
-	.summary = "the kext cannot unload while its service runs; the driver keeps working",
-	.run = run_unload_busy,
 };

@@ -45,7 +45,8 @@ struct shim_kmod_info {
 	uint32_t abi_version;                /* SHIM_KEXT_ABI_VERSION */
 	const struct shim_kext_desc *desc;
 };
-#define SHIM_KEXT_DECLARE(desc_) \
+#define SHIM_KEXT_DECLARE(desc_)                         \
+	extern const struct shim_kmod_info kmod_info;     \
 	const struct shim_kmod_info kmod_info = { SHIM_KEXT_ABI_VERSION, &(desc_) }
 
 void shim_service_set_private(shim_service *svc, void *priv);

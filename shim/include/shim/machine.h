@@ -51,6 +51,8 @@ bool shim_kext_matches(const shim_kext *k, uint16_t vendor, uint16_t device, uin
 shim_ret shim_machine_match(shim_machine *m, shim_kext *k, size_t *started);
 /* The service started on dev, or NULL. */
 shim_service *shim_machine_service(shim_machine *m, shim_pci_device *dev);
+/* The driver (personality's IOClass) a service runs. */
+const struct shim_driver *shim_service_driver(const shim_service *svc);
 /* Stop and free the service on dev (provider first marked inactive). */
 shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
 

@@ -1,5 +1,6 @@
-/* The sample driver for QEMU's edu device: its kext and the operations a
- * started service offers (the user client builds on these). Every call
+/* The sample driver for QEMU's edu device: the operations a started
+ * service offers (the user client builds on these; the driver's own test
+ * module calls them through the bench's kext symbol lookup). Every call
  * checks state and arguments and fails with a shim_ret; none aborts. */
 #ifndef EDU_DRIVER_H
 #define EDU_DRIVER_H
@@ -8,8 +9,8 @@
 #include "shim/memory.h"
 #include "shim/types.h"
 
-extern const struct shim_kext_desc edu_kext;
-
+#define EDU_VENDOR_ID 0x1234u      /* what the driver probes for */
+#define EDU_DEVICE_ID 0x11e8u
 #define EDU_DMA_WINDOW 0x40000u   /* device-side address of edu's buffer */
 #define EDU_DMA_WINDOW_SIZE 4096u
 /* QEMU 7.2 aborts when a transfer touches the buffer's last byte: the

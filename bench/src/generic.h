@@ -1,0 +1,24 @@
+/* The generic scenarios (generic_*.c): checks that need no code from the
+ * driver and run for every kext, and the user-client call they share with
+ * the open/close cycle. */
+#ifndef BENCH_GENERIC_H
+#define BENCH_GENERIC_H
+
+#include "bench/scenario.h"
+#include "internal.h"
+#include "shim/uc_client.h"
+
+BENCH_INTERNAL extern const struct bench_scenario bench_sc_load_start_stop_unload,
+	bench_sc_unload_refused_while_running, bench_sc_user_client_open_close, bench_sc_sleep_wake,
+	bench_sc_surprise_removal;
+
+/* One call of the first selector that takes no input, with exactly the
+ * output its declaration asks for (SHIM_OK with *called false when the
+ * table has none). A refusal by the shim's own checks is a bench bug and
+ * is returned as SHIM_ERR_BAD_SHAPE with why; the method's own result is
+ * the driver's business and only reported in *method_ret. */
+BENCH_INTERNAL shim_ret bench_uc_minimal_call(shim_uc_conn *conn, const struct shim_uc_desc *d,
+					      bool *called, shim_ret *method_ret, char *why,
+					      size_t len);
+
+#endif
