@@ -121,12 +121,8 @@ int model_remote_serve(model_remote *r);
 int model_remote_step(model_remote *r, int timeout_ms);
 void model_remote_get_stats(const model_remote *r, struct model_remote_stats *out);
 
-/* Models the server knows, by name with optional variant parameters
- * ("edu", "edu,dma_mask=0xffffffff,id=0x020000ed,no_msi"); NULL for an
- * unknown name or parameter. */
-model_device *model_remote_model_create(const char *name);
-/* The names, comma separated, for help texts. */
-const char *model_remote_model_names(void);
+/* The device to serve comes from the model catalogue (model/catalog.h):
+ * a built-in ("edu,no_msi") or a plugin ("./libmydev.so,fast"). */
 
 #define MODEL_REMOTE_LOG_PREFIX "drvbench-remote: "
 
