@@ -1,5 +1,6 @@
-/* drvbench-model-serve: serves one model/ device to QEMU's x-pci-proxy-dev
- * on an inherited socket, until QEMU hangs up.
+/* drvbench-model-serve: serves one model/ device (a built-in or a model
+ * plugin, through the model catalogue) to QEMU's x-pci-proxy-dev on an
+ * inherited socket, until QEMU hangs up.
  *   qemu-system-x86_64 ... -object memory-backend-memfd,id=mem,size=128M,share=on
  *       -machine q35,memory-backend=mem -device x-pci-proxy-dev,id=p0,addr=4,fd=N
  * Exit: 0 when QEMU hung up, 1 when the stream broke, 2 on bad usage. */
@@ -10,21 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/catalog.h"
 #include "model/remote.h"
 
 static void usage(FILE *out)
 {
+	const struct model_plugin *p;
+
 	fprintf(out,
-		"usage: drvbench-model-serve --model NAME --fd N [--time-scale S] [--quiet]\n"
+		"usage: drvbench-model-serve --model SPEC --fd N [--time-scale S] [--quiet]\n"
 		"  Serves a drvbench device model to QEMU's x-pci-proxy-dev over the\n"
 		"  connected socket N (one end of a socketpair; QEMU has the other).\n"
-		"  --model NAME     model to serve (%s)\n"
+		"  --model SPEC     the model: NAME[,OPTIONS] for a built-in, or\n"
+		"                   PATH[,OPTIONS] for a model plugin (a shared object exporting\n"
+		"                   " MODEL_PLUGIN_SYMBOL "; PATH holds a '/', e.g. ./libmydev.so)\n"
 		"  --fd N           the inherited socket\n"
 		"  --time-scale S   model time runs S times faster than real time (default 1)\n"
 		"  --quiet          do not log device errors\n"
 		"  Guest RAM must be memory-backend-memfd with share=on. MSI only: INTx\n"
-		"  cannot reach a TCG guest through the proxy.\n",
-		model_remote_model_names());
+		"  cannot reach a TCG guest through the proxy.\n"
+		"built-in models:\n");
+	for (unsigned i = 0; (p = model_catalog_builtin(i)) != NULL; i++)
+		fprintf(out, "  %s%s\n      %s\n", p->name, p->options_help ? p->options_help : "",
+			p->summary ? p->summary : "");
 }
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -45,6 +54,7 @@ int main(int argc, char **argv)
 	struct model_remote_options opt = { 0 };
 	model_device *dev;
 	model_remote *r;
+	char why[1024];
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -72,14 +82,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (fcntl((int)fd, F_GETFD) < 0) {
-		fprintf(stderr, MODEL_REMOTE_LOG_PREFIX "fd %lu is not open\n", fd);
+	dev = model_catalog_create(model, why, sizeof(why));
+	if (!dev) {
+		fprintf(stderr, MODEL_REMOTE_LOG_PREFIX "cannot serve model: %s\n", why);
 		return 2;
 	}
-	dev = model_remote_model_create(model);
-	if (!dev) {
-		fprintf(stderr, MODEL_REMOTE_LOG_PREFIX "unknown model '%s' (known: %s)\n", model,
-			model_remote_model_names());
+	if (fcntl((int)fd, F_GETFD) < 0) {
+		model_device_destroy(dev);
+		fprintf(stderr, MODEL_REMOTE_LOG_PREFIX "fd %lu is not open\n", fd);
 		return 2;
 	}
 	opt.time_scale = (unsigned)scale;

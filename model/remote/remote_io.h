@@ -2,6 +2,7 @@
 #ifndef MODEL_REMOTE_IO_H
 #define MODEL_REMOTE_IO_H
 
+#include "../src/model_internal.h"
 #include "model/remote.h"
 
 struct remote_rx {
@@ -14,9 +15,9 @@ struct remote_rx {
 
 /* One message: 1 ok (rx owns its fds), -1 EOF, -2 I/O error or a message
  * that stopped half-way, -3 payload size above 192 (stream lost). */
-int model_remote_recv(int sock, struct remote_rx *rx);
-void model_remote_rx_close_fds(struct remote_rx *rx);
+MODEL_INTERNAL int model_remote_recv(int sock, struct remote_rx *rx);
+MODEL_INTERNAL void model_remote_rx_close_fds(struct remote_rx *rx);
 /* A RET carrying value; false when QEMU is gone. */
-bool model_remote_send_ret(int sock, uint64_t value);
+MODEL_INTERNAL bool model_remote_send_ret(int sock, uint64_t value);
 
 #endif

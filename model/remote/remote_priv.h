@@ -4,6 +4,7 @@
 #ifndef MODEL_REMOTE_PRIV_H
 #define MODEL_REMOTE_PRIV_H
 
+#include "../src/model_internal.h"
 #include "model/remote.h"
 
 struct remote_region {
@@ -27,21 +28,21 @@ struct model_remote {
 };
 
 /* Log line to stderr with MODEL_REMOTE_LOG_PREFIX. */
-void model_remote_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+MODEL_INTERNAL void model_remote_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Guest RAM (remote_mem.c). Takes the fds: they are closed when replaced. */
-void model_remote_mem_sync(model_remote *r, const struct model_remote_msg *m, const int *fds);
-void model_remote_mem_release(model_remote *r);
+MODEL_INTERNAL void model_remote_mem_sync(model_remote *r, const struct model_remote_msg *m, const int *fds);
+MODEL_INTERNAL void model_remote_mem_release(model_remote *r);
 /* Copies between guest RAM and buf; false (nothing copied) unless the
  * whole range lies in mapped regions. */
-bool model_remote_mem_rw(model_remote *r, uint64_t gpa, void *buf, size_t len, bool write);
+MODEL_INTERNAL bool model_remote_mem_rw(model_remote *r, uint64_t gpa, void *buf, size_t len, bool write);
 
 /* The env handed to the model, and the timers (remote_env.c). */
-extern const struct model_env_ops model_remote_env_ops;
-void model_remote_clock_start(model_remote *r);
-uint64_t model_remote_now_ns(const model_remote *r);
+extern MODEL_INTERNAL const struct model_env_ops model_remote_env_ops;
+MODEL_INTERNAL void model_remote_clock_start(model_remote *r);
+MODEL_INTERNAL uint64_t model_remote_now_ns(const model_remote *r);
 /* Runs the timers whose deadline passed; returns ms until the next one (-1: none). */
-int model_remote_run_timers(model_remote *r);
-void model_remote_drop_timers(model_remote *r);
+MODEL_INTERNAL int model_remote_run_timers(model_remote *r);
+MODEL_INTERNAL void model_remote_drop_timers(model_remote *r);
 
 #endif

@@ -4,6 +4,7 @@
 #define MODEL_BUS_PRIV_H
 
 #include "model/bus.h"
+#include "model_internal.h"
 
 #define MODEL_BUS_QUEUE_LEN 256
 #define MODEL_BUS_ERROR_MAX 256
@@ -35,10 +36,10 @@ struct model_bus {
 	char last_error[MODEL_BUS_ERROR_MAX];
 };
 
-extern const struct model_env_ops model_bus_env_ops;
+extern MODEL_INTERNAL const struct model_env_ops model_bus_env_ops;
 
-void model_bus_push_irq(model_bus *bus, bool msi, uint32_t id, bool level);
+MODEL_INTERNAL void model_bus_push_irq(model_bus *bus, bool msi, uint32_t id, bool level);
 /* Unarm and unlink every timer of the slot. */
-void model_bus_drop_timers(struct model_bus_slot *slot);
+MODEL_INTERNAL void model_bus_drop_timers(struct model_bus_slot *slot);
 
 #endif

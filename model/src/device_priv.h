@@ -4,6 +4,7 @@
 #define MODEL_DEVICE_PRIV_H
 
 #include "model/device.h"
+#include "model_internal.h"
 
 static inline uint32_t model_le_get(const uint8_t *p, unsigned size)
 {
@@ -48,10 +49,10 @@ static inline unsigned model_msi_pending_off(const model_device *dev)
 
 /* Level the function drives on its INTx pin: the interrupt status bit,
  * unless MSI is on or the command register disables INTx. */
-bool model_intx_effective(const model_device *dev);
+MODEL_INTERNAL bool model_intx_effective(const model_device *dev);
 /* Tell the env about an INTx level change since `before`. */
-void model_intx_sync(model_device *dev, bool before);
+MODEL_INTERNAL void model_intx_sync(model_device *dev, bool before);
 /* Send MSI messages that were pending behind a mask bit now cleared. */
-void model_msi_flush_pending(model_device *dev);
+MODEL_INTERNAL void model_msi_flush_pending(model_device *dev);
 
 #endif

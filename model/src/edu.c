@@ -3,10 +3,12 @@
  * docs/qemu-edu.md). Where QEMU aborts on a bad DMA range, this
  * model reports a device error and skips the transfer. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/edu.h"
+#include "model/options.h"
 
 #define EDU_REVISION 0x10
 #define EDU_CLASS 0x00ff00u /* "other" class 0x00ff: dword 0x08 = 0x00ff0010 */
@@ -290,3 +292,50 @@ model_device *model_edu_create(const struct model_edu_config *cfg)
 	model_timer_init(&e->dma_timer, edu_dma_done, e);
 	return &e->dev;
 }
+
+model_device *model_edu_create_from_options(const char *options, char *why, size_t len)
+{
+	struct model_edu_config cfg = { 0 };
+	struct model_option o;
+	model_device *dev;
+	uint64_t v;
+	int rc;
+
+	while ((rc = model_option_next(&options, &o, why, len)) > 0) {
+		if (strcmp(o.key, "no_msi") == 0) {
+			if (!model_option_is_flag(&o, why, len))
+				return NULL;
+			cfg.no_msi = true;
+		} else if (strcmp(o.key, "dma_mask") == 0) {
+			if (!model_option_u64(&o, UINT64_MAX, &cfg.dma_mask, why, len))
+				return NULL;
+		} else if (strcmp(o.key, "id") == 0) {
+			if (!model_option_u64(&o, UINT32_MAX, &v, why, len))
+				return NULL;
+			cfg.id_value = (uint32_t)v;
+		} else {
+			snprintf(why, len, "unknown option '%s' (edu takes %s)", o.key,
+				 MODEL_EDU_OPTIONS_HELP);
+			return NULL;
+		}
+	}
+	if (rc < 0)
+		return NULL;
+	dev = model_edu_create(&cfg);
+	if (!dev)
+		snprintf(why, len, "out of memory");
+	return dev;
+}
+
+const struct model_plugin model_edu_plugin = {
+	.abi_version = MODEL_PLUGIN_ABI_VERSION,
+	.name = "edu",
+	.summary = "QEMU 7.2's edu device: factorial, interrupt raise/ack, DMA engine, MSI",
+	.vendor_id = MODEL_EDU_VENDOR,
+	.device_id = MODEL_EDU_DEVICE,
+	.subsystem_vendor_id = EDU_SUBSYS_VENDOR,
+	.subsystem_id = EDU_SUBSYS_ID,
+	.class_code = EDU_CLASS,
+	.options_help = MODEL_EDU_OPTIONS_HELP,
+	.create = model_edu_create_from_options,
+};

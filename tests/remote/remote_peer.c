@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "model/catalog.h"
 #include "remote_peer.h"
 
 #define REPLY_WAIT_MS 1000
@@ -21,7 +22,7 @@ bool remote_peer_open(struct remote_peer *p, unsigned time_scale)
 	p->memfd = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return false;
-	dev = model_remote_model_create("edu");
+	dev = model_catalog_create("edu", NULL, 0);
 	p->r = dev ? model_remote_create(dev, sv[1], &opt) : NULL;
 	if (!p->r) {
 		model_device_destroy(dev);

@@ -5,6 +5,7 @@
 #define MODEL_EDU_H
 
 #include "model/device.h"
+#include "model/plugin.h"
 
 #define MODEL_EDU_VENDOR 0x1234
 #define MODEL_EDU_DEVICE 0x11e8
@@ -19,5 +20,13 @@ struct model_edu_config {
 };
 
 model_device *model_edu_create(const struct model_edu_config *cfg);
+
+/* The variants by option string (model/options.h), as a spec names them
+ * after "edu": dma_mask=N, id=N (a 32-bit ID register value), no_msi.
+ * NULL with the reason in why on an unknown or malformed option. */
+#define MODEL_EDU_OPTIONS_HELP "[,dma_mask=N][,id=N][,no_msi]"
+model_device *model_edu_create_from_options(const char *options, char *why, size_t len);
+/* edu's entry in the model catalogue (model/catalog.h). */
+extern const struct model_plugin model_edu_plugin;
 
 #endif

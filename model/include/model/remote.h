@@ -108,7 +108,9 @@ struct model_remote_stats {
 };
 
 /* Takes ownership of dev and of the connected socket fd (both released by
- * destroy). NULL on bad arguments or no memory (nothing is taken then). */
+ * destroy). NULL on bad arguments or no memory (nothing is taken then).
+ * dev comes from the model catalogue (model/catalog.h): a built-in model
+ * ("edu,no_msi") or a model plugin ("./libmydev.so,fast"). */
 model_remote *model_remote_create(model_device *dev, int fd, const struct model_remote_options *opt);
 void model_remote_destroy(model_remote *r);
 
@@ -120,13 +122,6 @@ int model_remote_serve(model_remote *r);
  * skipped), 0 = nothing arrived, -1 = EOF, -2 = unrecoverable. */
 int model_remote_step(model_remote *r, int timeout_ms);
 void model_remote_get_stats(const model_remote *r, struct model_remote_stats *out);
-
-/* Models the server knows, by name with optional variant parameters
- * ("edu", "edu,dma_mask=0xffffffff,id=0x020000ed,no_msi"); NULL for an
- * unknown name or parameter. */
-model_device *model_remote_model_create(const char *name);
-/* The names, comma separated, for help texts. */
-const char *model_remote_model_names(void);
 
 #define MODEL_REMOTE_LOG_PREFIX "drvbench-remote: "
 

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "model/catalog.h"
 #include "model/remote.h"
 #include "qemu_internal.h"
 
@@ -29,12 +30,14 @@
 #define MAX_ROOT_SLOT 31u
 
 /* Child: only the socket and its log (as stderr) stay open; then serve
- * until EOF. */
+ * until EOF. The parent built the model once already (so a plugin is
+ * loaded and inherited here); a failure now still lands in the log. */
 static void remote_child(int sock, int log_fd, const char *model, pid_t parent)
 {
 	int devnull = open("/dev/null", O_RDWR);
 	model_device *dev;
 	model_remote *r;
+	char why[512];
 	int rc;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -52,7 +55,9 @@ static void remote_child(int sock, int log_fd, const char *model, pid_t parent)
 		for (int fd = REMOTE_FD + 1; fd < 1024; fd++)
 			close(fd);
 	signal(SIGPIPE, SIG_IGN);
-	dev = model_remote_model_create(model);
+	dev = model_catalog_create(model, why, sizeof(why));
+	if (!dev)
+		fprintf(stderr, MODEL_REMOTE_LOG_PREFIX "cannot build the model: %s\n", why);
 	r = dev ? model_remote_create(dev, REMOTE_FD, NULL) : NULL;
 	if (!r)
 		_exit(126);
@@ -183,6 +188,11 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 		snprintf(err, errlen, "proxy: slot %u outside 0..31", slot);
 		return SHIM_ERR_BAD_ARGUMENT;
 	}
+	if (strlen(opt->proxy_model) >= sizeof(h->remote.model)) {
+		snprintf(err, errlen, "proxy: model spec longer than %zu characters: '%.60s...'",
+			 sizeof(h->remote.model) - 1, opt->proxy_model);
+		return SHIM_ERR_BAD_ARGUMENT;
+	}
 	snprintf(h->remote.model, sizeof(h->remote.model), "%s", opt->proxy_model);
 	h->remote.slot = slot;
 	while (opt->device_args && opt->device_args[ndev])
@@ -195,11 +205,12 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 		snprintf(err, errlen, "out of memory");
 		return SHIM_ERR_NO_MEMORY;
 	}
-	/* Refuse an unknown model here, where the reason can still be told. */
-	model_device *probe = model_remote_model_create(opt->proxy_model);
+	/* Refuse a model that cannot be built here, where the reason can
+	 * still be told (the remote child only has its log). */
+	char why[512];
+	model_device *probe = model_catalog_create(opt->proxy_model, why, sizeof(why));
 	if (!probe) {
-		snprintf(err, errlen, "proxy: unknown model '%s' (known: %s)", opt->proxy_model,
-			 model_remote_model_names());
+		snprintf(err, errlen, "proxy: cannot build the model: %s", why);
 		r = SHIM_ERR_BAD_ARGUMENT;
 		goto out;
 	}
