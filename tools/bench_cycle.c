@@ -1,20 +1,24 @@
 /* bench_cycle: cycle rates, printed, never asserted, in one run.
  * 1. Driver start/stop cycles per second on the sim host (default 10,000).
- * 2. Device attach/detach (unplug + re-plug + match) cycles per second on
+ * 2. Kext load/unload (image unmapped and mapped again) cycles per second.
+ * 3. Device attach/detach (unplug + re-plug + match) cycles per second on
  *    sim (as many) and on QEMU (default 100), or why it cannot run here.
  * Each line carries the runner's verdict: a rate of a leaking run is no figure.
- * usage: bench_cycle [SIM_CYCLES [QEMU_CYCLES]] */
+ * usage: bench_cycle KEXT [SIM_CYCLES [QEMU_CYCLES]] */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "bench/cycle.h"
+#include "bench/kext.h"
+
+static struct bench_options bench_base = { .no_tap = true };
 
 #define BENCH_SIM_CYCLES 10000ul
 #define BENCH_QEMU_CYCLES 100ul
 
 static unsigned long bench_arg(int argc, char **argv, int i, unsigned long dflt)
 {
-	unsigned long n = argc > i ? strtoul(argv[i], NULL, 10) : bench_cycle_scaled(dflt, 10);
+	unsigned long n = argc > i + 1 ? strtoul(argv[i + 1], NULL, 10) : bench_cycle_scaled(dflt, 10);
 
 	return n > 0 && n <= BENCH_CYCLE_MAX_COUNT ? n : dflt;
 }
@@ -24,7 +28,7 @@ static int bench_kind(const char *kind, enum bench_host_kind host_kind, unsigned
 	const struct bench_host_factory *host = bench_host_by_kind(host_kind);
 	const char *host_name = host != NULL ? host->name : "qemu";
 	struct bench_cycle_config cfg = { .kind = bench_cycle_kind_find(kind), .host = host,
-				       .count = count, .opt = { .no_tap = true } };
+					  .count = count, .opt = bench_base };
 	struct bench_cycle_result res;
 	int status;
 
@@ -54,15 +58,25 @@ static int bench_kind(const char *kind, enum bench_host_kind host_kind, unsigned
 
 int main(int argc, char **argv)
 {
+	char why[512] = "";
 	int status = 0;
 
-	if (argc > 3 || (argc > 1 && argv[1][0] == '-')) {
-		fprintf(stderr, "usage: bench_cycle [SIM_CYCLES [QEMU_CYCLES]]\n");
+	if (argc < 2 || argc > 4 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: bench_cycle KEXT [SIM_CYCLES [QEMU_CYCLES]]\n");
 		return 2;
 	}
+	if (bench_kext_open(argv[1], &bench_base.kext, why, sizeof(why)) != SHIM_OK ||
+	    (bench_base.profile = bench_profile_for_kext(bench_kext_manifest(bench_base.kext), why,
+							 sizeof(why))) == NULL) {
+		fprintf(stderr, "bench_cycle: %s\n", why);
+		bench_kext_close(bench_base.kext);
+		return 1;
+	}
 	status |= bench_kind("start-stop", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
+	status |= bench_kind("load-unload", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
 	status |= bench_kind("attach-detach", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
 	status |= bench_kind("attach-detach", BENCH_HOST_QEMU,
 			     bench_arg(argc, argv, 2, BENCH_QEMU_CYCLES));
+	bench_kext_close(bench_base.kext);
 	return status;
 }

@@ -1,20 +1,22 @@
 /* bench_sim: figures for the sim host, printed, never asserted.
- * 1. MMIO reads per second through shim + sim host + edu model, next to a
+ * 1. MMIO reads per second through shim + sim host + the device's model
+ *    (BAR0 offset 0, which every device here maps), next to a
  *    plain indirect call doing the same count in the same run (the ratio
  *    is what to compare across machines).
  * 2. Driver start/stop cycles per second on one machine, with the kernel
  *    counters before and after (a growth here is a leak per cycle).
- * usage: bench_sim [MMIO_READS [CYCLES]] */
+ * usage: bench_sim KEXT [MMIO_READS [CYCLES]] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench/kext.h"
 #include "bench/machine.h"
 
 #define BENCH_READS 10000000ul
 #define BENCH_CYCLES 20000ul
 #define BENCH_VALGRIND_DIVISOR 200ul /* keep a memcheck run to seconds */
-#define EDU_REG_LIVENESS 0x04
+#define BENCH_MMIO_OFFSET 0x00
 
 static double bench_now(void)
 {
@@ -46,7 +48,7 @@ static void bench_mmio(struct bench_machine *fx, unsigned long reads)
 	}
 	t0 = bench_now();
 	for (unsigned long i = 0; i < reads; i++)
-		sink += shim_mmio_read32(map, EDU_REG_LIVENESS);
+		sink += shim_mmio_read32(map, BENCH_MMIO_OFFSET);
 	t_shim = bench_now() - t0;
 	t0 = bench_now();
 	for (unsigned long i = 0; i < reads; i++)
@@ -54,7 +56,7 @@ static void bench_mmio(struct bench_machine *fx, unsigned long reads)
 	t_call = bench_now() - t0;
 	shim_mmio_unmap(map);
 	(void)sink;
-	printf("mmio: %lu reads of edu's liveness register\n", reads);
+	printf("mmio: %lu reads of BAR0+0 of %s\n", reads, fx->opt.profile->name);
 	printf("  shim_mmio_read32 via sim host : %12.0f reads/s (%7.1f ns each)\n",
 	       (double)reads / t_shim, t_shim * 1e9 / (double)reads);
 	printf("  indirect call baseline        : %12.0f calls/s (%7.1f ns each)\n",
@@ -112,8 +114,8 @@ static unsigned long bench_arg(int argc, char **argv, int i, unsigned long dflt)
 {
 	unsigned long n = dflt;
 
-	if (argc > i)
-		n = strtoul(argv[i], NULL, 0);
+	if (argc > i + 1)
+		n = strtoul(argv[i + 1], NULL, 0);
 	else if (getenv("DRVBENCH_UNDER_VALGRIND") != NULL)
 		n = dflt / BENCH_VALGRIND_DIVISOR;
 	return n > 0 ? n : 1;
@@ -123,23 +125,33 @@ int main(int argc, char **argv)
 {
 	struct bench_machine fx;
 	struct bench_options opt = { .no_tap = true }; /* measure shim + sim host only */
-	char why[320] = "";
+	struct bench_kext *k = NULL;
+	char why[512] = "";
 	int status;
 
-	if (argc > 3 || (argc > 1 && argv[1][0] == '-')) {
-		fprintf(stderr, "usage: bench_sim [MMIO_READS [CYCLES]]\n");
+	if (argc < 2 || argc > 4 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: bench_sim KEXT [MMIO_READS [CYCLES]]\n");
 		return 2;
 	}
+	if (bench_kext_open(argv[1], &k, why, sizeof(why)) != SHIM_OK ||
+	    (opt.profile = bench_profile_for_kext(bench_kext_manifest(k), why, sizeof(why))) == NULL) {
+		fprintf(stderr, "bench_sim: %s\n", why);
+		bench_kext_close(k);
+		return 1;
+	}
+	opt.kext = k;
 	if (bench_machine_boot(&fx, &bench_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
 	    fx.svc == NULL) {
-		fprintf(stderr, "bench_sim: cannot boot edu on sim: %s\n",
+		fprintf(stderr, "bench_sim: cannot start %s on sim: %s\n", bench_kext_bundle_id(k),
 			why[0] ? why : shim_ret_string(fx.match_ret));
 		bench_machine_shutdown(&fx, why, sizeof(why));
+		bench_kext_close(k);
 		return 1;
 	}
 	bench_mmio(&fx, bench_arg(argc, argv, 1, BENCH_READS));
 	status = bench_cycles(&fx, bench_arg(argc, argv, 2, BENCH_CYCLES));
 	if (!bench_machine_shutdown(&fx, why, sizeof(why)))
 		printf("shutdown: not clean: %s\n", why);
+	bench_kext_close(k);
 	return status;
 }

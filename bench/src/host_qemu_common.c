@@ -108,7 +108,11 @@ shim_ret bench_backing_create(const struct bench_profile *p, struct bench_backin
 				 bk->kind);
 			return SHIM_ERR_BAD_ARGUMENT;
 		}
-		snprintf(b->files[i], sizeof(b->files[i]), "%s/%s.img", b->dir, bk->id);
+		if ((size_t)snprintf(b->files[i], sizeof(b->files[i]), "%s/%.64s.img", b->dir,
+				     bk->id) >= sizeof(b->files[i])) {
+			snprintf(why, len, "qemu: backing file path too long in %s", b->dir);
+			return SHIM_ERR_BAD_ARGUMENT;
+		}
 		fd = open(b->files[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
 		b->nfiles = i + 1;
 		if (fd < 0 || ftruncate(fd, (off_t)bk->size) != 0) {

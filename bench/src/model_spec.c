@@ -1,7 +1,7 @@
 /* Model specs (model_spec.h), built through the model room's catalogue. */
 #include <stdio.h>
 
-#include "model/remote.h"
+#include "model/catalog.h"
 #include "model_spec.h"
 
 bool bench_model_spec(const struct bench_options *opt, char *spec, size_t len, char *why,
@@ -23,10 +23,5 @@ bool bench_model_spec(const struct bench_options *opt, char *spec, size_t len, c
 
 model_device *bench_model_create(const char *spec, char *why, size_t len)
 {
-	model_device *dev = model_remote_model_create(spec);
-
-	if (dev == NULL)
-		snprintf(why, len, "cannot build model '%s' (known: %s)", spec,
-			 model_remote_model_names());
-	return dev;
+	return model_catalog_create(spec, why, len);
 }

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "edu_h"
+#include "edu_api.h"
 
 struct edu_api edu_api;
 

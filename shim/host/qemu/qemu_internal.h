@@ -133,7 +133,7 @@ struct shim_qemu_remote {
 	pid_t pid;              /* <= 0: no proxied device */
 	bool reaped;
 	int wstatus;
-	char model[128];
+	char model[1200]; /* the model spec: a plugin path plus options */
 	char device_arg[96];    /* the -device value handed to QEMU */
 	int log_fd;             /* the remote's stderr (a memfd), -1 when none */
 	unsigned slot;          /* bus-0 slot of the proxy device */

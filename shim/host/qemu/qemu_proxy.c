@@ -261,7 +261,7 @@ bool shim_qemu_proxy_gone(struct shim_qemu_host *h)
 	log_tail(&h->remote, tail, sizeof(tail));
 	h->dead = true;
 	snprintf(h->err, sizeof(h->err),
-		 "the proxied device's remote process (model %s, pid %ld) %s; QEMU reads all-ones "
+		 "the proxied device's remote process (model %.300s, pid %ld) %s; QEMU reads all-ones "
 		 "from the device from now on; remote log: %s",
 		 h->remote.model, (long)h->remote.pid, how, tail[0] ? tail : "(empty)");
 	return true;
