@@ -5,6 +5,10 @@
 #include "fx_host_forward.h"
 #include "fx_tap.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "fx_tap implements shim/host.h version 1"
+#endif
+
 struct fx_tap {
 	struct fx_host_forward fw; /* first: the forwarders see it as theirs */
 	struct fx_tap_counts counts;

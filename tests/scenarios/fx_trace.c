@@ -9,6 +9,10 @@
 #include "fx_host_forward.h"
 #include "fx_trace.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "fx_trace implements shim/host.h version 1"
+#endif
+
 #define FX_TRACE_MSI_IDS 8
 
 struct fx_trace_tally {
