@@ -2,6 +2,7 @@
 #ifndef BENCH_CYCLE_PRIV_H
 #define BENCH_CYCLE_PRIV_H
 
+#include "internal.h"
 #include "bench/cycle.h"
 
 /* Everything one snapshot holds: kernel counters, classes, user clients. */
@@ -10,10 +11,10 @@ struct bench_cycle_sample {
 	long uc[5]; /* tasks, connections, open connections, handles, asyncs */
 };
 
-void bench_cycle_sample(struct bench_cycle_sample *out);
-bool bench_cycle_series_init(struct bench_cycle_series *s, unsigned long cap);
-void bench_cycle_series_free(struct bench_cycle_series *s);
-bool bench_cycle_series_add(struct bench_cycle_series *s, const struct bench_cycle_sample *smp,
+BENCH_INTERNAL void bench_cycle_sample(struct bench_cycle_sample *out);
+BENCH_INTERNAL bool bench_cycle_series_init(struct bench_cycle_series *s, unsigned long cap);
+BENCH_INTERNAL void bench_cycle_series_free(struct bench_cycle_series *s);
+BENCH_INTERNAL bool bench_cycle_series_add(struct bench_cycle_series *s, const struct bench_cycle_sample *smp,
 			 double cycle_us);
 
 #endif

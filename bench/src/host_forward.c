@@ -1,5 +1,9 @@
 #include "host_forward.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "bench host_forward implements shim/host.h version 1"
+#endif
+
 #define IN(ctx) (((struct bench_host_forward *)(ctx))->inner)
 
 static shim_ret fw_cfg_read(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t *val)
@@ -93,6 +97,7 @@ static void fw_destroy(void *ctx)
 }
 
 static const struct shim_host_ops forward_ops = {
+	.version = SHIM_HOST_VERSION,
 	.cfg_read = fw_cfg_read, .cfg_write = fw_cfg_write,
 	.mem_read = fw_mem_read, .mem_write = fw_mem_write,
 	.io_read = fw_io_read, .io_write = fw_io_write,

@@ -4,6 +4,7 @@
 #ifndef BENCH_HOST_FORWARD_H
 #define BENCH_HOST_FORWARD_H
 
+#include "internal.h"
 #include "shim/host.h"
 
 struct bench_host_forward {
@@ -13,6 +14,6 @@ struct bench_host_forward {
 
 /* Fills fw: every op forwards to inner; optional ops stay NULL where inner's
  * are. destroy forwards too (override it to free the wrapper). */
-void bench_host_forward_init(struct bench_host_forward *fw, struct shim_host inner);
+BENCH_INTERNAL void bench_host_forward_init(struct bench_host_forward *fw, struct shim_host inner);
 
 #endif

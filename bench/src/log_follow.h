@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "internal.h"
 #include "shim/host_qemu.h"
 
 struct bench_log_follow {
@@ -17,7 +18,7 @@ struct bench_log_follow {
 /* Reads the log from f->offset on and adds each complete new line holding
  * any of signs (NULL-terminated) to f->matches. A trailing partial line is
  * left for the next call. Returns f->matches. */
-unsigned long bench_log_follow_scan(struct bench_log_follow *f, const struct shim_host *h,
+BENCH_INTERNAL unsigned long bench_log_follow_scan(struct bench_log_follow *f, const struct shim_host *h,
 				 enum shim_qemu_log_kind which, const char *const *signs);
 
 #endif

@@ -64,8 +64,7 @@ static shim_ret bench_boot_machine(struct bench_machine *fx, char *why, size_t l
 	if (r != SHIM_OK) {
 		fx->tap = NULL;
 		snprintf(why, len, "%s: machine creation failed: %s (%s)", fx->factory->name,
-			 shim_ret_string(r), fx->machine != NULL ? shim_machine_last_error(fx->machine)
-								   : "see the kernel log");
+			 shim_ret_string(r), shim_machine_last_error(NULL));
 		return r;
 	}
 	fx->dev = bench_machine_find_device(fx);

@@ -5,6 +5,10 @@
 #include "host_forward.h"
 #include "tap.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "bench tap implements shim/host.h version 1"
+#endif
+
 struct bench_tap {
 	struct bench_host_forward fw; /* first: the forwarders see it as theirs */
 	struct bench_tap_counts counts;

@@ -9,6 +9,10 @@
 #include "host_forward.h"
 #include "bench/trace.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "bench trace implements shim/host.h version 1"
+#endif
+
 #define BENCH_TRACE_MSI_IDS 8
 
 struct bench_trace_tally {

@@ -7,6 +7,10 @@
 
 #include "shim/host_sim.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "the sim host implements shim/host.h version 1"
+#endif
+
 #define SIM_RAM_DMA_BASE 0x100000ull           /* first 1 MiB stays out of the pool */
 #define SIM_MMIO32_BASE 0xfe000000ull
 #define SIM_MMIO32_SIZE (MODEL_BUS_MSI_WINDOW - SIM_MMIO32_BASE) /* 0xe00000 */
@@ -264,6 +268,7 @@ static shim_ret sim_device_reset(void *ctx, uint16_t bdf)
 }
 
 static const struct shim_host_ops sim_ops = {
+	.version = SHIM_HOST_VERSION,
 	.name = "sim",
 	.cfg_read = sim_cfg_read,
 	.cfg_write = sim_cfg_write,

@@ -1,9 +1,11 @@
 /* The firmware's job, done through config space alone: find every function
  * on buses 0..max_bus, size its BARs, give them naturally aligned addresses
  * in the host's windows, and note its MSI capability and interrupt pin.
- * Decode stays off: enabling it is the driver's business. */
+ * Decode stays off: enabling it is the driver's business. A BAR that fits
+ * no window stops enumeration, with the reason in m->last_error. */
+#include <stdio.h>
+
 #include "machine_internal.h"
-#include "shim/log.h"
 
 #define SHIM_FW_SLOTS 32
 #define SHIM_FW_FUNCS 8
@@ -18,7 +20,8 @@
 #define SHIM_FW_IO_LIMIT 0x10000ull
 
 struct shim_fw_window {
-	uint64_t next, end;
+	const char *name;
+	uint64_t base, next, end;
 };
 
 struct shim_fw {
@@ -99,40 +102,110 @@ static unsigned shim_fw_size_bar(struct shim_fw *fw, shim_pci_device *dev, unsig
 	if ((mask & 0x6u) == SHIM_BAR_MEM_TYPE_64 && i + 1 < SHIM_PCI_BAR_COUNT) {
 		uint32_t hi = shim_fw_probe_mask(fw, dev->bdf, (uint16_t)(off + 4));
 
-		bar->kind = SHIM_BAR_MEM64;
 		bar->size = ~(((uint64_t)hi << 32) | m64) + 1;
+		/* Type bits but no writable address bit: nothing to decode. */
+		bar->kind = bar->size ? SHIM_BAR_MEM64 : SHIM_BAR_NONE;
 		return 2;
 	}
-	bar->kind = SHIM_BAR_MEM32;
 	bar->size = (uint32_t)(~(uint32_t)m64 + 1);
+	bar->kind = bar->size ? SHIM_BAR_MEM32 : SHIM_BAR_NONE;
 	return 1;
 }
 
-static void shim_fw_assign_bar(struct shim_fw *fw, shim_pci_device *dev, unsigned i)
+/* "16 GiB", "1 MiB", "256 bytes": the largest unit that divides exactly. */
+static void shim_fw_size_text(uint64_t v, char *buf, size_t len)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	unsigned u = 0;
+
+	while (v != 0 && (v & 1023) == 0 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		v >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%llu %s", (unsigned long long)v, unit[u]);
+}
+
+/* Appends "<name> window <size> at 0x<base>[, <n> free]" to buf at *at. */
+static void shim_fw_window_text(const struct shim_fw_window *w, char *buf, size_t len, size_t *at)
+{
+	const char *sep = *at ? "; " : "";
+	char size[32], left[32];
+	int n;
+
+	if (*at >= len)
+		return;
+	shim_fw_size_text(w->end - w->base, size, sizeof(size));
+	shim_fw_size_text(w->end > w->next ? w->end - w->next : 0, left, sizeof(left));
+	if (w->next > w->base)
+		n = snprintf(buf + *at, len - *at, "%s%s window %s at 0x%llx, %s free", sep, w->name,
+			     size, (unsigned long long)w->base, left);
+	else
+		n = snprintf(buf + *at, len - *at, "%s%s window %s at 0x%llx", sep, w->name, size,
+			     (unsigned long long)w->base);
+	if (n > 0)
+		*at += (size_t)n;
+}
+
+static shim_ret shim_fw_no_room(struct shim_fw *fw, const shim_pci_device *dev, unsigned i,
+				const struct shim_fw_window *const *tried, size_t ntried)
+{
+	const struct shim_bar *bar = &dev->bar[i];
+	const char *kind = bar->kind == SHIM_BAR_IO ? "I/O" :
+			   bar->kind == SHIM_BAR_MEM64 ? "64-bit memory" : "32-bit memory";
+	char size[32], windows[160] = "";
+	size_t at = 0;
+
+	shim_fw_size_text(bar->size, size, sizeof(size));
+	if ((bar->size & (bar->size - 1)) != 0) {
+		snprintf(fw->m->last_error, sizeof(fw->m->last_error),
+			 "%s BAR%u: %s BAR reads back a size of 0x%llx, not a power of two",
+			 dev->name, i, kind, (unsigned long long)bar->size);
+		return SHIM_ERR_NO_RESOURCES;
+	}
+	for (size_t k = 0; k < ntried; k++)
+		if (tried[k]->end > tried[k]->base)
+			shim_fw_window_text(tried[k], windows, sizeof(windows), &at);
+	snprintf(fw->m->last_error, sizeof(fw->m->last_error),
+		 "%s BAR%u: %s BAR of %s fits no window (%s)", dev->name, i, kind, size,
+		 at ? windows : "the host has none for it");
+	return SHIM_ERR_NO_RESOURCES;
+}
+
+/* 64-bit BARs go above 4 GiB when the host has a window there, and into the
+ * 32-bit window when it has none or that one is full. */
+static shim_ret shim_fw_assign_bar(struct shim_fw *fw, shim_pci_device *dev, unsigned i)
 {
 	struct shim_bar *bar = &dev->bar[i];
 	uint16_t off = (uint16_t)(SHIM_PCI_BAR0 + 4 * i);
-	struct shim_fw_window *w;
+	const struct shim_fw_window *tried[2];
+	size_t ntried = 0;
 	uint64_t addr;
+	bool placed;
 
 	if (bar->kind == SHIM_BAR_NONE)
-		return;
-	if (bar->kind == SHIM_BAR_IO)
-		w = &fw->io;
-	else if (bar->kind == SHIM_BAR_MEM64 && fw->mmio64.end > fw->mmio64.next)
-		w = &fw->mmio64;
-	else
-		w = &fw->mmio32;
-	if (!shim_fw_place(w, bar->size, &addr)) {
-		shim_log(SHIM_LOG_WARN, "firmware: %s BAR%u (0x%llx bytes) does not fit its window",
-			 dev->name, i, (unsigned long long)bar->size);
-		return;
+		return SHIM_OK;
+	if (bar->kind == SHIM_BAR_IO) {
+		tried[ntried++] = &fw->io;
+		placed = shim_fw_place(&fw->io, bar->size, &addr);
+	} else {
+		placed = false;
+		if (bar->kind == SHIM_BAR_MEM64 && fw->mmio64.end > fw->mmio64.base) {
+			tried[ntried++] = &fw->mmio64;
+			placed = shim_fw_place(&fw->mmio64, bar->size, &addr);
+		}
+		if (!placed) {
+			tried[ntried++] = &fw->mmio32;
+			placed = shim_fw_place(&fw->mmio32, bar->size, &addr);
+		}
 	}
+	if (!placed)
+		return shim_fw_no_room(fw, dev, i, tried, ntried);
 	shim_fw_write(fw, dev->bdf, off, 4, (uint32_t)addr);
 	if (bar->kind == SHIM_BAR_MEM64)
 		shim_fw_write(fw, dev->bdf, (uint16_t)(off + 4), 4, (uint32_t)(addr >> 32));
 	bar->base = addr;
 	bar->assigned = true;
+	return SHIM_OK;
 }
 
 static void shim_fw_find_msi(struct shim_fw *fw, shim_pci_device *dev)
@@ -174,8 +247,13 @@ static shim_ret shim_fw_function(struct shim_fw *fw, uint16_t bdf, uint32_t id)
 	shim_fw_write(fw, bdf, SHIM_PCI_COMMAND, 2, cmd);
 	for (unsigned i = 0; i < SHIM_PCI_BAR_COUNT;)
 		i += shim_fw_size_bar(fw, dev, i);
-	for (unsigned i = 0; i < SHIM_PCI_BAR_COUNT; i++)
-		shim_fw_assign_bar(fw, dev, i);
+	r = SHIM_OK;
+	for (unsigned i = 0; i < SHIM_PCI_BAR_COUNT && r == SHIM_OK; i++)
+		r = shim_fw_assign_bar(fw, dev, i);
+	if (r != SHIM_OK) {
+		shim_pci_device_release(dev);
+		return r;
+	}
 	shim_fw_find_msi(fw, dev);
 	dev->intr_pin = (uint8_t)shim_fw_read(fw, bdf, SHIM_PCI_INTR_PIN, 1);
 	if (dev->intr_pin > 4)
@@ -207,23 +285,32 @@ static shim_ret shim_fw_slot(struct shim_fw *fw, unsigned bus, unsigned slot)
 	return SHIM_OK;
 }
 
-static void shim_fw_window_init(struct shim_fw_window *w, uint64_t base, uint64_t size)
+static void shim_fw_window_init(struct shim_fw_window *w, const char *name, uint64_t base,
+				uint64_t size)
 {
+	w->name = name;
+	w->base = base;
 	w->next = base;
 	w->end = base + size < base ? UINT64_MAX : base + size;
+}
+
+static void shim_fw_windows_init(struct shim_fw *fw, const struct shim_host_layout *l)
+{
+	shim_fw_window_init(&fw->mmio32, "32-bit", l->mmio32_base, l->mmio32_size);
+	shim_fw_window_init(&fw->mmio64, "64-bit", l->mmio64_base, l->mmio64_size);
+	shim_fw_window_init(&fw->io, "I/O", l->io_base, l->io_size);
+	if (fw->io.end > SHIM_FW_IO_LIMIT)
+		fw->io.end = SHIM_FW_IO_LIMIT;
+	if (fw->io.base > fw->io.end)
+		fw->io.base = fw->io.next = fw->io.end;
 }
 
 shim_ret shim_firmware_enumerate(shim_machine *m)
 {
 	struct shim_fw fw = { .m = m, .host_err = SHIM_OK };
 	const struct shim_host_layout *l = &m->layout;
-	uint64_t io_end;
 
-	shim_fw_window_init(&fw.mmio32, l->mmio32_base, l->mmio32_size);
-	shim_fw_window_init(&fw.mmio64, l->mmio64_base, l->mmio64_size);
-	shim_fw_window_init(&fw.io, l->io_base, l->io_size);
-	io_end = fw.io.end < SHIM_FW_IO_LIMIT ? fw.io.end : SHIM_FW_IO_LIMIT;
-	fw.io.end = io_end;
+	shim_fw_windows_init(&fw, l);
 	for (unsigned bus = 0; bus <= l->max_bus && bus < 256; bus++) {
 		for (unsigned slot = 0; slot < SHIM_FW_SLOTS; slot++) {
 			shim_ret r = shim_fw_slot(&fw, bus, slot);
@@ -272,11 +359,7 @@ shim_ret shim_firmware_rescan(shim_machine *m, size_t *added)
 	const struct shim_host_layout *l = &m->layout;
 	size_t before = m->dev_count;
 
-	shim_fw_window_init(&fw.mmio32, l->mmio32_base, l->mmio32_size);
-	shim_fw_window_init(&fw.mmio64, l->mmio64_base, l->mmio64_size);
-	shim_fw_window_init(&fw.io, l->io_base, l->io_size);
-	if (fw.io.end > SHIM_FW_IO_LIMIT)
-		fw.io.end = SHIM_FW_IO_LIMIT;
+	shim_fw_windows_init(&fw, l);
 	shim_fw_window_skip_used(&fw.mmio32, m);
 	shim_fw_window_skip_used(&fw.mmio64, m);
 	shim_fw_window_skip_used(&fw.io, m);

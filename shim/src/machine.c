@@ -51,34 +51,55 @@ shim_ret shim_machine_add_device(shim_machine *m, shim_pci_device *dev)
 	return SHIM_OK;
 }
 
+/* Why the latest shim_machine_create failed (empty after a success), for
+ * shim_machine_last_error(NULL): a failed creation leaves no machine to ask. */
+static char shim_machine_create_error[256];
+
+static shim_ret shim_machine_create_failed(const char *host_name, shim_ret r, const char *why)
+{
+	snprintf(shim_machine_create_error, sizeof(shim_machine_create_error), "%s",
+		 why && *why ? why : shim_ret_string(r));
+	/* Short prefix: a log line holds less than the reason may need. */
+	shim_log(SHIM_LOG_ERR, "machine on %s not created: %s", host_name,
+		 shim_machine_create_error);
+	return r;
+}
+
 shim_ret shim_machine_create(struct shim_host host, shim_machine **out)
 {
+	char why[sizeof(shim_machine_create_error)];
 	shim_machine *m;
 	shim_ret r;
 
-	if (!out || !host.ops) {
-		if (host.ops && host.ops->destroy)
-			host.ops->destroy(host.ctx);
-		return SHIM_ERR_BAD_ARGUMENT;
+	shim_machine_create_error[0] = '\0';
+	if (out)
+		*out = NULL;
+	r = shim_hostcall_check(host, why, sizeof(why));
+	if (r == SHIM_OK && !out) {
+		snprintf(why, sizeof(why), "no place for the machine (out is NULL)");
+		r = SHIM_ERR_BAD_ARGUMENT;
 	}
-	*out = NULL;
+	if (r != SHIM_OK) {
+		shim_hostcall_release(host); /* not when its version is another: see host.h */
+		return shim_machine_create_failed("?", r, why);
+	}
 	m = shim_zalloc(sizeof(*m));
 	if (!m) {
-		host.ops->destroy(host.ctx);
-		return SHIM_ERR_NO_MEMORY;
+		shim_hostcall_release(host);
+		return shim_machine_create_failed("?", SHIM_ERR_NO_MEMORY, NULL);
 	}
 	shim_object_init(&m->obj, &shim_machine_class, shim_machine_free);
 	m->host = host;
 	m->host_alive = true;
-	host.ops->layout(host.ctx, &m->layout);
+	shim_hostcall_layout(m, &m->layout);
 	r = shim_dma_pool_create(m->layout.dma_base, m->layout.dma_size, &m->pool);
 	if (r == SHIM_OK)
 		r = shim_workloop_create(m, &m->wl);
 	if (r == SHIM_OK)
 		r = shim_firmware_enumerate(m);
 	if (r != SHIM_OK) {
-		shim_log(SHIM_LOG_ERR, "machine on host %s: creation failed: %s", host.ops->name,
-			 shim_ret_string(r));
+		snprintf(why, sizeof(why), "%s", m->last_error);
+		shim_machine_create_failed(shim_hostcall_name(m), r, why);
 		shim_machine_destroy(m);
 		return r;
 	}
@@ -93,10 +114,7 @@ void shim_machine_destroy(shim_machine *m)
 	for (size_t i = 0; i < m->dev_count; i++)
 		if (m->devs[i]->svc)
 			(void)shim_machine_terminate(m, m->devs[i]);
-	if (m->host_alive) {
-		m->host_alive = false;
-		m->host.ops->destroy(m->host.ctx);
-	}
+	shim_hostcall_destroy(m);
 	shim_workloop_release(m->wl);
 	m->wl = NULL;
 	for (size_t i = 0; i < m->dev_count; i++)
@@ -107,7 +125,7 @@ void shim_machine_destroy(shim_machine *m)
 
 const char *shim_machine_host_name(const shim_machine *m)
 {
-	return m && m->host.ops->name ? m->host.ops->name : "";
+	return m ? shim_hostcall_name(m) : "";
 }
 
 shim_workloop *shim_machine_workloop(shim_machine *m)
@@ -127,7 +145,7 @@ shim_pci_device *shim_machine_device(shim_machine *m, size_t i)
 
 const char *shim_machine_last_error(const shim_machine *m)
 {
-	return m ? m->last_error : "";
+	return m ? m->last_error : shim_machine_create_error;
 }
 
 /* ---- services ---- */

@@ -153,79 +153,102 @@ struct shim_memdesc {
 	shim_memdesc *prev, *next; /* machine's list */
 };
 
-/* hostcall.c: every host call goes through these; they refuse once the host
- * is destroyed and keep the host's detail of a failure in m->last_error. */
-shim_ret shim_hostcall_cfg_read(shim_machine *m, uint16_t bdf, uint16_t off, unsigned size,
-				uint32_t *val);
-shim_ret shim_hostcall_cfg_write(shim_machine *m, uint16_t bdf, uint16_t off, unsigned size,
-				 uint32_t val);
-shim_ret shim_hostcall_mem_read(shim_machine *m, uint64_t addr, unsigned size, uint64_t *val);
-shim_ret shim_hostcall_mem_write(shim_machine *m, uint64_t addr, unsigned size, uint64_t val);
-shim_ret shim_hostcall_io_read(shim_machine *m, uint16_t port, unsigned size, uint32_t *val);
-shim_ret shim_hostcall_io_write(shim_machine *m, uint16_t port, unsigned size, uint32_t val);
-shim_ret shim_hostcall_ram_read(shim_machine *m, uint64_t addr, void *buf, size_t len);
-shim_ret shim_hostcall_ram_write(shim_machine *m, uint64_t addr, const void *buf, size_t len);
-uint64_t shim_hostcall_clock_ns(shim_machine *m);
-shim_ret shim_hostcall_clock_run(shim_machine *m, uint64_t until_ns);
-shim_ret shim_hostcall_msi_route(shim_machine *m, uint32_t vector, uint64_t *addr,
-				 uint32_t *data);
-shim_ret shim_hostcall_intx_route(shim_machine *m, uint16_t bdf, uint8_t pin, uint32_t *line);
+/* hostcall.c: the only file that touches the host's ops. Calls refuse once
+ * the host is destroyed and keep the host's detail of a failure in
+ * m->last_error. */
+/* Before a machine owns host: SHIM_ERR_UNSUPPORTED for another
+ * SHIM_HOST_VERSION, SHIM_ERR_BAD_ARGUMENT for missing ops; why says which. */
+SHIM_INTERNAL shim_ret shim_hostcall_check(struct shim_host host, char *why, size_t len);
+/* Destroys a host no machine owns; not one of another version (host.h). */
+SHIM_INTERNAL void shim_hostcall_release(struct shim_host host);
+SHIM_INTERNAL void shim_hostcall_destroy(shim_machine *m);
+SHIM_INTERNAL const char *shim_hostcall_name(const shim_machine *m);
+SHIM_INTERNAL void shim_hostcall_layout(shim_machine *m, struct shim_host_layout *out);
+SHIM_INTERNAL shim_ret shim_hostcall_cfg_read(shim_machine *m, uint16_t bdf, uint16_t off,
+					      unsigned size, uint32_t *val);
+SHIM_INTERNAL shim_ret shim_hostcall_cfg_write(shim_machine *m, uint16_t bdf, uint16_t off,
+					       unsigned size, uint32_t val);
+SHIM_INTERNAL shim_ret shim_hostcall_mem_read(shim_machine *m, uint64_t addr, unsigned size,
+					      uint64_t *val);
+SHIM_INTERNAL shim_ret shim_hostcall_mem_write(shim_machine *m, uint64_t addr, unsigned size,
+					       uint64_t val);
+SHIM_INTERNAL shim_ret shim_hostcall_io_read(shim_machine *m, uint16_t port, unsigned size,
+					     uint32_t *val);
+SHIM_INTERNAL shim_ret shim_hostcall_io_write(shim_machine *m, uint16_t port, unsigned size,
+					      uint32_t val);
+SHIM_INTERNAL shim_ret shim_hostcall_ram_read(shim_machine *m, uint64_t addr, void *buf,
+					      size_t len);
+SHIM_INTERNAL shim_ret shim_hostcall_ram_write(shim_machine *m, uint64_t addr, const void *buf,
+					       size_t len);
+SHIM_INTERNAL uint64_t shim_hostcall_clock_ns(shim_machine *m);
+SHIM_INTERNAL shim_ret shim_hostcall_clock_run(shim_machine *m, uint64_t until_ns);
+SHIM_INTERNAL shim_ret shim_hostcall_msi_route(shim_machine *m, uint32_t vector, uint64_t *addr,
+					       uint32_t *data);
+SHIM_INTERNAL shim_ret shim_hostcall_intx_route(shim_machine *m, uint16_t bdf, uint8_t pin,
+						uint32_t *line);
 /* SHIM_OK with *ev, SHIM_ERR_NOT_FOUND when drained, else an error. */
-shim_ret shim_hostcall_irq_next(shim_machine *m, struct shim_host_irq *ev);
-shim_ret shim_hostcall_dma_next(shim_machine *m, struct shim_host_dma *ev);
+SHIM_INTERNAL shim_ret shim_hostcall_irq_next(shim_machine *m, struct shim_host_irq *ev);
+SHIM_INTERNAL shim_ret shim_hostcall_dma_next(shim_machine *m, struct shim_host_dma *ev);
+/* SHIM_ERR_UNSUPPORTED when the host has no device_reset. */
+SHIM_INTERNAL shim_ret shim_hostcall_device_reset(shim_machine *m, uint16_t bdf);
 
 /* pci.c */
-shim_ret shim_pci_device_create(shim_machine *m, uint16_t bdf, shim_pci_device **out);
-void shim_pci_device_release(shim_pci_device *dev);
+SHIM_INTERNAL shim_ret shim_pci_device_create(shim_machine *m, uint16_t bdf,
+					      shim_pci_device **out);
+SHIM_INTERNAL void shim_pci_device_release(shim_pci_device *dev);
 /* Reads the vendor ID; marks the device gone when it reads all-ones. */
-bool shim_pci_check_present(shim_pci_device *dev);
+SHIM_INTERNAL bool shim_pci_check_present(shim_pci_device *dev);
 
-/* firmware.c: enumerate, size and assign; adds devices to m. */
-shim_ret shim_firmware_enumerate(shim_machine *m);
+/* firmware.c: enumerate, size and assign; adds devices to m. A BAR that
+ * fits no window fails it with SHIM_ERR_NO_RESOURCES, reason in m->last_error. */
+SHIM_INTERNAL shim_ret shim_firmware_enumerate(shim_machine *m);
 
 /* machine.c */
-shim_ret shim_machine_add_device(shim_machine *m, shim_pci_device *dev);
+SHIM_INTERNAL shim_ret shim_machine_add_device(shim_machine *m, shim_pci_device *dev);
 
 /* power.c: the service on dev is about to stop: config space saved for a
  * low-power state is restored (if the device is there) and the record dropped. */
-void shim_power_service_end(shim_pci_device *dev);
+SHIM_INTERNAL void shim_power_service_end(shim_pci_device *dev);
 
 /* firmware.c: enumerate slots with no live device, placing BARs above the
- * ones already assigned; *added counts new devices. */
-shim_ret shim_firmware_rescan(shim_machine *m, size_t *added);
+ * ones already assigned; *added counts new devices. A function with a BAR
+ * that fits no window is left out: SHIM_ERR_NO_RESOURCES, as above. */
+SHIM_INTERNAL shim_ret shim_firmware_rescan(shim_machine *m, size_t *added);
 
 /* workloop.c / timer.c / intr.c */
-shim_ret shim_workloop_create(shim_machine *m, shim_workloop **out);
-void shim_workloop_release(shim_workloop *wl);
+SHIM_INTERNAL shim_ret shim_workloop_create(shim_machine *m, shim_workloop **out);
+SHIM_INTERNAL void shim_workloop_release(shim_workloop *wl);
 /* One step: interrupts, filters, actions, due timers, DMA checks. */
-shim_ret shim_workloop_dispatch(shim_workloop *wl);
-void shim_timers_run_due(shim_workloop *wl);
+SHIM_INTERNAL shim_ret shim_workloop_dispatch(shim_workloop *wl);
+SHIM_INTERNAL void shim_timers_run_due(shim_workloop *wl);
 /* UINT64_MAX when no timer is armed. */
-uint64_t shim_timers_next_deadline(shim_workloop *wl);
-void shim_intr_deliver_msi(shim_workloop *wl, uint32_t vector);
-void shim_intr_set_line(shim_workloop *wl, uint32_t line, bool level);
-void shim_intr_run_filters(shim_workloop *wl);
-void shim_intr_run_actions(shim_workloop *wl);
+SHIM_INTERNAL uint64_t shim_timers_next_deadline(shim_workloop *wl);
+SHIM_INTERNAL void shim_intr_deliver_msi(shim_workloop *wl, uint32_t vector);
+SHIM_INTERNAL void shim_intr_set_line(shim_workloop *wl, uint32_t line, bool level);
+SHIM_INTERNAL void shim_intr_run_filters(shim_workloop *wl);
+SHIM_INTERNAL void shim_intr_run_actions(shim_workloop *wl);
 
 /* memory.c: true when [addr, addr+len) lies inside a prepared descriptor of m. */
-bool shim_memdesc_covers_dma(shim_machine *m, uint64_t addr, uint64_t len);
+SHIM_INTERNAL bool shim_memdesc_covers_dma(shim_machine *m, uint64_t addr, uint64_t len);
 
 /* dma_pool.c: first-fit free list over the host's DMA window, top-down. */
 struct shim_dma_pool;
-shim_ret shim_dma_pool_create(uint64_t base, uint64_t size, struct shim_dma_pool **out);
-void shim_dma_pool_destroy(struct shim_dma_pool *pool);
-shim_ret shim_dma_pool_alloc(struct shim_dma_pool *pool, uint64_t size, uint64_t align,
-			     uint64_t phys_mask, uint64_t *addr);
-void shim_dma_pool_free(struct shim_dma_pool *pool, uint64_t addr, uint64_t size);
-uint64_t shim_dma_pool_free_bytes(const struct shim_dma_pool *pool);
+SHIM_INTERNAL shim_ret shim_dma_pool_create(uint64_t base, uint64_t size,
+					    struct shim_dma_pool **out);
+SHIM_INTERNAL void shim_dma_pool_destroy(struct shim_dma_pool *pool);
+SHIM_INTERNAL shim_ret shim_dma_pool_alloc(struct shim_dma_pool *pool, uint64_t size,
+					   uint64_t align, uint64_t phys_mask, uint64_t *addr);
+SHIM_INTERNAL void shim_dma_pool_free(struct shim_dma_pool *pool, uint64_t addr, uint64_t size);
+SHIM_INTERNAL uint64_t shim_dma_pool_free_bytes(const struct shim_dma_pool *pool);
 
 /* kext.c: personalities, for matching in machine.c. */
-size_t shim_kext_personality_count(const shim_kext *k);
+SHIM_INTERNAL size_t shim_kext_personality_count(const shim_kext *k);
 /* Driver and score of personality i if it matches the IDs, else NULL. */
-const struct shim_driver *shim_kext_personality_match(const shim_kext *k, size_t i,
-						      const shim_pci_device *dev, int *score);
-void shim_kext_services_add(shim_kext *k, long delta);
+SHIM_INTERNAL const struct shim_driver *shim_kext_personality_match(const shim_kext *k, size_t i,
+								    const shim_pci_device *dev,
+								    int *score);
+SHIM_INTERNAL void shim_kext_services_add(shim_kext *k, long delta);
 /* False for a manifest-only kext (loaded without a descriptor). */
-bool shim_kext_can_start(const shim_kext *k);
+SHIM_INTERNAL bool shim_kext_can_start(const shim_kext *k);
 
 #endif

@@ -137,6 +137,7 @@ static void shim_power_complete(shim_machine *m, struct shim_power_dev *pm, bool
 	shim_pci_device *dev = pm->dev;
 	const struct shim_power_desc *p = pm->desc;
 	unsigned from = pm->current;
+	shim_ret r;
 
 	pm->pending = false;
 	shim_timer_release(pm->ack_timer);
@@ -150,13 +151,12 @@ static void shim_power_complete(shim_machine *m, struct shim_power_dev *pm, bool
 	m->power_stats.changes++;
 	if (shim_power_loses_context(p, pm->current) && !pm->saved && !dev->gone) {
 		shim_power_save_config(m, pm);
-		if (m->host_alive && m->host.ops->device_reset) {
-			if (m->host.ops->device_reset(m->host.ctx, dev->bdf) == SHIM_OK)
-				m->power_stats.context_losses++;
-			else
-				shim_log(SHIM_LOG_WARN, "power %s: host could not reset the device: %s",
-					 dev->name, m->host.ops->last_error(m->host.ctx));
-		}
+		r = shim_hostcall_device_reset(m, dev->bdf);
+		if (r == SHIM_OK)
+			m->power_stats.context_losses++;
+		else if (r != SHIM_ERR_UNSUPPORTED) /* a host that cannot: the context stays */
+			shim_log(SHIM_LOG_WARN, "power %s: host could not reset the device: %s",
+				 dev->name, m->last_error);
 	}
 	/* Only a waiter gets a wakeup: unclaimed ones would pile up in the loop. */
 	if (pm->waiter)

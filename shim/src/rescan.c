@@ -57,6 +57,8 @@ shim_ret shim_machine_rescan(shim_machine *m, size_t *added, size_t *removed)
 		n_removed++;
 	}
 	r = shim_firmware_rescan(m, &n_added);
+	if (r != SHIM_OK)
+		shim_log(SHIM_LOG_WARN, "rescan: %s: %s", shim_ret_string(r), m->last_error);
 	for (size_t k = m->dev_count - n_added; k < m->dev_count; k++)
 		shim_log(SHIM_LOG_INFO, "rescan: found %s (%04x:%04x)", m->devs[k]->name,
 			 m->devs[k]->vendor, m->devs[k]->device);

@@ -2,6 +2,7 @@
 #ifndef SHIM_UC_INTERNAL_H
 #define SHIM_UC_INTERNAL_H
 
+#include "internal_mark.h"
 #include "shim/uc_client.h"
 #include "shim/userclient.h"
 #include "shim/workloop.h"
@@ -64,20 +65,22 @@ struct shim_uc_async {
 };
 
 /* Counters reported by shim_uc_counters_snapshot. */
-extern struct shim_uc_counters shim_uc_stats_;
+extern SHIM_INTERNAL struct shim_uc_counters shim_uc_stats_;
 
 /* The registry: which service publishes which user client. */
-bool shim_uc_registry_find_(shim_service *svc, const struct shim_uc_desc **desc, void **ctx);
+SHIM_INTERNAL bool shim_uc_registry_find_(shim_service *svc, const struct shim_uc_desc **desc,
+					  void **ctx);
 
 /* Connection teardown shared by close, death and unpublish. */
-void shim_uc_close_internal_(shim_uc *uc, bool died);
-void shim_uc_close_all_for_service_(shim_service *svc);
+SHIM_INTERNAL void shim_uc_close_internal_(shim_uc *uc, bool died);
+SHIM_INTERNAL void shim_uc_close_all_for_service_(shim_service *svc);
 
-void shim_uc_handles_release_all_(shim_uc *uc);
-long shim_uc_handles_live_(const shim_uc *uc);
+SHIM_INTERNAL void shim_uc_handles_release_all_(shim_uc *uc);
+SHIM_INTERNAL long shim_uc_handles_live_(const shim_uc *uc);
 
-shim_ret shim_uc_async_create_(shim_uc *uc, shim_uc_async_fn fn, void *refcon, shim_uc_async **out);
+SHIM_INTERNAL shim_ret shim_uc_async_create_(shim_uc *uc, shim_uc_async_fn fn, void *refcon,
+					     shim_uc_async **out);
 /* Cancels delivery: pending completions freed, references detached. */
-void shim_uc_async_detach_all_(shim_uc *uc);
+SHIM_INTERNAL void shim_uc_async_detach_all_(shim_uc *uc);
 
 #endif

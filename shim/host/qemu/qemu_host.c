@@ -7,6 +7,10 @@
 
 #include "qemu_internal.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "the qemu host implements shim/host.h version 1"
+#endif
+
 #define PCI_CONF_ADDR 0xcf8u
 #define PCI_CONF_DATA 0xcfcu
 #define PCI_CONF_ENABLE 0x80000000u
@@ -14,6 +18,12 @@
 #define DMA_BASE 0x100000u           /* below 1 MiB: legacy holes */
 #define MMIO32_BASE 0xfe000000u      /* up to the IOAPIC at 0xfec00000 */
 #define MMIO32_SIZE 0x00c00000u
+/* 64 GiB at 64 GiB: above 4 GiB and above all RAM (at most 2 GiB here, so
+ * none sits above 4 GiB), inside the 40 address bits of QEMU's default CPU.
+ * QEMU lays its PCI address space under all of system memory, on q35 and pc
+ * alike, so BARs there decode (tests/qemu/test_qemu_bar64.c shows it). */
+#define MMIO64_BASE 0x1000000000ull
+#define MMIO64_SIZE 0x1000000000ull
 #define IO_BASE 0xc000u
 #define IO_SIZE 0x4000u
 #define DEFAULT_TIMEOUT_MS 5000u
@@ -167,6 +177,8 @@ static void qemu_layout(void *ctx, struct shim_host_layout *out)
 	out->dma_size = h->mailbox - DMA_BASE;
 	out->mmio32_base = MMIO32_BASE;
 	out->mmio32_size = MMIO32_SIZE;
+	out->mmio64_base = MMIO64_BASE;
+	out->mmio64_size = MMIO64_SIZE;
 	out->io_base = IO_BASE;
 	out->io_size = IO_SIZE;
 	out->max_bus = 0;
@@ -193,6 +205,7 @@ static void qemu_destroy(void *ctx)
 }
 
 static const struct shim_host_ops qemu_ops = {
+	.version = SHIM_HOST_VERSION,
 	.name = "qemu",
 	.cfg_read = qemu_cfg_read,
 	.cfg_write = shim_qemu_host_cfg_write,

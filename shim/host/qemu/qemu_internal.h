@@ -6,8 +6,13 @@
 
 #include "shim/host_qemu.h"
 
+/* Marks each call below as this host's own (Lua's LUAI_FUNC habit): a reader
+ * tells it from shim/host_qemu.h at a glance, and hidden visibility keeps it
+ * out of the exports once the host is part of a shared library. */
+#define SHIM_QEMU_INTERNAL __attribute__((visibility("hidden")))
+
 /* ---- time (qemu_chan.c) ---- */
-uint64_t shim_qemu_now_ns(void);
+SHIM_QEMU_INTERNAL uint64_t shim_qemu_now_ns(void);
 
 /* ---- a line channel over a connected socket (qemu_chan.c) ---- */
 struct shim_qemu_chan {
@@ -17,31 +22,33 @@ struct shim_qemu_chan {
 	bool failed;             /* EOF, I/O error or oversize line: never usable again */
 	char detail[128];        /* why it failed */
 };
-void shim_qemu_chan_init(struct shim_qemu_chan *c, int fd);
-void shim_qemu_chan_fini(struct shim_qemu_chan *c);
+SHIM_QEMU_INTERNAL void shim_qemu_chan_init(struct shim_qemu_chan *c, int fd);
+SHIM_QEMU_INTERNAL void shim_qemu_chan_fini(struct shim_qemu_chan *c);
 /* Sends len bytes; SHIM_ERR_TIMEOUT or SHIM_ERR_HOST (failed set) on error. */
-shim_ret shim_qemu_chan_send(struct shim_qemu_chan *c, const char *data, size_t len,
-			     uint64_t deadline_ns);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_chan_send(struct shim_qemu_chan *c, const char *data,
+						size_t len, uint64_t deadline_ns);
 /* Next line, '\n' stripped and NUL-terminated, valid until the next call.
  * SHIM_ERR_TIMEOUT when none is complete by deadline_ns (not a failure:
  * deadline_ns = 0 just polls), SHIM_ERR_HOST on EOF or error. */
-shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns, char **line);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns,
+						char **line);
 
 /* ---- base64 (qemu_b64.c) ---- */
-size_t shim_qemu_b64_encoded_len(size_t n);
+SHIM_QEMU_INTERNAL size_t shim_qemu_b64_encoded_len(size_t n);
 /* Writes the encoding of src plus a NUL; dst holds encoded_len(n) + 1. */
-void shim_qemu_b64_encode(const void *src, size_t n, char *dst);
+SHIM_QEMU_INTERNAL void shim_qemu_b64_encode(const void *src, size_t n, char *dst);
 /* Decodes exactly n bytes from text (padding optional); false if malformed. */
-bool shim_qemu_b64_decode(const char *text, void *dst, size_t n);
+SHIM_QEMU_INTERNAL bool shim_qemu_b64_decode(const char *text, void *dst, size_t n);
 
 /* ---- minimal JSON scanning (qemu_json.c) ---- */
 /* True when text is exactly one JSON object (braces, brackets and strings
  * balanced, nothing after it) without control characters. */
-bool shim_qemu_json_is_one_object(const char *text);
+SHIM_QEMU_INTERNAL bool shim_qemu_json_is_one_object(const char *text);
 /* True when the top-level object has member `key`. */
-bool shim_qemu_json_has_key(const char *text, const char *key);
+SHIM_QEMU_INTERNAL bool shim_qemu_json_has_key(const char *text, const char *key);
 /* Copies the top-level string member `key` (escapes kept raw); false if absent. */
-bool shim_qemu_json_string(const char *text, const char *key, char *out, size_t len);
+SHIM_QEMU_INTERNAL bool shim_qemu_json_string(const char *text, const char *key, char *out,
+					      size_t len);
 
 /* ---- the QEMU process (qemu_proc.c, qemu_args.c, qemu_log.c) ---- */
 #define SHIM_QEMU_LOG_NAME "qemu.log"  /* QEMU's stdout and stderr, in the temp dir */
@@ -54,26 +61,29 @@ struct shim_qemu_proc {
 	char dir[80];        /* private temp dir: halt.bin, sockets, output log */
 };
 /* NULL-terminated argv (malloc'd strings) or NULL on bad options / no memory. */
-char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
-			    char *err, size_t errlen);
-void shim_qemu_args_free(char **argv);
+SHIM_QEMU_INTERNAL char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
+					       char *err, size_t errlen);
+SHIM_QEMU_INTERNAL void shim_qemu_args_free(char **argv);
 /* On failure everything is already cleaned up and err says why. */
-shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_options *o,
-			      unsigned timeout_ms, char *err, size_t errlen);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p,
+						 const struct shim_qemu_options *o,
+						 unsigned timeout_ms, char *err, size_t errlen);
 /* Reaps QEMU if it has exited, waiting up to grace_ms; true once reaped. */
-bool shim_qemu_proc_reap(struct shim_qemu_proc *p, unsigned grace_ms);
+SHIM_QEMU_INTERNAL bool shim_qemu_proc_reap(struct shim_qemu_proc *p, unsigned grace_ms);
 /* "QEMU (pid N) exited with status S" / "killed by signal 9 (SIGKILL)" / "running". */
-void shim_qemu_proc_describe(const struct shim_qemu_proc *p, char *buf, size_t len);
+SHIM_QEMU_INTERNAL void shim_qemu_proc_describe(const struct shim_qemu_proc *p, char *buf,
+						size_t len);
 /* One line for reports: the last error-looking line (if older than the
  * tail), then QEMU's last lines, joined by " | ". Returns the length. */
-size_t shim_qemu_proc_stderr_tail(const struct shim_qemu_proc *p, char *buf, size_t len);
+SHIM_QEMU_INTERNAL size_t shim_qemu_proc_stderr_tail(const struct shim_qemu_proc *p, char *buf,
+						     size_t len);
 /* SIGKILL to QEMU's process group and reap (the temp dir stays). */
-void shim_qemu_proc_kill(struct shim_qemu_proc *p);
+SHIM_QEMU_INTERNAL void shim_qemu_proc_kill(struct shim_qemu_proc *p);
 /* Removes the temp dir once QEMU no longer needs it (the log stays
  * readable), so a crashed test process leaves nothing on disk. */
-void shim_qemu_proc_forget_files(struct shim_qemu_proc *p);
+SHIM_QEMU_INTERNAL void shim_qemu_proc_forget_files(struct shim_qemu_proc *p);
 /* Closes the sockets, kills and reaps QEMU, removes the temp dir. */
-void shim_qemu_proc_stop(struct shim_qemu_proc *p);
+SHIM_QEMU_INTERNAL void shim_qemu_proc_stop(struct shim_qemu_proc *p);
 
 /* ---- the qtest client (qtest.c) ---- */
 #define SHIM_QEMU_INTX_QUEUE 64
@@ -89,23 +99,33 @@ struct shim_qemu_qtest {
 	unsigned long intx_dropped;
 	char detail[256];    /* last failure: command and reason */
 };
-void shim_qemu_qtest_init(struct shim_qemu_qtest *q, int fd, unsigned timeout_ms);
-void shim_qemu_qtest_fini(struct shim_qemu_qtest *q);
+SHIM_QEMU_INTERNAL void shim_qemu_qtest_init(struct shim_qemu_qtest *q, int fd,
+					     unsigned timeout_ms);
+SHIM_QEMU_INTERNAL void shim_qemu_qtest_fini(struct shim_qemu_qtest *q);
 /* Each returns SHIM_OK, SHIM_ERR_BAD_ARGUMENT (refused before sending),
  * SHIM_ERR_GENERIC (QEMU answered FAIL/ERR) or SHIM_ERR_HOST (channel
  * dead or no reply in time: the exchange can never be resumed). */
-shim_ret shim_qemu_qtest_read(struct shim_qemu_qtest *q, uint64_t addr, unsigned size, uint64_t *val);
-shim_ret shim_qemu_qtest_write(struct shim_qemu_qtest *q, uint64_t addr, unsigned size, uint64_t val);
-shim_ret shim_qemu_qtest_in(struct shim_qemu_qtest *q, uint16_t port, unsigned size, uint32_t *val);
-shim_ret shim_qemu_qtest_out(struct shim_qemu_qtest *q, uint16_t port, unsigned size, uint32_t val);
-shim_ret shim_qemu_qtest_b64read(struct shim_qemu_qtest *q, uint64_t addr, void *buf, size_t len);
-shim_ret shim_qemu_qtest_b64write(struct shim_qemu_qtest *q, uint64_t addr, const void *buf, size_t len);
-shim_ret shim_qemu_qtest_memset(struct shim_qemu_qtest *q, uint64_t addr, size_t len, uint8_t byte);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_read(struct shim_qemu_qtest *q, uint64_t addr,
+						 unsigned size, uint64_t *val);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_write(struct shim_qemu_qtest *q, uint64_t addr,
+						  unsigned size, uint64_t val);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_in(struct shim_qemu_qtest *q, uint16_t port,
+					       unsigned size, uint32_t *val);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_out(struct shim_qemu_qtest *q, uint16_t port,
+						unsigned size, uint32_t val);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_b64read(struct shim_qemu_qtest *q, uint64_t addr,
+						    void *buf, size_t len);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_b64write(struct shim_qemu_qtest *q, uint64_t addr,
+						     const void *buf, size_t len);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_memset(struct shim_qemu_qtest *q, uint64_t addr,
+						   size_t len, uint8_t byte);
 /* qom_path: letters, digits and "/_-.[]" only. */
-shim_ret shim_qemu_qtest_irq_intercept_in(struct shim_qemu_qtest *q, const char *qom_path);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_irq_intercept_in(struct shim_qemu_qtest *q,
+							     const char *qom_path);
 /* Collects asynchronous IRQ lines that arrive until deadline_ns (0: only those already there). */
-shim_ret shim_qemu_qtest_pump(struct shim_qemu_qtest *q, uint64_t deadline_ns);
-bool shim_qemu_qtest_intx_pop(struct shim_qemu_qtest *q, struct shim_qemu_intx_event *ev);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qtest_pump(struct shim_qemu_qtest *q, uint64_t deadline_ns);
+SHIM_QEMU_INTERNAL bool shim_qemu_qtest_intx_pop(struct shim_qemu_qtest *q,
+						 struct shim_qemu_intx_event *ev);
 
 /* ---- the QMP client (qmp.c) ---- */
 #define SHIM_QEMU_QMP_EVENTS 32
@@ -117,16 +137,17 @@ struct shim_qemu_qmp {
 	unsigned long ev_dropped;
 	char detail[256];
 };
-void shim_qemu_qmp_init(struct shim_qemu_qmp *m, int fd, unsigned timeout_ms);
-void shim_qemu_qmp_fini(struct shim_qemu_qmp *m);
+SHIM_QEMU_INTERNAL void shim_qemu_qmp_init(struct shim_qemu_qmp *m, int fd, unsigned timeout_ms);
+SHIM_QEMU_INTERNAL void shim_qemu_qmp_fini(struct shim_qemu_qmp *m);
 /* Reads the greeting and negotiates capabilities. */
-shim_ret shim_qemu_qmp_handshake(struct shim_qemu_qmp *m);
-shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json, char *reply, size_t len);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qmp_handshake(struct shim_qemu_qmp *m);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qmp_exec(struct shim_qemu_qmp *m, const char *json,
+					       char *reply, size_t len);
 /* The same with fd passed along (SCM_RIGHTS), as QMP getfd expects. */
-shim_ret shim_qemu_qmp_exec_fd(struct shim_qemu_qmp *m, const char *json, int fd, char *reply,
-			       size_t len);
-shim_ret shim_qemu_qmp_wait_event(struct shim_qemu_qmp *m, const char *name, unsigned timeout_ms,
-				  char *buf, size_t len);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qmp_exec_fd(struct shim_qemu_qmp *m, const char *json, int fd,
+						  char *reply, size_t len);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_qmp_wait_event(struct shim_qemu_qmp *m, const char *name,
+						     unsigned timeout_ms, char *buf, size_t len);
 
 /* ---- proxy mode: the remote device process (qemu_proxy.c) ---- */
 struct shim_qemu_remote {
@@ -143,11 +164,11 @@ struct shim_qemu_remote {
 #define SHIM_QEMU_PROXY_ID "proxy0"  /* the proxy device's QOM id */
 /* A fresh remote for rm->model on a new socketpair (the log memfd is made
  * once and kept, so it spans replugs); *qemu_end is QEMU's end. */
-shim_ret shim_qemu_remote_spawn(struct shim_qemu_remote *rm, int *qemu_end, char *err,
-				size_t errlen);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_remote_spawn(struct shim_qemu_remote *rm, int *qemu_end,
+						   char *err, size_t errlen);
 /* Waits up to grace_ms for the remote to exit, then kills it; reaps.
  * True when it exited by itself. */
-bool shim_qemu_remote_end(struct shim_qemu_remote *rm, unsigned grace_ms);
+SHIM_QEMU_INTERNAL bool shim_qemu_remote_end(struct shim_qemu_remote *rm, unsigned grace_ms);
 
 /* ---- the host itself (qemu_host.c, qemu_irq.c) ---- */
 #define SHIM_QEMU_PAGE 4096u
@@ -175,29 +196,35 @@ struct shim_qemu_host {
 };
 /* Turns a client result into the op's result; SHIM_ERR_HOST marks the host
  * dead and composes last_error with QEMU's status and stderr tail. */
-shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r, const char *detail);
-shim_ret shim_qemu_host_cfg_write(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t val);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim_ret r,
+						  const char *detail);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_host_cfg_write(void *ctx, uint16_t bdf, uint16_t off,
+						     unsigned size, uint32_t val);
 /* The interrupt and clock ops (qemu_irq.c). */
-shim_ret shim_qemu_irq_setup(struct shim_qemu_host *h);
-uint64_t shim_qemu_clock_ns(void *ctx);
-shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns);
-shim_ret shim_qemu_msi_route(void *ctx, uint32_t vector, uint64_t *addr, uint32_t *data);
-shim_ret shim_qemu_intx_route(void *ctx, uint16_t bdf, uint8_t pin, uint32_t *line);
-shim_ret shim_qemu_irq_next(void *ctx, struct shim_host_irq *ev);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_irq_setup(struct shim_qemu_host *h);
+SHIM_QEMU_INTERNAL uint64_t shim_qemu_clock_ns(void *ctx);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_msi_route(void *ctx, uint32_t vector, uint64_t *addr,
+						uint32_t *data);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_intx_route(void *ctx, uint16_t bdf, uint8_t pin,
+						 uint32_t *line);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_irq_next(void *ctx, struct shim_host_irq *ev);
 /* After a system_reset: HPET on again with time continuing where it was,
  * mailbox cleared (earlier messages are lost), PIIX PIRQ routing back. */
-shim_ret shim_qemu_irq_after_reset(struct shim_qemu_host *h);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_irq_after_reset(struct shim_qemu_host *h);
 /* device_reset op (qemu_power.c): QMP system_reset, then the above. */
-shim_ret shim_qemu_device_reset(void *ctx, uint16_t bdf);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_device_reset(void *ctx, uint16_t bdf);
 /* Proxy mode (qemu_proxy.c): starts the remote (if opt->proxy_model) and
  * QEMU; on failure nothing is left running. */
-shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_qemu_options *opt,
-				    unsigned timeout_ms, char *err, size_t errlen);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h,
+						       const struct shim_qemu_options *opt,
+						       unsigned timeout_ms, char *err,
+						       size_t errlen);
 /* True (host marked dead, err set) once the remote has exited. */
-bool shim_qemu_proxy_gone(struct shim_qemu_host *h);
+SHIM_QEMU_INTERNAL bool shim_qemu_proxy_gone(struct shim_qemu_host *h);
 /* Appends the remote's state and log tail to h->err (proxy mode only). */
-void shim_qemu_proxy_note(struct shim_qemu_host *h);
+SHIM_QEMU_INTERNAL void shim_qemu_proxy_note(struct shim_qemu_host *h);
 /* Waits briefly for the remote to exit on QEMU's EOF, else kills it; reaps. */
-void shim_qemu_proxy_stop(struct shim_qemu_remote *rm);
+SHIM_QEMU_INTERNAL void shim_qemu_proxy_stop(struct shim_qemu_remote *rm);
 
 #endif

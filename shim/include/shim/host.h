@@ -10,13 +10,26 @@
 
 #include "shim/types.h"
 
+/* The version of this boundary; bump it on any change to the structs below.
+ * A host names the version it was written for twice: in a guard that stops
+ * it compiling against another version of this header,
+ *     #if SHIM_HOST_VERSION != 1
+ *     #error "this host implements shim/host.h version 1"
+ *     #endif
+ * and in ops->version, which shim_machine_create checks for hosts built
+ * apart from the shim (a separate library). */
+#define SHIM_HOST_VERSION 1
+
 /* bdf = bus << 8 | device << 3 | function. */
 #define SHIM_BDF(b, d, f) ((uint16_t)(((b) << 8) | ((d) << 3) | (f)))
 
 struct shim_host_layout {
 	uint64_t dma_base, dma_size;   /* guest RAM the shim may hand out for DMA */
 	uint64_t mmio32_base, mmio32_size;  /* window for 32-bit memory BARs */
-	uint64_t mmio64_base, mmio64_size;  /* window for 64-bit BARs (0 size: use mmio32) */
+	/* Window for 64-bit BARs, above 4 GiB and above RAM; those that do not
+	 * fit (or a 0 size) go to mmio32. A BAR that fits no window fails
+	 * shim_machine_create with SHIM_ERR_NO_RESOURCES. */
+	uint64_t mmio64_base, mmio64_size;
 	uint32_t io_base, io_size;     /* window for I/O BARs */
 	unsigned max_bus;              /* buses the firmware scans: 0..max_bus */
 };
@@ -36,6 +49,12 @@ struct shim_host_dma {
 };
 
 struct shim_host_ops {
+	/* SHIM_HOST_VERSION as the host was built. First, so that it can be read
+	 * before anything else is trusted: shim_machine_create refuses another
+	 * version with SHIM_ERR_UNSUPPORTED and then calls no op at all (not
+	 * even destroy: the caller keeps such a host). Every op not marked
+	 * optional must be set; a host without one is refused, naming it. */
+	uint32_t version;
 	const char *name;
 	shim_ret (*cfg_read)(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t *val);
 	shim_ret (*cfg_write)(void *ctx, uint16_t bdf, uint16_t off, unsigned size, uint32_t val);

@@ -4,7 +4,9 @@
  * sleep=off, so virtual time jumps to the next device deadline.
  * Layout: DMA window from 1 MiB to the end of RAM minus one mailbox page
  * (MSI vector v = a 4-byte store to mailbox + 4*v), 32-bit BAR window
- * 0xfe000000..0xfebfffff, I/O window 0xc000..0xffff, bus 0 only. */
+ * 0xfe000000..0xfebfffff, 64-bit BAR window 0x1000000000..0x1fffffffff
+ * (64 GiB above all RAM; 64-bit BARs go there), I/O window 0xc000..0xffff,
+ * bus 0 only. */
 #ifndef SHIM_HOST_QEMU_H
 #define SHIM_HOST_QEMU_H
 

@@ -13,16 +13,21 @@
 typedef struct shim_machine shim_machine;
 typedef struct shim_kext shim_kext;
 
-/* Takes ownership of host (destroyed with the machine, also on failure).
+/* Takes ownership of host (destroyed with the machine, also on failure,
+ * except a host written for another SHIM_HOST_VERSION: that one is refused
+ * with SHIM_ERR_UNSUPPORTED untouched, and the caller keeps it).
  * Enumerates bus 0 through config space, sizes and assigns BARs inside the
- * host's windows, and creates one shim_pci_device per function found. */
+ * host's windows, and creates one shim_pci_device per function found. A
+ * BAR that fits no window fails the creation with SHIM_ERR_NO_RESOURCES.
+ * On failure, shim_machine_last_error(NULL) says why. */
 shim_ret shim_machine_create(struct shim_host host, shim_machine **out);
 void shim_machine_destroy(shim_machine *m);
 const char *shim_machine_host_name(const shim_machine *m);
 shim_workloop *shim_machine_workloop(shim_machine *m);
 size_t shim_machine_device_count(const shim_machine *m);
 shim_pci_device *shim_machine_device(shim_machine *m, size_t i);
-/* Host-side detail of the last SHIM_ERR_HOST (e.g. QEMU's exit status and stderr tail). */
+/* Host-side detail of the last SHIM_ERR_HOST (e.g. QEMU's exit status and
+ * stderr tail); with m NULL, why the last shim_machine_create failed. */
 const char *shim_machine_last_error(const shim_machine *m);
 
 /* Parse the manifest (libplist: XML or binary) and check it: a

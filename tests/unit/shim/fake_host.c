@@ -12,6 +12,10 @@
 #include "shim/log.h"
 #include "shim/verifier.h"
 
+#if SHIM_HOST_VERSION != 1
+#error "the fake host implements shim/host.h version 1"
+#endif
+
 #define FAKE_RAM_SIZE (65ull << 20)
 #define FAKE_BAR_REG(i) (0x10u + 4u * (i))
 
@@ -269,6 +273,7 @@ static void fake_destroy(void *ctx)
 }
 
 static const struct shim_host_ops fake_ops = {
+	.version = SHIM_HOST_VERSION,
 	.name = "fake",
 	.cfg_read = fake_cfg_read,
 	.cfg_write = fake_cfg_write,

@@ -12,9 +12,14 @@ struct pm_driver_log pm_log;
 static unsigned pm_reset_count;
 static struct shim_host_ops pm_ops;
 
+static bool pm_reset_fails;
+
 static shim_ret pm_device_reset(void *ctx, uint16_t bdf)
 {
 	struct fake_host *fh = ctx;
+
+	if (pm_reset_fails)
+		return SHIM_ERR_DEVICE_ERROR;
 
 	for (size_t i = 0; i < fh->dev_count; i++) {
 		struct fake_dev *d = &fh->dev[i];
@@ -36,6 +41,12 @@ static shim_ret pm_device_reset(void *ctx, uint16_t bdf)
 unsigned pm_resets(void)
 {
 	return pm_reset_count;
+}
+
+void pm_set_reset(enum pm_reset how)
+{
+	pm_reset_fails = how == PM_RESET_FAILS;
+	pm_ops.device_reset = how == PM_RESET_ABSENT ? NULL : pm_device_reset;
 }
 
 struct fake_dev *pm_add_device(struct fake_host *fh, uint16_t bdf)
@@ -129,7 +140,7 @@ void pm_boot(struct plat_fixture *f, shim_kext **k, bool with_power)
 	memset(&pm_log, 0, sizeof(pm_log));
 	pm_reset_count = 0;
 	pm_ops = *h.ops;
-	pm_ops.device_reset = pm_device_reset;
+	pm_set_reset(PM_RESET_WORKS);
 	h.ops = &pm_ops;
 	assert_int_equal(SHIM_OK, shim_machine_create(h, &f->m));
 	pm_desc = (struct shim_kext_desc){ pm_plist, sizeof(pm_plist) - 1,

@@ -35,5 +35,8 @@ void pm_boot(struct plat_fixture *f, shim_kext **k, bool with_power);
 void pm_unload(struct plat_fixture *f, shim_kext *k);
 /* Number of device_reset calls the host got. */
 unsigned pm_resets(void);
+/* How the host's device_reset behaves from now on (pm_boot: PM_RESET_WORKS). */
+enum pm_reset { PM_RESET_WORKS, PM_RESET_FAILS, PM_RESET_ABSENT };
+void pm_set_reset(enum pm_reset how);
 
 #endif

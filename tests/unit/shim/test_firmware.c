@@ -1,12 +1,15 @@
 /* Firmware enumeration on the fake host: functions found, BARs sized and
- * given naturally aligned addresses in the right windows, decode left off. */
+ * given naturally aligned addresses in the right windows, decode left off;
+ * a BAR that fits no window refuses the machine, saying which and why. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "fake_host.h"
+#include "shim/log.h"
 #include "shim/pci.h"
 
 static void assert_in_window(uint64_t addr, uint64_t size, uint64_t base, uint64_t wsize)
@@ -107,20 +110,73 @@ static void test_firmware_records_msi_vectors_and_pin_as_interrupt_types(void **
 	assert_int_equal(0, shim_pci_find_capability(db, 0x05));
 }
 
-static void test_firmware_leaves_a_bar_too_big_for_its_window_unassigned(void **state)
+/* Creation on f->fh that must fail with NO_RESOURCES: the host is gone
+ * (f->fh cleared for the teardown), no machine, the reason is `why` in
+ * shim_machine_last_error(NULL) and, as far as a log line holds, in the log. */
+static void assert_creation_refused_for(struct plat_fixture *f, const char *why)
+{
+	static const char prefix[] = "machine on fake not created: ";
+	bool destroyed = false, logged = false;
+	enum shim_log_level level;
+	shim_machine *m = NULL;
+	char line[512];
+
+	f->fh->destroyed = &destroyed;
+	assert_int_equal(SHIM_ERR_NO_RESOURCES, shim_machine_create(fake_host_handle(f->fh), &m));
+	f->fh = NULL;
+	assert_null(m);
+	assert_true(destroyed);
+	assert_string_equal(why, shim_machine_last_error(NULL));
+	while (shim_log_pop(line, sizeof(line), &level))
+		logged |= level == SHIM_LOG_ERR && strncmp(line, prefix, sizeof(prefix) - 1) == 0 &&
+			  strncmp(line + sizeof(prefix) - 1, why,
+				  strlen(line) - (sizeof(prefix) - 1)) == 0;
+	assert_true(logged);
+}
+
+static void test_firmware_refuses_the_machine_when_a_64bit_bar_fits_no_window(void **state)
+{
+	struct plat_fixture *f = *state;
+	struct fake_dev *a = fake_dev_add(f->fh, SHIM_BDF(0, 4, 0), 0x1234, 0x1);
+
+	fake_dev_bar(a, 2, 16ull << 30, 2);
+	assert_creation_refused_for(f, "00:04.0 BAR2: 64-bit memory BAR of 16 GiB fits no window "
+				       "(64-bit window 4 GiB at 0x8000000000; "
+				       "32-bit window 256 MiB at 0xe0000000)");
+}
+
+static void test_firmware_refuses_the_machine_when_a_32bit_bar_fits_no_window(void **state)
+{
+	struct plat_fixture *f = *state;
+
+	fake_dev_bar(fake_dev_add(f->fh, SHIM_BDF(0, 1, 0), 0x1234, 0x1), 0, 128u << 20, 0);
+	fake_dev_bar(fake_dev_add(f->fh, SHIM_BDF(0, 2, 0), 0x1234, 0x2), 1, 256u << 20, 0);
+	assert_creation_refused_for(f, "00:02.0 BAR1: 32-bit memory BAR of 256 MiB fits no window "
+				       "(32-bit window 256 MiB at 0xe0000000, 128 MiB free)");
+}
+
+static void test_firmware_refuses_the_machine_when_an_io_bar_fits_no_window(void **state)
+{
+	struct plat_fixture *f = *state;
+
+	fake_dev_bar(fake_dev_add(f->fh, SHIM_BDF(0, 3, 0), 0x1234, 0x1), 0, 0x10000, 1);
+	assert_creation_refused_for(f, "00:03.0 BAR0: I/O BAR of 64 KiB fits no window "
+				       "(I/O window 16 KiB at 0xc000)");
+}
+
+static void test_firmware_puts_64bit_bar_in_mmio32_when_the_64bit_window_is_full(void **state)
 {
 	struct plat_fixture *f = *state;
 	struct fake_dev *a = fake_dev_add(f->fh, SHIM_BDF(0, 1, 0), 0x1234, 0x1);
-	shim_mmio_map *map = NULL;
+	const struct shim_host_layout *l = &f->fh->layout;
+	uint64_t addr;
 
-	fake_dev_bar(a, 0, 512u << 20, 0);
-	fake_dev_bar(a, 1, 4096, 0);
+	f->fh->layout.mmio64_size = 64u << 10;
+	fake_dev_bar(a, 0, 1u << 20, 2);
 	plat_machine(f);
-	assert_int_equal(SHIM_ERR_NOT_FOUND,
-			 shim_pci_map_bar(shim_machine_device(f->m, 0), 0, &map));
-	assert_null(map);
-	assert_int_equal(SHIM_OK, shim_pci_map_bar(shim_machine_device(f->m, 0), 1, &map));
-	shim_mmio_unmap(map);
+	addr = ((uint64_t)fake_cfg32(a, 0x14) << 32) | (fake_cfg32(a, 0x10) & ~0xfull);
+	assert_in_window(addr, 1u << 20, l->mmio32_base, l->mmio32_size);
+	assert_string_equal("", shim_machine_last_error(NULL)); /* this creation succeeded */
 }
 
 static void test_firmware_machine_destroys_host_when_creation_fails(void **state)
@@ -174,7 +230,10 @@ int main(void)
 		PLAT_TEST(test_firmware_puts_64bit_bar_in_mmio32_without_64bit_window),
 		PLAT_TEST(test_firmware_scans_functions_only_of_multifunction_devices),
 		PLAT_TEST(test_firmware_records_msi_vectors_and_pin_as_interrupt_types),
-		PLAT_TEST(test_firmware_leaves_a_bar_too_big_for_its_window_unassigned),
+		PLAT_TEST(test_firmware_refuses_the_machine_when_a_64bit_bar_fits_no_window),
+		PLAT_TEST(test_firmware_refuses_the_machine_when_a_32bit_bar_fits_no_window),
+		PLAT_TEST(test_firmware_refuses_the_machine_when_an_io_bar_fits_no_window),
+		PLAT_TEST(test_firmware_puts_64bit_bar_in_mmio32_when_the_64bit_window_is_full),
 		PLAT_TEST(test_firmware_machine_destroys_host_when_creation_fails),
 		PLAT_TEST(test_firmware_machine_creation_survives_any_allocation_failure),
 	};

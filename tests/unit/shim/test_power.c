@@ -4,10 +4,12 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "pm_fixture.h"
+#include "shim/log.h"
 #include "shim/pci.h"
 
 #define MSI_CAP FAKE_MSI_CAP
@@ -195,6 +197,58 @@ static void test_power_stop_while_asleep_restores_config_first(void **state)
 	pm_unload(f, k);
 }
 
+/* The shim reaches the host's device_reset through its host calls: a
+ * failure keeps the host's reason and says it in the log; no reset op means
+ * the context stays, silently. */
+static void test_power_host_reset_failure_is_logged_with_the_hosts_reason(void **state)
+{
+	struct plat_fixture *f = *state;
+	struct shim_power_stats st;
+	enum shim_log_level level;
+	bool logged = false;
+	char line[256];
+	shim_kext *k;
+
+	pm_add_device(f->fh, PM_BDF);
+	pm_boot(f, &k, true);
+	pm_set_reset(PM_RESET_FAILS);
+	assert_int_equal(SHIM_OK, shim_machine_set_power_state(f->m, the_dev(f), PM_SLEEP));
+	shim_machine_power_stats(f->m, &st);
+	assert_int_equal(1, st.config_saves);
+	assert_int_equal(0, st.context_losses);
+	assert_string_equal("fake host failure", shim_machine_last_error(f->m));
+	while (shim_log_pop(line, sizeof(line), &level))
+		logged |= level == SHIM_LOG_WARN &&
+			  strstr(line, "host could not reset the device: fake host failure");
+	assert_true(logged);
+	assert_int_equal(SHIM_OK, shim_machine_set_power_state(f->m, the_dev(f), PM_ON));
+	pm_unload(f, k);
+}
+
+static void test_power_without_host_reset_keeps_the_context_quietly(void **state)
+{
+	struct plat_fixture *f = *state;
+	struct shim_power_stats st;
+	enum shim_log_level level;
+	char line[256];
+	shim_kext *k;
+
+	pm_add_device(f->fh, PM_BDF);
+	pm_boot(f, &k, true);
+	pm_set_reset(PM_RESET_ABSENT);
+	while (shim_log_pop(line, sizeof(line), NULL))
+		;
+	assert_int_equal(SHIM_OK, shim_machine_set_power_state(f->m, the_dev(f), PM_SLEEP));
+	shim_machine_power_stats(f->m, &st);
+	assert_int_equal(1, st.config_saves);
+	assert_int_equal(0, st.context_losses);
+	assert_int_equal(0, pm_resets());
+	while (shim_log_pop(line, sizeof(line), &level))
+		assert_true(level != SHIM_LOG_WARN && level != SHIM_LOG_ERR);
+	assert_int_equal(SHIM_OK, shim_machine_set_power_state(f->m, the_dev(f), PM_ON));
+	pm_unload(f, k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +260,8 @@ int main(void)
 		PLAT_TEST(test_power_refuses_without_table_or_service),
 		PLAT_TEST(test_power_refuses_bad_state_and_absent_device),
 		PLAT_TEST(test_power_stop_while_asleep_restores_config_first),
+		PLAT_TEST(test_power_host_reset_failure_is_logged_with_the_hosts_reason),
+		PLAT_TEST(test_power_without_host_reset_keeps_the_context_quietly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

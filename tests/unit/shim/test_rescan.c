@@ -1,5 +1,6 @@
 /* shim_machine_rescan: removed functions are terminated and forgotten,
- * new ones enumerated in free window space, a replaced one re-discovered. */
+ * new ones enumerated in free window space (or left out, with the reason,
+ * when they do not fit), a replaced one re-discovered. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,6 +100,25 @@ static void test_rescan_treats_other_ids_in_a_slot_as_a_new_device(void **state)
 	pm_unload(f, k);
 }
 
+static void test_rescan_leaves_out_a_new_device_whose_bar_fits_no_window(void **state)
+{
+	struct plat_fixture *f = *state;
+	size_t added = 9, removed = 9;
+	shim_kext *k;
+
+	pm_add_device(f->fh, PM_BDF);
+	pm_boot(f, &k, false);
+	fake_dev_bar(fake_dev_add(f->fh, SHIM_BDF(0, OTHER_SLOT, 0), 0x1234, 0x99), 0, 1u << 30, 0);
+	assert_int_equal(SHIM_ERR_NO_RESOURCES, shim_machine_rescan(f->m, &added, &removed));
+	assert_int_equal(0, added);
+	assert_int_equal(0, removed);
+	assert_int_equal(1, shim_machine_device_count(f->m));
+	assert_string_equal("00:05.0 BAR0: 32-bit memory BAR of 1 GiB fits no window "
+			    "(32-bit window 256 MiB at 0xe0000000, 255 MiB free)",
+			    shim_machine_last_error(f->m));
+	pm_unload(f, k);
+}
+
 static void test_rescan_refuses_a_null_machine(void **state)
 {
 	size_t added = 7;
@@ -115,6 +135,7 @@ int main(void)
 		PLAT_TEST(test_rescan_enumerates_a_new_device_in_free_space),
 		PLAT_TEST(test_rescan_rediscovers_a_replugged_device_at_the_same_address),
 		PLAT_TEST(test_rescan_treats_other_ids_in_a_slot_as_a_new_device),
+		PLAT_TEST(test_rescan_leaves_out_a_new_device_whose_bar_fits_no_window),
 		PLAT_TEST(test_rescan_refuses_a_null_machine),
 	};
 
