@@ -23,6 +23,7 @@ static const char *const kind_strings[] = {
 	[BENCH_LINK_BAD_VERSION] = "malformed library version",
 	[BENCH_LINK_VERSION_MISMATCH] = "library version out of range",
 	[BENCH_LINK_UNDECLARED_LIBRARY] = "undeclared library",
+	[BENCH_LINK_NO_ENTRY_SYMBOL] = "no entry symbol",
 	[BENCH_LINK_UNUSED_LIBRARY] = "unused library (note)",
 };
 _Static_assert(sizeof(kind_strings) / sizeof(kind_strings[0]) == BENCH_LINK_KIND_COUNT_,
@@ -191,17 +192,23 @@ static void check_undefined(struct report *r, const struct bench_elf_image *img,
 	}
 }
 
-/* Each exported global against the kernel's names and the loaded kexts'. */
+/* Each exported global against the kernel's names and the loaded kexts';
+ * and the entry symbol, without which the loader cannot find the kext's
+ * descriptor (checked here so a binary lacking it is never dlopen'ed). */
 static void check_defined(struct report *r, const struct bench_elf_image *img,
 			  const bench_link_registry *loaded)
 {
+	bool entry = false;
+
 	for (size_t i = 0; i < img->defined_count; i++) {
 		const char *name = img->defined[i].name;
 		const struct shim_kpi_symbol *kpi = shim_kpi_symbol_find(name);
 		const char *owner;
 
-		if (strcmp(name, BENCH_LINK_ENTRY_SYMBOL) == 0)
+		if (strcmp(name, BENCH_LINK_ENTRY_SYMBOL) == 0) {
+			entry = true;
 			continue;
+		}
 		if (kpi != NULL) {
 			add(r, BENCH_LINK_KERNEL_COLLISION, name, kpi->library->id,
 			    "global '%s' collides with the kernel's export of the same name (%s)", name,
@@ -216,6 +223,10 @@ static void check_defined(struct report *r, const struct bench_elf_image *img,
 			    "global '%s' collides with the same global in loaded kext %s", name, owner);
 		}
 	}
+	if (!entry)
+		add(r, BENCH_LINK_NO_ENTRY_SYMBOL, BENCH_LINK_ENTRY_SYMBOL, NULL,
+		    "%s does not export %s, the entry symbol that leads to a kext's descriptor",
+		    img->name, BENCH_LINK_ENTRY_SYMBOL);
 }
 
 enum bench_link_result bench_link_check(const struct bench_elf_image *img,

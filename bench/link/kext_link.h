@@ -11,7 +11,8 @@
 
 #include "elf_image.h"
 
-/* Exempt from collisions: every kext defines it (its descriptor's entry). */
+/* The entry symbol that leads to a kext's descriptor: every kext must
+ * export it, so it is exempt from collisions. */
 #define BENCH_LINK_ENTRY_SYMBOL "kmod_info"
 
 /* One OSBundleLibraries entry, as the caller extracted it from the plist. */
@@ -29,6 +30,7 @@ enum bench_link_kind {
 	BENCH_LINK_BAD_VERSION,        /* OSBundleLibraries gives a malformed version */
 	BENCH_LINK_VERSION_MISMATCH,   /* outside [compatible_version, version] */
 	BENCH_LINK_UNDECLARED_LIBRARY, /* uses a symbol of a library it does not declare */
+	BENCH_LINK_NO_ENTRY_SYMBOL,    /* does not export BENCH_LINK_ENTRY_SYMBOL */
 	/* Notes: not refusals. */
 	BENCH_LINK_UNUSED_LIBRARY,     /* declared, but no symbol from it is used */
 	BENCH_LINK_KIND_COUNT_

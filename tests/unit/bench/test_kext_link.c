@@ -138,6 +138,21 @@ static void test_globals_in_the_kernels_namespace_are_refused(void **state)
 	bench_elf_image_free(img);
 }
 
+static void test_kext_without_an_exported_entry_symbol_is_refused(void **state)
+{
+	struct bench_elf_image *img = load("hidden");
+	struct bench_link_report *r = check(img, NULL, 0, NULL, BENCH_LINK_REFUSED);
+
+	(void)state;
+	assert_int_equal(0, img->defined_count); /* -fvisibility=hidden exported nothing */
+	assert_int_equal(1, r->count);
+	assert_string_equal("hidden_kext.so does not export kmod_info, the entry symbol that leads "
+			    "to a kext's descriptor",
+			    problem(r, BENCH_LINK_NO_ENTRY_SYMBOL, "kmod_info")->message);
+	bench_link_report_free(r);
+	bench_elf_image_free(img);
+}
+
 static void test_global_of_a_loaded_kext_collides_naming_that_kext(void **state)
 {
 	struct bench_elf_image *a = load("collide_a"), *b = load("collide_b");
@@ -386,12 +401,14 @@ static void test_instrumented_kext_links_with_its_runtime_symbols_unresolved(voi
 static void test_weak_kpi_reference_still_needs_its_library_declared(void **state)
 {
 	static const struct bench_elf_symbol undef[] = { { "shim_pci_name", true, true } };
+	static const struct bench_elf_symbol def[] = { { "kmod_info", false, false } };
 	struct bench_elf_image img = { .path = "x/Weak", .name = "Weak", .undefined = undef,
-				       .undefined_count = 1 };
+				       .undefined_count = 1, .defined = def, .defined_count = 1 };
 	struct bench_link_report *r = check(&img, NULL, 0, NULL, BENCH_LINK_REFUSED);
 
 	(void)state;
 	problem(r, BENCH_LINK_UNDECLARED_LIBRARY, "shim_pci_name");
+	assert_int_equal(1, r->count);
 	bench_link_report_free(r);
 }
 
@@ -472,6 +489,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unknown_symbols_are_refused_naming_each),
 		cmocka_unit_test(test_every_problem_is_reported_not_only_the_first),
 		cmocka_unit_test(test_globals_in_the_kernels_namespace_are_refused),
+		cmocka_unit_test(test_kext_without_an_exported_entry_symbol_is_refused),
 		cmocka_unit_test(test_global_of_a_loaded_kext_collides_naming_that_kext),
 		cmocka_unit_test(test_registry_tracks_globals_by_bundle_id),
 		cmocka_unit_test(test_symbol_from_an_undeclared_library_is_refused),
