@@ -7,11 +7,12 @@ set -euo pipefail
 PACKAGES=(
   meson            # build system
   ninja-build      # meson's backend
-  pkg-config       # meson finds cmocka and libplist through it
+  pkg-config       # meson finds cmocka, libplist and libelf through it
   gcc libc6-dev    # default compiler
   python3          # meson itself and a small build step (embed Info.plist)
   libcmocka-dev    # unit/sim/qemu/cycle test framework
   libplist-dev     # parse Info.plist manifests (no hand-written plist parser)
+  libelf-dev       # reads a kext binary's dynamic symbols for the loader's link checks instead of a hand-written ELF parser
   qemu-system-x86  # the real QEMU 7.2 the qemu hosts drive over qtest
   valgrind         # memcheck setup: leaks and memory errors
   clang-14         # libFuzzer targets and sanitizers
