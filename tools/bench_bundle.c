@@ -3,7 +3,8 @@
  *   load (link checks, dlopen, kmod_info, manifest) -> match -> start ->
  *   stop -> unload (classes forgotten, dlclose)
  * with the kext's bundle, then the same cycles with the same driver linked
- * into this program (manifest checks only), and the load+unload alone.
+ * into this program (manifest checks only); then the load+unload alone and
+ * start+stop alone (loaded once), each way.
  * The ratio is the figure to compare across machines. Built per driver:
  * the program is linked with the driver's static library (its kmod_info).
  * usage: bench_bundle BUNDLE INFO_PLIST [CYCLES] */
@@ -54,6 +55,32 @@ fail:
 	return -1;
 }
 
+/* Loaded once, N match+terminate. Seconds, or -1. */
+static double bench_start_stop(struct bench_machine *fx, struct bench_kext *k, unsigned long n)
+{
+	char why[512] = "";
+	shim_kext *sk = NULL;
+	double t0, t;
+
+	if (bench_kext_load(k, NULL, &sk, why, sizeof(why)) != SHIM_OK) {
+		fprintf(stderr, "bench_bundle: %s\n", why);
+		return -1;
+	}
+	t0 = bench_now();
+	for (unsigned long i = 0; i < n; i++) {
+		size_t started = 0;
+
+		if (shim_machine_match(fx->machine, sk, &started) != SHIM_OK || started != 1 ||
+		    shim_machine_terminate(fx->machine, fx->dev) != SHIM_OK) {
+			fprintf(stderr, "bench_bundle: match/terminate failed on cycle %lu\n", i);
+			bench_kext_unload(k, why, sizeof(why));
+			return -1;
+		}
+	}
+	t = bench_now() - t0;
+	return bench_kext_unload(k, why, sizeof(why)) == SHIM_OK ? t : -1;
+}
+
 static void bench_line(const char *what, unsigned long n, double s)
 {
 	printf("  %-38s %7lu cycles in %7.3f s: %9.0f/s (%8.1f us each)\n", what, n, s,
@@ -66,7 +93,7 @@ int main(int argc, char **argv)
 	struct bench_options opt = { .no_tap = true };
 	struct bench_machine fx;
 	unsigned long n = BENCH_CYCLES;
-	double tb, tl, tb_load, tl_load;
+	double tb, tl, tb_load, tl_load, tb_ss, tl_ss;
 	char why[512] = "";
 	int status = 1;
 
@@ -95,9 +122,11 @@ int main(int argc, char **argv)
 	tl = bench_cycles(&fx, linked, n, true);
 	tb_load = bench_cycles(&fx, bundle, n, false);
 	tl_load = bench_cycles(&fx, linked, n, false);
+	tb_ss = bench_start_stop(&fx, bundle, n);
+	tl_ss = bench_start_stop(&fx, linked, n);
 	if (!bench_machine_shutdown(&fx, why, sizeof(why)))
 		printf("shutdown: not clean: %s\n", why);
-	if (tb < 0 || tl < 0 || tb_load < 0 || tl_load < 0)
+	if (tb < 0 || tl < 0 || tb_load < 0 || tl_load < 0 || tb_ss < 0 || tl_ss < 0)
 		goto out;
 	printf("kext %s on sim:%s, %lu cycles each\n", bench_kext_bundle_id(bundle),
 	       opt.profile->name, n);
@@ -105,8 +134,11 @@ int main(int argc, char **argv)
 	bench_line("linked: load+match+start+stop+unload", n, tl);
 	bench_line("bundle: load+unload", n, tb_load);
 	bench_line("linked: load+unload", n, tl_load);
-	printf("  bundle / linked, full cycle: %.2fx; the bundle's own cost: %.1f us per "
-	       "load+unload\n", tb / tl, (tb_load - tl_load) * 1e6 / (double)n);
+	bench_line("bundle: start+stop (loaded once)", n, tb_ss);
+	bench_line("linked: start+stop (loaded once)", n, tl_ss);
+	printf("  bundle / linked: full cycle %.2fx, start+stop %.2fx; the bundle's own cost: "
+	       "%.1f us per load+unload\n", tb / tl, tb_ss / tl_ss,
+	       (tb_load - tl_load) * 1e6 / (double)n);
 	status = 0;
 out:
 	bench_kext_close(bundle);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that drivers include only the driver-facing shim headers, their own
 # headers and the freestanding C headers: a driver must build as a kernel
-# extension would, against the shim alone (README.md, 'Layout').
+# extension would, against the shim alone (docs/design.md, 'Dependencies').
 #
 # usage: check_driver_includes.sh [REPO_ROOT]   check REPO_ROOT/driver-core
 #        check_driver_includes.sh --self-test   prove the check passes a clean
