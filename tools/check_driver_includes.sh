@@ -123,7 +123,7 @@ self_test_in() {
 		#include "shim/host.h"
 		#include "shim/machine.h"
 		#include "shim/host_sim.h"
-		#include "model/edu.h"
+		#include "model/bus.h"
 		#include "../../shim/include/shim/host.h"
 		#include <string.h>
 		#include HEADER_MACRO

@@ -118,9 +118,9 @@ self_test() {
 		return 1
 	fi
 	printf '#include "shim/pci.h"\n' >"$tmp/model/src/bad.c"
-	printf '#include "shim/host_qemu.h"\n#include "model/edu.h"\n' >"$tmp/shim/src/bad.c"
+	printf '#include "shim/host_qemu.h"\n#include "model/bus.h"\n' >"$tmp/shim/src/bad.c"
 	printf '#include "../src/internal.h"\n#include "bench/host.h"\n' >"$tmp/shim/host/bad.c"
-	printf '#include "edu/edu_driver.h"\n' >"$tmp/bench/src/bad.c"
+	printf '#include "mydriver/mydriver.h"\n' >"$tmp/bench/src/bad.c"
 	printf '#include "mydriver.h"\n' >"$tmp/tools/bad.c"
 	out=$(check_tree "$tmp" 2>/dev/null) && status=1
 	for want in "model/src/bad.c:1" "shim/src/bad.c:1" "shim/src/bad.c:2" "shim/host/bad.c:1" \
