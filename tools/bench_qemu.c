@@ -1,12 +1,14 @@
 /* bench_qemu: what one register access costs on the qemu host, against the
- * physical limit of this machine, and how long QEMU takes to come up.
- * Prints, in one run: qtest MMIO round trips per second (readl of edu's
- * liveness register through the qemu host), a bare unix-socket ping-pong
- * between two processes (4-byte messages), their ratio, and the time from
- * starting QEMU to the first MMIO reply (median of several starts). The
- * two rates are measured in alternating rounds and the medians reported,
- * so a noisy neighbour hits both alike. Figures only, no assertions.
- * Usage: bench_qemu [SECONDS per rate, 1] */
+ * physical limit of this machine, and how long QEMU takes to come up, for
+ * the device of a profile (host_bench.h: --device, default the first
+ * built-in). Prints, in one run: qtest MMIO round trips per second (readl
+ * of BAR0 + 0 of QEMU's own device, straight through the qemu host), a
+ * bare unix-socket ping-pong between two processes (4-byte messages),
+ * their ratio, and the time from starting QEMU to the device's first reply
+ * (its config-space ID; median of several starts). The two rates are
+ * measured in alternating rounds and the medians reported, so a noisy
+ * neighbour hits both alike. Figures only, no assertions.
+ * Usage: bench_qemu [--device NAME|FILE] [SECONDS per rate, 1] */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shim/host_qemu.h"
+#include "host_bench.h"
 
-#define BENCH_EDU_BDF SHIM_BDF(0, 4, 0)
-#define BENCH_BAR0 0xfe000000u
-#define BENCH_LIVENESS 0x04u
+#define BENCH_OFFSET 0x00u /* BAR0 + 0, which every device maps */
 #define BENCH_STARTS 5
 #define BENCH_ROUNDS 5
 #define BENCH_BATCH 1000
@@ -33,24 +33,8 @@ static double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static shim_ret bench_start(struct shim_host *h, char *err, size_t len)
-{
-	static const char *const devices[] = { "edu,id=edu0,addr=4", NULL };
-	struct shim_qemu_options o = { .device_args = devices };
-
-	return shim_qemu_host_create(&o, h, err, len);
-}
-
-/* As firmware would: BAR0 at a fixed address, memory decode on. */
-static shim_ret bench_map(struct shim_host *h)
-{
-	shim_ret r = h->ops->cfg_write(h->ctx, BENCH_EDU_BDF, 0x10, 4, BENCH_BAR0);
-
-	return r == SHIM_OK ? h->ops->cfg_write(h->ctx, BENCH_EDU_BDF, 0x04, 2, 0x0002) : r;
-}
-
-/* Round trips per second of readl on edu's liveness register; < 0 on error. */
-static double bench_mmio_rate(struct shim_host *h, double seconds)
+/* Round trips per second of readl on BAR0 + 0; < 0 on error. */
+static double bench_mmio_rate(struct drvbench_hostbench *b, double seconds)
 {
 	double t0 = bench_now(), t;
 	unsigned long n = 0;
@@ -58,7 +42,7 @@ static double bench_mmio_rate(struct shim_host *h, double seconds)
 
 	do {
 		for (int i = 0; i < BENCH_BATCH; i++)
-			if (h->ops->mem_read(h->ctx, BENCH_BAR0 + BENCH_LIVENESS, 4, &v) != SHIM_OK)
+			if (drvbench_hostbench_read(b, BENCH_OFFSET, &v) != SHIM_OK)
 				return -1;
 		n += BENCH_BATCH;
 		t = bench_now() - t0;
@@ -121,24 +105,29 @@ static int bench_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Milliseconds from spawning QEMU to the first MMIO reply; < 0 on error. */
-static double bench_startup_ms(char *err, size_t len)
+/* Milliseconds from spawning QEMU to the device's first reply (a config
+ * read of its IDs, in the profile's slot); < 0 on error. */
+static double bench_startup_ms(const struct bench_profile *p, char *err, size_t len)
 {
-	struct shim_host h;
+	const struct bench_options opt = { .profile = p, .no_tap = true };
+	const uint32_t want = (uint32_t)p->device_id << 16 | p->vendor_id;
+	struct bench_host_parts parts = { 0 };
 	double t0 = bench_now(), t;
-	uint64_t id = 0;
-	shim_ret r = bench_start(&h, err, len);
+	uint32_t id = 0;
+	shim_ret r = bench_host_qemu_factory.create(&opt, &parts, err, len);
 
 	if (r != SHIM_OK)
 		return -1;
-	r = bench_map(&h);
-	if (r == SHIM_OK)
-		r = h.ops->mem_read(h.ctx, BENCH_BAR0, 4, &id);
+	r = parts.host.ops->cfg_read(parts.host.ctx, SHIM_BDF(0, bench_profile_slot(p), 0), 0, 4, &id);
 	t = (bench_now() - t0) * 1e3;
 	if (r != SHIM_OK)
-		snprintf(err, len, "first MMIO read: %s", h.ops->last_error(h.ctx));
-	h.ops->destroy(h.ctx);
-	return r == SHIM_OK && id != 0 ? t : -1;
+		snprintf(err, len, "first config read: %s", parts.host.ops->last_error(parts.host.ctx));
+	else if (id != want)
+		snprintf(err, len, "the device's config reads 0x%08x, want 0x%08x", id, want);
+	parts.host.ops->destroy(parts.host.ctx);
+	if (parts.release != NULL)
+		parts.release(parts.priv);
+	return r == SHIM_OK && id == want ? t : -1;
 }
 
 static double bench_median(double *v, int n)
@@ -149,40 +138,48 @@ static double bench_median(double *v, int n)
 
 int main(int argc, char **argv)
 {
+	const struct bench_profile *p = drvbench_hostbench_profile("bench_qemu", &argc, argv);
 	double seconds = argc > 1 ? atof(argv[1]) : 1.0, mmio_r[BENCH_ROUNDS], pp_r[BENCH_ROUNDS];
 	double mmio, pp, starts[BENCH_STARTS];
-	struct shim_host h;
+	struct drvbench_hostbench b;
 	char err[1024] = "";
 
-	if (seconds <= 0 || seconds > 60) {
-		fprintf(stderr, "usage: %s [SECONDS per rate, 0 < S <= 60]\n", argv[0]);
+	if (p == NULL)
+		return 2;
+	if (argc > 2 || seconds <= 0 || seconds > 60) {
+		fprintf(stderr, "usage: %s [--device NAME|FILE] [SECONDS per rate, 0 < S <= 60]\n"
+				"  %s\n", argv[0], DRVBENCH_HOSTBENCH_DEVICE_HELP);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (bench_start(&h, err, sizeof(err)) != SHIM_OK || bench_map(&h) != SHIM_OK) {
-		fprintf(stderr, "bench_qemu: cannot start QEMU: %s\n", err);
+	if (drvbench_hostbench_boot(&b, &bench_host_qemu_factory, p, err, sizeof(err)) != SHIM_OK) {
+		fprintf(stderr, "bench_qemu: cannot start qemu:%s: %s\n", p->name, err);
 		return 1;
 	}
 	for (int i = 0; i < BENCH_ROUNDS; i++) {
-		mmio_r[i] = bench_mmio_rate(&h, seconds / BENCH_ROUNDS);
+		mmio_r[i] = bench_mmio_rate(&b, seconds / BENCH_ROUNDS);
 		pp_r[i] = bench_pingpong_rate(seconds / BENCH_ROUNDS);
 	}
-	h.ops->destroy(h.ctx);
+	for (int i = 0; i < BENCH_ROUNDS; i++)
+		if (mmio_r[i] < 0)
+			snprintf(err, sizeof(err), "MMIO read: %s", drvbench_hostbench_error(&b));
+	drvbench_hostbench_shutdown(&b);
 	mmio = bench_median(mmio_r, BENCH_ROUNDS);
 	pp = bench_median(pp_r, BENCH_ROUNDS);
 	for (int i = 0; i < BENCH_STARTS; i++)
-		starts[i] = bench_startup_ms(err, sizeof(err));
+		starts[i] = bench_startup_ms(p, err, sizeof(err));
 	bench_median(starts, BENCH_STARTS);
 	if (mmio_r[0] < 0 || pp_r[0] < 0 || starts[0] < 0) { /* sorted: failures first */
 		fprintf(stderr, "bench_qemu: a measurement failed: %s\n", err);
 		return 1;
 	}
-	printf("qtest MMIO round trips (readl, edu liveness): %10.0f /s  (%.1f us each, "
+	printf("device: %s (QEMU's -device %s)\n", p->name, p->qemu_device);
+	printf("qtest MMIO round trips (readl, BAR0 + 0):     %10.0f /s  (%.1f us each, "
 	       "median of %d rounds)\n", mmio, 1e6 / mmio, BENCH_ROUNDS);
 	printf("unix-socket ping-pong, 2 processes, 4 bytes:  %10.0f /s  (%.1f us each, "
 	       "median of %d rounds)\n", pp, 1e6 / pp, BENCH_ROUNDS);
 	printf("ratio ping-pong / qtest MMIO:                 %10.2f x\n", pp / mmio);
-	printf("QEMU start to first MMIO reply:               %10.1f ms median of %d "
+	printf("QEMU start to the device's first reply:       %10.1f ms median of %d "
 	       "(min %.1f, max %.1f)\n",
 	       starts[BENCH_STARTS / 2], BENCH_STARTS, starts[0], starts[BENCH_STARTS - 1]);
 	return 0;

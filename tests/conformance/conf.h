@@ -17,6 +17,7 @@
 /* One machine, no driver: the cases drive edu through the shim API. */
 struct conf_machine {
 	const struct bench_host_factory *factory;
+	const struct bench_profile *profile; /* the built-in edu */
 	struct bench_host_parts parts;
 	bool parts_live;
 	struct bench_trace *trace;
@@ -26,8 +27,9 @@ struct conf_machine {
 	shim_workloop *wl;
 };
 
-/* Boots factory's machine with edu under a recorder; the trace then holds
- * the firmware's enumeration of edu. SHIM_ERR_UNSUPPORTED: host unavailable. */
+/* Boots factory's machine with edu (no kext) under a recorder; the trace
+ * then holds the firmware's enumeration of edu. SHIM_ERR_UNSUPPORTED: host
+ * unavailable. */
 shim_ret conf_boot(struct conf_machine *cm, const struct bench_host_factory *factory, char *why,
 		   size_t len);
 void conf_shutdown(struct conf_machine *cm);

@@ -50,11 +50,11 @@ bool conf_wait_clear(struct conf_machine *cm, uint32_t off, uint32_t mask)
 bool conf_dma(struct conf_machine *cm, uint64_t src, uint64_t dst, uint32_t count, uint32_t cmd,
 	      char *why, size_t len)
 {
-	shim_mmio_write64(cm->bar0, CONF_DMA_SRC, src);
-	shim_mmio_write64(cm->bar0, CONF_DMA_DST, dst);
-	shim_mmio_write64(cm->bar0, CONF_DMA_CNT, count);
-	shim_mmio_write64(cm->bar0, CONF_DMA_CMD, cmd);
-	if (conf_wait_clear(cm, CONF_DMA_CMD, CONF_DMA_RUN))
+	shim_mmio_write64(cm->bar0, EDU_QOS_DMA_SRC, src);
+	shim_mmio_write64(cm->bar0, EDU_QOS_DMA_DST, dst);
+	shim_mmio_write64(cm->bar0, EDU_QOS_DMA_CNT, count);
+	shim_mmio_write64(cm->bar0, EDU_QOS_DMA_CMD, cmd);
+	if (conf_wait_clear(cm, EDU_QOS_DMA_CMD, EDU_QOS_DMA_START))
 		return true;
 	snprintf(why, len, "DMA 0x%llx -> 0x%llx (%u bytes, cmd %u) did not finish",
 		 (unsigned long long)src, (unsigned long long)dst, count, cmd);
@@ -70,16 +70,16 @@ static bool conf_case_identity(struct conf_machine *cm, char *why, size_t len)
 	for (size_t i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++)
 		shim_pci_cfg_read32(cm->dev, cfg[i]);
 	bench_trace_note(cm->trace, "identification, undecoded offsets, wrong sizes");
-	id = conf_rd(cm, CONF_ID);
+	id = conf_rd(cm, EDU_QOS_ID);
 	conf_rd(cm, 0x0c);
 	conf_rd(cm, 0x84);
 	conf_rd(cm, 0xffffc);
-	shim_mmio_read64(cm->bar0, CONF_ID);
-	shim_mmio_read64(cm->bar0, CONF_DMA_SRC);
-	shim_mmio_read16(cm->bar0, CONF_ID);
-	shim_mmio_read8(cm->bar0, CONF_ID);
-	if (id != CONF_EDU_ID) {
-		snprintf(why, len, "identification reads 0x%08x, expected 0x%08x", id, CONF_EDU_ID);
+	shim_mmio_read64(cm->bar0, EDU_QOS_ID);
+	shim_mmio_read64(cm->bar0, EDU_QOS_DMA_SRC);
+	shim_mmio_read16(cm->bar0, EDU_QOS_ID);
+	shim_mmio_read8(cm->bar0, EDU_QOS_ID);
+	if (id != EDU_QOS_ID_VALUE) {
+		snprintf(why, len, "identification reads 0x%08x, expected 0x%08x", id, EDU_QOS_ID_VALUE);
 		return false;
 	}
 	return true;
@@ -90,12 +90,12 @@ static bool conf_case_liveness(struct conf_machine *cm, char *why, size_t len)
 	static const uint32_t vals[] = { 0x12345678u, 0, 0xffffffffu, 0xa5a5a5a5u };
 
 	bench_trace_note(cm->trace, "liveness before any write in this case");
-	conf_rd(cm, CONF_LIVENESS);
+	conf_rd(cm, EDU_QOS_LIVENESS);
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		uint32_t got;
 
-		conf_wr(cm, CONF_LIVENESS, vals[i]);
-		got = conf_rd(cm, CONF_LIVENESS);
+		conf_wr(cm, EDU_QOS_LIVENESS, vals[i]);
+		got = conf_rd(cm, EDU_QOS_LIVENESS);
 		if (got != ~vals[i]) {
 			snprintf(why, len, "liveness 0x%08x read back 0x%08x", vals[i], got);
 			return false;
@@ -103,9 +103,9 @@ static bool conf_case_liveness(struct conf_machine *cm, char *why, size_t len)
 	}
 	/* An 8-byte write below 0x80 is ignored by edu (it would cover liveness). */
 	bench_trace_note(cm->trace, "8-byte write at 0");
-	shim_mmio_write64(cm->bar0, CONF_ID, 0x1111111122222222ull);
-	conf_rd(cm, CONF_ID);
-	conf_rd(cm, CONF_LIVENESS);
+	shim_mmio_write64(cm->bar0, EDU_QOS_ID, 0x1111111122222222ull);
+	conf_rd(cm, EDU_QOS_ID);
+	conf_rd(cm, EDU_QOS_LIVENESS);
 	return true;
 }
 
@@ -126,12 +126,12 @@ static bool conf_case_factorial(struct conf_machine *cm, char *why, size_t len)
 		uint32_t n = i < 13 ? i : large[i - 13], got;
 
 		bench_trace_note(cm->trace, "factorial %u", n);
-		conf_wr(cm, CONF_FACT, n);
-		if (!conf_wait_clear(cm, CONF_STATUS, CONF_STATUS_COMPUTING)) {
+		conf_wr(cm, EDU_QOS_FACT, n);
+		if (!conf_wait_clear(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_COMPUTING)) {
 			snprintf(why, len, "factorial %u never finished", n);
 			return false;
 		}
-		got = conf_rd(cm, CONF_FACT);
+		got = conf_rd(cm, EDU_QOS_FACT);
 		if (got != conf_fact(n)) {
 			snprintf(why, len, "factorial %u = %u, expected %u", n, got, conf_fact(n));
 			return false;
@@ -154,34 +154,34 @@ static bool conf_expect(struct conf_machine *cm, uint32_t off, uint32_t want, co
 static bool conf_case_status(struct conf_machine *cm, char *why, size_t len)
 {
 	bench_trace_note(cm->trace, "status bits while idle");
-	conf_wr(cm, CONF_STATUS, 0xff);
-	if (!conf_expect(cm, CONF_STATUS, CONF_STATUS_IRQ_FACT, "idle, wrote 0xff", why, len))
+	conf_wr(cm, EDU_QOS_STATUS, 0xff);
+	if (!conf_expect(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_IRQ_FACT, "idle, wrote 0xff", why, len))
 		return false;
-	conf_wr(cm, CONF_STATUS, 0);
-	if (!conf_expect(cm, CONF_STATUS, 0, "idle, wrote 0", why, len))
+	conf_wr(cm, EDU_QOS_STATUS, 0);
+	if (!conf_expect(cm, EDU_QOS_STATUS, 0, "idle, wrote 0", why, len))
 		return false;
 	bench_trace_note(cm->trace, "status bits while computing factorial %u", CONF_FACT_SLOW);
-	conf_wr(cm, CONF_FACT, CONF_FACT_SLOW);
-	if (!conf_expect(cm, CONF_STATUS, CONF_STATUS_COMPUTING, "computing", why, len))
+	conf_wr(cm, EDU_QOS_FACT, CONF_FACT_SLOW);
+	if (!conf_expect(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_COMPUTING, "computing", why, len))
 		return false;
-	conf_wr(cm, CONF_STATUS, CONF_STATUS_IRQ_FACT);
-	if (!conf_expect(cm, CONF_STATUS, 0x81, "computing, wrote 0x80", why, len))
+	conf_wr(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_IRQ_FACT);
+	if (!conf_expect(cm, EDU_QOS_STATUS, 0x81, "computing, wrote 0x80", why, len))
 		return false;
-	conf_wr(cm, CONF_STATUS, 0xfe);
-	if (!conf_expect(cm, CONF_STATUS, 0x81, "computing, wrote 0xfe", why, len))
+	conf_wr(cm, EDU_QOS_STATUS, 0xfe);
+	if (!conf_expect(cm, EDU_QOS_STATUS, 0x81, "computing, wrote 0xfe", why, len))
 		return false;
-	conf_wr(cm, CONF_STATUS, 0);
-	conf_wr(cm, CONF_FACT, 5); /* ignored while computing */
-	if (!conf_expect(cm, CONF_STATUS, CONF_STATUS_COMPUTING, "computing, wrote 0", why, len))
+	conf_wr(cm, EDU_QOS_STATUS, 0);
+	conf_wr(cm, EDU_QOS_FACT, 5); /* ignored while computing */
+	if (!conf_expect(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_COMPUTING, "computing, wrote 0", why, len))
 		return false;
-	if (!conf_wait_clear(cm, CONF_STATUS, CONF_STATUS_COMPUTING)) {
+	if (!conf_wait_clear(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_COMPUTING)) {
 		snprintf(why, len, "factorial %u never finished", CONF_FACT_SLOW);
 		return false;
 	}
 	bench_trace_note(cm->trace, "after completion");
-	return conf_expect(cm, CONF_STATUS, 0, "done", why, len) &&
-	       conf_expect(cm, CONF_FACT, conf_fact(CONF_FACT_SLOW), "result", why, len) &&
-	       conf_expect(cm, CONF_IRQ_STATUS, 0, "no interrupt was asked for", why, len);
+	return conf_expect(cm, EDU_QOS_STATUS, 0, "done", why, len) &&
+	       conf_expect(cm, EDU_QOS_FACT, conf_fact(CONF_FACT_SLOW), "result", why, len) &&
+	       conf_expect(cm, EDU_QOS_IRQ_STATUS, 0, "no interrupt was asked for", why, len);
 }
 
 const struct conf_case conf_cases[] = {

@@ -7,8 +7,6 @@
 #include "shim/memory.h"
 
 #define CONF_IRQ_WAIT_NS 1000000000ull
-#define CONF_MASK28 0x0fffffffull
-#define CONF_MAX_SAFE 4095u  /* a transfer touching the buffer's last byte aborts QEMU */
 
 struct conf_irq {
 	struct conf_machine *cm;
@@ -20,12 +18,12 @@ struct conf_irq {
 static bool conf_intx_filter(void *owner, shim_intr_source *src)
 {
 	struct conf_irq *q = owner;
-	uint32_t causes = conf_rd(q->cm, CONF_IRQ_STATUS);
+	uint32_t causes = conf_rd(q->cm, EDU_QOS_IRQ_STATUS);
 
 	(void)src;
 	if (causes == 0)
 		return false;
-	conf_wr(q->cm, CONF_IRQ_ACK, causes);
+	conf_wr(q->cm, EDU_QOS_IRQ_ACK, causes);
 	q->acked |= causes;
 	return true;
 }
@@ -75,21 +73,21 @@ bool conf_case_intx(struct conf_machine *cm, char *why, size_t len)
 	if (!conf_irq_source(cm, 0, conf_intx_filter, &q, &src, why, len))
 		return false;
 	bench_trace_note(cm->trace, "raise 0x55");
-	conf_wr(cm, CONF_IRQ_RAISE, 0x55);
+	conf_wr(cm, EDU_QOS_IRQ_RAISE, 0x55);
 	ok = conf_wait_actions(&q, 1, why, len);
 	bench_trace_note(cm->trace, "after the filter's ack");
-	if (ok && (q.acked != 0x55 || conf_rd(cm, CONF_IRQ_STATUS) != 0)) {
+	if (ok && (q.acked != 0x55 || conf_rd(cm, EDU_QOS_IRQ_STATUS) != 0)) {
 		snprintf(why, len, "INTx filter acknowledged 0x%x, expected 0x55", q.acked);
 		ok = false;
 	}
 	if (ok) {
 		bench_trace_note(cm->trace, "factorial 6 with its interrupt");
-		conf_wr(cm, CONF_STATUS, CONF_STATUS_IRQ_FACT);
-		conf_wr(cm, CONF_FACT, 6);
+		conf_wr(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_IRQ_FACT);
+		conf_wr(cm, EDU_QOS_FACT, 6);
 		ok = conf_wait_actions(&q, 2, why, len);
-		conf_wr(cm, CONF_STATUS, 0);
+		conf_wr(cm, EDU_QOS_STATUS, 0);
 		bench_trace_note(cm->trace, "result");
-		if (ok && conf_rd(cm, CONF_FACT) != 720) {
+		if (ok && conf_rd(cm, EDU_QOS_FACT) != 720) {
 			snprintf(why, len, "factorial 6 by INTx: wrong result");
 			ok = false;
 		}
@@ -110,34 +108,34 @@ bool conf_case_msi(struct conf_machine *cm, char *why, size_t len)
 	if (!conf_irq_source(cm, 1, NULL, &q, &src, why, len))
 		return false;
 	bench_trace_note(cm->trace, "raise 0x1234");
-	conf_wr(cm, CONF_IRQ_RAISE, 0x1234);
+	conf_wr(cm, EDU_QOS_IRQ_RAISE, 0x1234);
 	ok = conf_wait_actions(&q, 1, why, len);
 	bench_trace_note(cm->trace, "status, ack");
-	conf_rd(cm, CONF_IRQ_STATUS);
-	conf_wr(cm, CONF_IRQ_ACK, 0x1234);
-	conf_rd(cm, CONF_IRQ_STATUS);
+	conf_rd(cm, EDU_QOS_IRQ_STATUS);
+	conf_wr(cm, EDU_QOS_IRQ_ACK, 0x1234);
+	conf_rd(cm, EDU_QOS_IRQ_STATUS);
 	if (ok) {
 		/* One message per raise even while a cause is pending. Waits in
 		 * between: the qemu host sees an MSI as a store to its mailbox,
 		 * and two equal stores before it looks are one. */
 		bench_trace_note(cm->trace, "second raise while 0x1 is pending");
-		conf_wr(cm, CONF_IRQ_RAISE, 0x1);
+		conf_wr(cm, EDU_QOS_IRQ_RAISE, 0x1);
 		ok = conf_wait_actions(&q, 2, why, len);
-		conf_wr(cm, CONF_IRQ_RAISE, 0x2);
+		conf_wr(cm, EDU_QOS_IRQ_RAISE, 0x2);
 		ok = ok && conf_wait_actions(&q, 3, why, len);
-		conf_rd(cm, CONF_IRQ_STATUS);
-		conf_wr(cm, CONF_IRQ_ACK, 0x3);
+		conf_rd(cm, EDU_QOS_IRQ_STATUS);
+		conf_wr(cm, EDU_QOS_IRQ_ACK, 0x3);
 	}
 	if (ok) {
 		bench_trace_note(cm->trace, "factorial 7 with its interrupt");
-		conf_wr(cm, CONF_STATUS, CONF_STATUS_IRQ_FACT);
-		conf_wr(cm, CONF_FACT, 7);
+		conf_wr(cm, EDU_QOS_STATUS, EDU_QOS_STATUS_IRQ_FACT);
+		conf_wr(cm, EDU_QOS_FACT, 7);
 		ok = conf_wait_actions(&q, 4, why, len);
 		bench_trace_note(cm->trace, "status, ack, result");
-		conf_rd(cm, CONF_IRQ_STATUS);
-		conf_wr(cm, CONF_IRQ_ACK, 0x1);
-		conf_wr(cm, CONF_STATUS, 0);
-		if (ok && conf_rd(cm, CONF_FACT) != 5040) {
+		conf_rd(cm, EDU_QOS_IRQ_STATUS);
+		conf_wr(cm, EDU_QOS_IRQ_ACK, 0x1);
+		conf_wr(cm, EDU_QOS_STATUS, 0);
+		if (ok && conf_rd(cm, EDU_QOS_FACT) != 5040) {
 			snprintf(why, len, "factorial 7 by MSI: wrong result");
 			ok = false;
 		}
@@ -158,7 +156,7 @@ static void conf_pattern(uint8_t *buf, size_t n, unsigned seed)
 static bool conf_buffer(struct conf_machine *cm, uint64_t size, shim_memdesc **md,
 			uint64_t *addr, char *why, size_t len)
 {
-	shim_ret r = shim_dma_buffer_alloc(cm->dev, size, 4096, CONF_MASK28, md);
+	shim_ret r = shim_dma_buffer_alloc(cm->dev, size, 4096, EDU_QOS_DMA_MASK, md);
 
 	if (r == SHIM_OK)
 		r = shim_memdesc_prepare(*md);
@@ -211,27 +209,27 @@ bool conf_case_dma_edges(struct conf_machine *cm, char *why, size_t len)
 		bench_trace_note(cm->trace, "RAM -> edu, 4095 bytes at 0x40000");
 		ok = shim_memdesc_write(md, 0, out, sizeof(out)) == SHIM_OK &&
 		     shim_memdesc_write(md, 4096, back, sizeof(back)) == SHIM_OK &&
-		     conf_dma(cm, a, CONF_DMA_BUF, CONF_MAX_SAFE, CONF_DMA_RUN, why, len);
+		     conf_dma(cm, a, EDU_QOS_DMA_BUF, EDU_QOS_DMA_MAX_SAFE, EDU_QOS_DMA_START, why, len);
 	}
 	if (ok) {
 		bench_trace_note(cm->trace, "edu -> RAM, 4095 bytes from 0x40000");
-		ok = conf_dma(cm, CONF_DMA_BUF, a + 4096, CONF_MAX_SAFE,
-			      CONF_DMA_RUN | CONF_DMA_TO_RAM, why, len);
-		memcpy(back, out, CONF_MAX_SAFE);
+		ok = conf_dma(cm, EDU_QOS_DMA_BUF, a + 4096, EDU_QOS_DMA_MAX_SAFE,
+			      EDU_QOS_DMA_START | EDU_QOS_DMA_TO_RAM, why, len);
+		memcpy(back, out, EDU_QOS_DMA_MAX_SAFE);
 		ok = ok && conf_check(md, 4096, back, sizeof(back), "4095 bytes back", why, len);
 	}
 	if (ok) {
 		bench_trace_note(cm->trace, "1 byte at 0x40ffe, both directions");
 		ok = shim_memdesc_write(md, 100, "\x5a", 1) == SHIM_OK &&
-		     conf_dma(cm, a + 100, CONF_DMA_BUF + 0xffe, 1, CONF_DMA_RUN, why, len) &&
-		     conf_dma(cm, CONF_DMA_BUF + 0xffe, a + 4096 + 200, 1,
-			      CONF_DMA_RUN | CONF_DMA_TO_RAM, why, len);
+		     conf_dma(cm, a + 100, EDU_QOS_DMA_BUF + 0xffe, 1, EDU_QOS_DMA_START, why, len) &&
+		     conf_dma(cm, EDU_QOS_DMA_BUF + 0xffe, a + 4096 + 200, 1,
+			      EDU_QOS_DMA_START | EDU_QOS_DMA_TO_RAM, why, len);
 		back[200] = 0x5a;
 		ok = ok && conf_check(md, 4096, back, sizeof(back), "1 byte back", why, len);
 	}
 	if (ok) {
 		bench_trace_note(cm->trace, "DMA registers after the transfers");
-		for (uint32_t off = CONF_DMA_SRC; off <= CONF_DMA_CMD; off += 8)
+		for (uint32_t off = EDU_QOS_DMA_SRC; off <= EDU_QOS_DMA_CMD; off += 8)
 			shim_mmio_read64(cm->bar0, off);
 	}
 	conf_buffer_free(md);
@@ -245,9 +243,9 @@ bool conf_case_mask_boundary(struct conf_machine *cm, char *why, size_t len)
 	uint64_t a = 0;
 	bool ok = conf_buffer(cm, 4096, &md, &a, why, len);
 
-	if (ok && a + 4095 != CONF_MASK28) {
+	if (ok && a + 4095 != EDU_QOS_DMA_MASK) {
 		snprintf(why, len, "the top buffer under the mask is at 0x%llx, not ending at 0x%llx",
-			 (unsigned long long)a, CONF_MASK28);
+			 (unsigned long long)a, EDU_QOS_DMA_MASK);
 		ok = false;
 	}
 	conf_pattern(out, sizeof(out), 2);
@@ -255,24 +253,24 @@ bool conf_case_mask_boundary(struct conf_machine *cm, char *why, size_t len)
 	if (ok) {
 		bench_trace_note(cm->trace, "RAM -> edu, 4095 bytes ending at 0x0fffffff");
 		ok = shim_memdesc_write(md, 0, out, sizeof(out)) == SHIM_OK &&
-		     conf_dma(cm, a + 1, CONF_DMA_BUF, CONF_MAX_SAFE, CONF_DMA_RUN, why, len);
+		     conf_dma(cm, a + 1, EDU_QOS_DMA_BUF, EDU_QOS_DMA_MAX_SAFE, EDU_QOS_DMA_START, why, len);
 	}
 	if (ok) {
 		bench_trace_note(cm->trace, "edu -> RAM, 4095 bytes ending at 0x0fffffff");
 		ok = shim_memdesc_write(md, 0, back, sizeof(back)) == SHIM_OK &&
-		     conf_dma(cm, CONF_DMA_BUF, a + 1, CONF_MAX_SAFE, CONF_DMA_RUN | CONF_DMA_TO_RAM,
-			      why, len);
-		memcpy(back + 1, out + 1, CONF_MAX_SAFE);
+		     conf_dma(cm, EDU_QOS_DMA_BUF, a + 1, EDU_QOS_DMA_MAX_SAFE,
+			      EDU_QOS_DMA_START | EDU_QOS_DMA_TO_RAM, why, len);
+		memcpy(back + 1, out + 1, EDU_QOS_DMA_MAX_SAFE);
 		ok = ok && conf_check(md, 0, back, sizeof(back), "data at the boundary", why, len);
 	}
 	if (ok) {
 		/* Bit 28 set: edu masks the bus address back into this buffer. */
 		bench_trace_note(cm->trace, "RAM -> edu from 0x%llx (above the mask)",
-			      (unsigned long long)(a | (CONF_MASK28 + 1)));
+			      (unsigned long long)(a | (EDU_QOS_DMA_MASK + 1)));
 		ok = shim_memdesc_write(md, 0, out, sizeof(out)) == SHIM_OK &&
-		     conf_dma(cm, a | (CONF_MASK28 + 1), CONF_DMA_BUF, 16, CONF_DMA_RUN, why, len) &&
+		     conf_dma(cm, a | (EDU_QOS_DMA_MASK + 1), EDU_QOS_DMA_BUF, 16, EDU_QOS_DMA_START, why, len) &&
 		     shim_memdesc_write(md, 0, back, 16) == SHIM_OK &&
-		     conf_dma(cm, CONF_DMA_BUF, a, 16, CONF_DMA_RUN | CONF_DMA_TO_RAM, why, len);
+		     conf_dma(cm, EDU_QOS_DMA_BUF, a, 16, EDU_QOS_DMA_START | EDU_QOS_DMA_TO_RAM, why, len);
 		memcpy(back, out, 16);
 		ok = ok && conf_check(md, 0, back, 16, "clamped DMA", why, len);
 	}

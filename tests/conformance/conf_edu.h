@@ -1,21 +1,10 @@
-/* edu's registers (docs/qemu-edu.md, 'Registers') and the small helpers the
- * conformance cases share: they play the driver through the shim API. */
+/* The small helpers the conformance cases share: they play edu's driver
+ * through the shim API (register map: edu_qos_regs.h). */
 #ifndef CONF_EDU_H
 #define CONF_EDU_H
 
 #include "conf.h"
-
-enum {
-	CONF_ID = 0x00, CONF_LIVENESS = 0x04, CONF_FACT = 0x08, CONF_STATUS = 0x20,
-	CONF_IRQ_STATUS = 0x24, CONF_IRQ_RAISE = 0x60, CONF_IRQ_ACK = 0x64,
-	CONF_DMA_SRC = 0x80, CONF_DMA_DST = 0x88, CONF_DMA_CNT = 0x90, CONF_DMA_CMD = 0x98,
-};
-#define CONF_EDU_ID 0x010000edu
-#define CONF_DMA_BUF 0x40000u
-#define CONF_DMA_RUN 0x1u
-#define CONF_DMA_TO_RAM 0x2u
-#define CONF_STATUS_COMPUTING 0x01u
-#define CONF_STATUS_IRQ_FACT 0x80u
+#include "edu_qos_regs.h"
 
 uint32_t conf_rd(struct conf_machine *cm, uint32_t off);
 void conf_wr(struct conf_machine *cm, uint32_t off, uint32_t val);

@@ -1,6 +1,7 @@
-/* A traced machine for conformance cases: host from a fixture factory, the
- * recorder around it, firmware enumeration, edu's BAR0 mapped. No kext:
- * the cases play the driver, so both hosts see exactly the same requests. */
+/* A traced machine for conformance cases: host from a bench factory with
+ * the edu profile, the recorder around it, firmware enumeration, edu (found
+ * by the profile's IDs) with BAR0 mapped. No kext: the cases play the
+ * driver, so every host sees exactly the same requests. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,11 +10,14 @@
 
 static shim_ret conf_map(struct conf_machine *cm, char *why, size_t len)
 {
+	/* A bench machine's view without a kext: the profile's IDs pick the function. */
+	struct bench_machine view = { .machine = cm->machine, .opt = { .profile = cm->profile } };
 	shim_ret r;
 
-	cm->dev = bench_machine_find_edu(cm->machine);
+	cm->dev = bench_machine_find_device(&view);
 	if (cm->dev == NULL) {
-		snprintf(why, len, "%s: no edu function after enumeration", cm->factory->name);
+		snprintf(why, len, "%s: no %s function after enumeration", cm->factory->name,
+			 cm->profile->name);
 		return SHIM_ERR_NO_DEVICE;
 	}
 	r = shim_pci_map_bar(cm->dev, 0, &cm->bar0);
@@ -32,18 +36,20 @@ static shim_ret conf_map(struct conf_machine *cm, char *why, size_t len)
 shim_ret conf_boot(struct conf_machine *cm, const struct bench_host_factory *factory, char *why,
 		   size_t len)
 {
-	struct bench_options opt = { .ram_size = CONF_RAM, .no_tap = true };
+	const struct bench_profile *edu = bench_profile_builtin_find("edu");
+	struct bench_options opt = { .ram_size = CONF_RAM, .profile = edu, .no_tap = true };
 	struct shim_host host;
 	char host_why[200] = "";
 	shim_ret r;
 
 	memset(cm, 0, sizeof(*cm));
 	cm->factory = factory;
-	if (!factory->available(host_why, sizeof(host_why))) {
+	cm->profile = edu;
+	if (!factory->available(edu, host_why, sizeof(host_why))) {
 		snprintf(why, len, "host %s unavailable: %s", factory->name, host_why);
 		return SHIM_ERR_UNSUPPORTED;
 	}
-	cm->trace = bench_trace_create(SHIM_BDF(0, BENCH_EDU_SLOT, 0));
+	cm->trace = bench_trace_create(SHIM_BDF(0, bench_profile_slot(edu), 0));
 	if (cm->trace == NULL) {
 		snprintf(why, len, "out of memory");
 		return SHIM_ERR_NO_MEMORY;

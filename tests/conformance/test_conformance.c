@@ -44,7 +44,7 @@ static int conf_group_setup(void **state)
 		return -1;
 	}
 	s->sim_up = true;
-	s->qemu_up = conf_boot(&s->qemu, &bench_host_qemu_edu_factory, s->qemu_why,
+	s->qemu_up = conf_boot(&s->qemu, &bench_host_qemu_factory, s->qemu_why,
 			       sizeof(s->qemu_why)) == SHIM_OK;
 	return 0;
 }

@@ -10,8 +10,9 @@
 
 #include "bench/host.h"
 #include "bench/trace.h"
+#include "edu_qos_regs.h"
 
-#define TR_EDU SHIM_BDF(0, BENCH_EDU_SLOT, 0)
+#define TR_EDU SHIM_BDF(0, EDU_QOS_SLOT, 0)
 #define TR_BAR0 0xfe000000u
 
 struct tr_rig {
@@ -23,10 +24,12 @@ struct tr_rig {
 static int tr_setup(void **state)
 {
 	static struct tr_rig rig;
-	struct bench_options opt = { .ram_size = 0 };
+	struct bench_options opt = { .profile = bench_profile_builtin_find("edu") };
 	char why[256];
 
 	memset(&rig, 0, sizeof(rig));
+	if (opt.profile == NULL || bench_profile_slot(opt.profile) != EDU_QOS_SLOT)
+		return -1;
 	rig.trace = bench_trace_create(TR_EDU);
 	if (rig.trace == NULL ||
 	    bench_host_sim_factory.create(&opt, &rig.parts, why, sizeof(why)) != SHIM_OK)
@@ -78,15 +81,17 @@ static void test_fx_trace_names_the_window_and_collapses_repeats(void **state)
 	uint64_t v = 0;
 	size_t n;
 
-	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x10, 4, TR_BAR0));
-	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x04, 2, 0x0002));
-	bench_trace_window(rig->trace, TR_BAR0, 0x100000);
+	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, EDU_QOS_CFG_BAR0, 4, TR_BAR0));
+	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, EDU_QOS_CFG_COMMAND, 2,
+						 EDU_QOS_CMD_MEMORY));
+	bench_trace_window(rig->trace, TR_BAR0, EDU_QOS_BAR0_SIZE);
 	bench_trace_clear(rig->trace);
-	assert_int_equal(SHIM_OK, ops->mem_write(rig->host.ctx, TR_BAR0 + 4, 4, 0x12345678));
-	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + 4, 4, &v));
-	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + 4, 4, &v));
+	assert_int_equal(SHIM_OK, ops->mem_write(rig->host.ctx, TR_BAR0 + EDU_QOS_LIVENESS, 4,
+						 0x12345678));
+	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + EDU_QOS_LIVENESS, 4, &v));
+	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + EDU_QOS_LIVENESS, 4, &v));
 	bench_trace_polling(rig->trace, true);
-	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + 0x20, 4, &v));
+	assert_int_equal(SHIM_OK, ops->mem_read(rig->host.ctx, TR_BAR0 + EDU_QOS_STATUS, 4, &v));
 	bench_trace_polling(rig->trace, false);
 	l = tr_lines(rig, &n);
 	assert_int_equal(3, n);
@@ -125,11 +130,12 @@ static void test_fx_trace_tallies_interrupts_at_notes(void **state)
 	struct shim_host_irq ev;
 	size_t n;
 
-	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x10, 4, TR_BAR0));
-	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, 0x04, 2, 0x0006));
-	bench_trace_window(rig->trace, TR_BAR0, 0x100000);
+	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, EDU_QOS_CFG_BAR0, 4, TR_BAR0));
+	assert_int_equal(SHIM_OK, ops->cfg_write(rig->host.ctx, TR_EDU, EDU_QOS_CFG_COMMAND, 2,
+						 EDU_QOS_CMD_MEMORY | EDU_QOS_CMD_MASTER));
+	bench_trace_window(rig->trace, TR_BAR0, EDU_QOS_BAR0_SIZE);
 	bench_trace_clear(rig->trace);
-	assert_int_equal(SHIM_OK, ops->mem_write(rig->host.ctx, TR_BAR0 + 0x60, 4, 0x1));
+	assert_int_equal(SHIM_OK, ops->mem_write(rig->host.ctx, TR_BAR0 + EDU_QOS_IRQ_RAISE, 4, 0x1));
 	while (ops->irq_next(rig->host.ctx, &ev) == SHIM_OK)
 		;
 	bench_trace_note(rig->trace, "raised");

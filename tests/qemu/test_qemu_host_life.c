@@ -77,7 +77,7 @@ static void test_qemu_host_killed_qemu_fails_every_op(void **state)
 	pid = shim_qemu_host_pid(h);
 	assert_true(pid > 0);
 	assert_int_equal(0, kill((pid_t)pid, SIGKILL));
-	assert_int_equal(SHIM_ERR_HOST, h->ops->cfg_read(h->ctx, FX_EDU_BDF, 0, 4, &v));
+	assert_int_equal(SHIM_ERR_HOST, h->ops->cfg_read(h->ctx, EDU_QOS_BDF, 0, 4, &v));
 	assert_non_null(strstr(h->ops->last_error(h->ctx), "signal 9"));
 	assert_int_equal(SHIM_ERR_HOST, h->ops->io_write(h->ctx, 0x80, 1, 0));
 	assert_int_equal(SHIM_ERR_HOST, h->ops->clock_run(h->ctx, UINT64_MAX));
@@ -108,21 +108,18 @@ static void test_qemu_host_hung_qemu_times_out(void **state)
 static void test_qemu_host_edu_dma_abort_names_sigabrt(void **state)
 {
 	struct shim_host *h = *state;
+	struct edu_qos e;
 	char tail[1024];
 	bool died = false;
 
 	fx_qemu_start(h, "q35");
-	fx_edu_map(h);
+	edu_qos_init(&e, h, EDU_QOS_BDF);
+	edu_qos_map(&e, EDU_QOS_BAR0_ADDR);
 	/* touching the last buffer byte is a hardware error in QEMU 7.2
 	 * (docs/qemu-edu.md, 'DMA range check') */
-	fx_edu_write(h, FX_EDU_DMA_SRC, 0x100000, 8);
-	fx_edu_write(h, FX_EDU_DMA_DST, FX_EDU_DMA_BUF, 8);
-	fx_edu_write(h, FX_EDU_DMA_CNT, 4096, 8);
-	fx_edu_write(h, FX_EDU_DMA_CMD, FX_EDU_DMA_START, 8);
-	for (int i = 0; i < 1000 && !died; i++) {
-		uint64_t now = h->ops->clock_ns(h->ctx);
-		died = h->ops->clock_run(h->ctx, now + 200000000ull) == SHIM_ERR_HOST;
-	}
+	edu_qos_dma_start(&e, 0x100000, EDU_QOS_DMA_BUF, EDU_QOS_DMA_BUF_SIZE, EDU_QOS_DMA_START);
+	for (int i = 0; i < 1000 && !died; i++)
+		died = edu_qos_try_run(&e, EDU_QOS_STEP_NS) == SHIM_ERR_HOST;
 	assert_true(died);
 	assert_non_null(strstr(h->ops->last_error(h->ctx), "SIGABRT"));
 	assert_non_null(strstr(h->ops->last_error(h->ctx), "hardware error"));
@@ -148,30 +145,34 @@ static void test_qemu_host_pc_routes_intx_through_piix_pirq(void **state)
 {
 	struct shim_host *h = *state;
 	struct shim_host_irq ev;
+	struct edu_qos e;
 	uint32_t line = 0;
 
 	fx_qemu_start(h, "pc");
-	fx_edu_map(h);
-	assert_int_equal(0x11e81234, fx_cfg_read32(h, FX_EDU_BDF, 0));
-	assert_int_equal(SHIM_OK, h->ops->intx_route(h->ctx, FX_EDU_BDF, 1, &line));
-	fx_edu_write(h, FX_EDU_IRQ_RAISE, 0x4, 4);
-	assert_true(fx_wait_irq(h, &ev));
+	edu_qos_init(&e, h, EDU_QOS_BDF);
+	edu_qos_map(&e, EDU_QOS_BAR0_ADDR);
+	assert_int_equal(EDU_QOS_PCI_ID, edu_qos_cfg_read(&e, EDU_QOS_CFG_ID, 4));
+	assert_int_equal(SHIM_OK, h->ops->intx_route(h->ctx, e.bdf, 1, &line));
+	edu_qos_write(&e, EDU_QOS_IRQ_RAISE, 0x4);
+	assert_true(edu_qos_wait_irq(&e, &ev));
 	assert_int_equal(SHIM_HOST_IRQ_INTX, ev.kind);
 	assert_int_equal(line, ev.id);
 	assert_true(ev.level);
-	fx_edu_write(h, FX_EDU_IRQ_ACK, 0x4, 4);
-	assert_true(fx_wait_irq(h, &ev));
+	edu_qos_write(&e, EDU_QOS_IRQ_ACK, 0x4);
+	assert_true(edu_qos_wait_irq(&e, &ev));
 	assert_false(ev.level);
 }
 
 static void test_qemu_host_pc_unplug_emits_device_deleted(void **state)
 {
 	struct shim_host *h = *state;
-	enum { PIIX_HP_DOWN = 0xae04, PIIX_HP_EJECT = 0xae08, EDU_SLOT_BIT = 1u << 4 };
+	enum { PIIX_HP_DOWN = 0xae04, PIIX_HP_EJECT = 0xae08, EDU_SLOT_BIT = 1u << EDU_QOS_SLOT };
 	char reply[256], event[512];
+	struct edu_qos e;
 	uint32_t down = 0;
 
 	fx_qemu_start(h, "pc");
+	edu_qos_init(&e, h, EDU_QOS_BDF);
 	assert_int_equal(SHIM_OK, shim_qemu_host_qmp(h,
 		"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"edu0\"}}", reply, sizeof(reply)));
 	assert_int_equal(SHIM_OK, h->ops->io_read(h->ctx, PIIX_HP_DOWN, 4, &down));
@@ -180,7 +181,7 @@ static void test_qemu_host_pc_unplug_emits_device_deleted(void **state)
 	assert_int_equal(SHIM_OK, h->ops->io_write(h->ctx, PIIX_HP_EJECT, 4, EDU_SLOT_BIT));
 	assert_int_equal(SHIM_OK, shim_qemu_host_qmp_event(h, "DEVICE_DELETED", 2000, event, sizeof(event)));
 	assert_non_null(strstr(event, "edu0"));
-	assert_int_equal(0xffffffff, fx_cfg_read32(h, FX_EDU_BDF, 0));
+	assert_int_equal(0xffffffff, edu_qos_cfg_read(&e, EDU_QOS_CFG_ID, 4));
 }
 
 static void test_qemu_host_passes_only_kept_fds_to_qemu(void **state)
@@ -247,6 +248,7 @@ static void test_qemu_host_qemu_dies_with_its_parent(void **state)
 	(void)state;
 	int fds[2];
 	long qemu_pid = -1;
+	ssize_t got;
 	pid_t child;
 	bool dead = false;
 
@@ -266,9 +268,10 @@ static void test_qemu_host_qemu_dies_with_its_parent(void **state)
 		_exit(0);
 	}
 	close(fds[1]);
-	assert_int_equal(sizeof(qemu_pid), read(fds[0], &qemu_pid, sizeof(qemu_pid)));
+	got = read(fds[0], &qemu_pid, sizeof(qemu_pid));
 	close(fds[0]);
-	waitpid(child, NULL, 0);
+	waitpid(child, NULL, 0); /* reaped before any assertion can end the test */
+	assert_int_equal(sizeof(qemu_pid), got);
 	assert_true(qemu_pid > 0);
 	for (int i = 0; i < 200 && !dead; i++) {
 		dead = pid_is_dead((pid_t)qemu_pid);

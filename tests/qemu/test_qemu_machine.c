@@ -46,21 +46,10 @@ static int machine_teardown(void **state)
 	return 0;
 }
 
-static shim_pci_device *find_edu(shim_machine *m)
-{
-	for (size_t i = 0; i < shim_machine_device_count(m); i++) {
-		shim_pci_device *d = shim_machine_device(m, i);
-
-		if (shim_pci_vendor_id(d) == 0x1234 && shim_pci_device_id(d) == 0x11e8)
-			return d;
-	}
-	return NULL;
-}
-
 static void test_qemu_machine_firmware_finds_edu_and_host_bridge(void **state)
 {
 	struct machine_fx *fx = *state;
-	shim_pci_device *edu = find_edu(fx->m);
+	shim_pci_device *edu = edu_qos_find_function(fx->m);
 
 	assert_string_equal("qemu", shim_machine_host_name(fx->m));
 	assert_true(shim_machine_device_count(fx->m) >= 2);  /* q35: host bridge, LPC, edu */
@@ -72,28 +61,28 @@ static void test_qemu_machine_firmware_finds_edu_and_host_bridge(void **state)
 static void test_qemu_machine_assigns_bar0_in_the_mmio_window(void **state)
 {
 	struct machine_fx *fx = *state;
-	shim_pci_device *edu = find_edu(fx->m);
+	shim_pci_device *edu = edu_qos_find_function(fx->m);
 	uint32_t bar0;
 
 	assert_non_null(edu);
-	bar0 = shim_pci_cfg_read32(edu, 0x10) & ~0xfu;
-	assert_true(bar0 >= 0xfe000000u && bar0 + 0x100000u <= 0xfec00000u);
-	assert_int_equal(0, bar0 & 0xfffffu);  /* naturally aligned to its 1 MiB size */
+	bar0 = shim_pci_cfg_read32(edu, EDU_QOS_CFG_BAR0) & ~0xfu;
+	assert_true(bar0 >= 0xfe000000u && bar0 + EDU_QOS_BAR0_SIZE <= 0xfec00000u);
+	assert_int_equal(0, bar0 & (EDU_QOS_BAR0_SIZE - 1));  /* naturally aligned to its size */
 }
 
 static void test_qemu_machine_maps_bar0_and_reads_edu_id(void **state)
 {
 	struct machine_fx *fx = *state;
-	shim_pci_device *edu = find_edu(fx->m);
+	shim_pci_device *edu = edu_qos_find_function(fx->m);
 	shim_mmio_map *map = NULL;
 
 	assert_non_null(edu);
 	shim_pci_set_memory_enable(edu, true);
 	assert_int_equal(SHIM_OK, shim_pci_map_bar(edu, 0, &map));
-	assert_int_equal(0x100000, shim_mmio_length(map));
-	assert_int_equal(0x010000ed, shim_mmio_read32(map, 0x00));
-	shim_mmio_write32(map, 0x04, 0x0f0f0f0f);
-	assert_int_equal(0xf0f0f0f0, shim_mmio_read32(map, 0x04));
+	assert_int_equal(EDU_QOS_BAR0_SIZE, shim_mmio_length(map));
+	assert_int_equal(EDU_QOS_ID_VALUE, shim_mmio_read32(map, EDU_QOS_ID));
+	shim_mmio_write32(map, EDU_QOS_LIVENESS, 0x0f0f0f0f);
+	assert_int_equal(0xf0f0f0f0, shim_mmio_read32(map, EDU_QOS_LIVENESS));
 	shim_mmio_unmap(map);
 	assert_int_equal(0, shim_verifier_count());
 }

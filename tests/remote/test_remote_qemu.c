@@ -15,30 +15,21 @@
 
 #include <cmocka.h>
 
+#include "edu_qos.h"
 #include "shim/host_qemu.h"
 
-#define PROXY_BDF SHIM_BDF(0, 4, 0)
-#define BAR0 0xfe000000u
-#define EDU_ID 0x00
-#define EDU_LIVENESS 0x04
-#define EDU_IRQ_STATUS 0x24
-#define EDU_IRQ_RAISE 0x60
-#define EDU_IRQ_ACK 0x64
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_BUF 0x40000u
-#define MSI_CAP 0x40
-#define WAIT_ROUNDS 1500 /* clock_run returns within ~2 ms */
-#define RUN_STEP_NS 200000000ull
 #define EXIT_WAIT_MS 3000
 #define DEATH_WAIT_ROUNDS 1000 /* ~1 s of reads, 1 ms apart */
+#define DMA_RAM_SRC 0x200000u
+#define DMA_RAM_DST 0x300000u
 
+/* One proxy host per test, and edu (our model) on it; teardown destroys
+ * the host, reaping QEMU and the remote, also when the test failed. */
 static int start(void **state)
 {
 	static struct shim_host host;
-	struct shim_qemu_options o = { .proxy_model = "edu", .proxy_slot = 4 };
+	static struct edu_qos edu;
+	struct shim_qemu_options o = { .proxy_model = "edu", .proxy_slot = EDU_QOS_SLOT };
 	char err[1024];
 	shim_ret r = shim_qemu_host_create(&o, &host, err, sizeof(err));
 
@@ -46,48 +37,19 @@ static int start(void **state)
 		print_error("proxy host: %s\n", err);
 		return -1;
 	}
-	*state = &host;
+	edu_qos_init(&edu, &host, EDU_QOS_BDF);
+	*state = &edu;
 	return 0;
 }
 
 static int stop(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
 
-	if (h->ops)
-		h->ops->destroy(h->ctx);
-	h->ops = NULL;
+	if (e->host.ops)
+		e->host.ops->destroy(e->host.ctx);
+	e->host.ops = NULL;
 	return 0;
-}
-
-static uint32_t cfg32(struct shim_host *h, uint16_t off)
-{
-	uint32_t v = 0;
-	assert_int_equal(SHIM_OK, h->ops->cfg_read(h->ctx, PROXY_BDF, off, 4, &v));
-	return v;
-}
-
-static void cfgw(struct shim_host *h, uint16_t off, unsigned size, uint32_t v)
-{
-	assert_int_equal(SHIM_OK, h->ops->cfg_write(h->ctx, PROXY_BDF, off, size, v));
-}
-
-static uint32_t rd(struct shim_host *h, uint32_t off)
-{
-	uint64_t v = 0;
-	assert_int_equal(SHIM_OK, h->ops->mem_read(h->ctx, BAR0 + off, 4, &v));
-	return (uint32_t)v;
-}
-
-static void wr(struct shim_host *h, uint32_t off, uint32_t v)
-{
-	assert_int_equal(SHIM_OK, h->ops->mem_write(h->ctx, BAR0 + off, 4, v));
-}
-
-static void map_bar0(struct shim_host *h)
-{
-	cfgw(h, 0x10, 4, BAR0);
-	cfgw(h, 0x04, 2, 0x0006);
 }
 
 /* Waits for pid (our child) to exit; its wait status, or -1 after the bound. */
@@ -107,94 +69,74 @@ static int wait_exit(pid_t pid)
 
 static void test_proxy_identity_and_bar_probe_come_from_our_model(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
 
-	assert_int_equal(0x11e81234u, cfg32(h, 0x00));
-	assert_int_equal(0x00ff0010u, cfg32(h, 0x08));
-	assert_int_equal(0x00800005u, cfg32(h, MSI_CAP));
-	cfgw(h, 0x10, 4, 0xffffffffu);
-	assert_int_equal(0xfff00000u, cfg32(h, 0x10));
-	assert_int_equal(0, cfg32(h, 0x28));
+	assert_int_equal(EDU_QOS_PCI_ID, edu_qos_cfg_read(e, EDU_QOS_CFG_ID, 4));
+	assert_int_equal(EDU_QOS_CLASS_REV, edu_qos_cfg_read(e, EDU_QOS_CFG_CLASS_REV, 4));
+	assert_int_equal(EDU_QOS_MSI_HEADER, edu_qos_cfg_read(e, EDU_QOS_MSI_CAP, 4));
+	edu_qos_cfg_write(e, EDU_QOS_CFG_BAR0, 4, 0xffffffffu);
+	assert_int_equal(~(EDU_QOS_BAR0_SIZE - 1), edu_qos_cfg_read(e, EDU_QOS_CFG_BAR0, 4));
+	assert_int_equal(0, edu_qos_cfg_read(e, 0x28, 4)); /* past the BARs: reads 0 */
 }
 
 static void test_proxy_bar_reads_and_writes_reach_the_model(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
 
-	map_bar0(h);
-	assert_int_equal(0x010000edu, rd(h, EDU_ID));
-	wr(h, EDU_LIVENESS, 0x12345678u);
-	assert_int_equal(0xedcba987u, rd(h, EDU_LIVENESS));
+	edu_qos_map(e, EDU_QOS_BAR0_ADDR);
+	assert_int_equal(EDU_QOS_ID_VALUE, edu_qos_read(e, EDU_QOS_ID));
+	edu_qos_write(e, EDU_QOS_LIVENESS, 0x12345678u);
+	assert_int_equal(0xedcba987u, edu_qos_read(e, EDU_QOS_LIVENESS));
 }
 
 static void test_proxy_msi_lands_in_the_host_mailbox(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
 	struct shim_host_irq ev;
-	uint64_t addr;
-	uint32_t data;
-	int i;
 
-	map_bar0(h);
-	assert_int_equal(SHIM_OK, h->ops->msi_route(h->ctx, 0, &addr, &data));
-	cfgw(h, MSI_CAP + 4, 4, (uint32_t)addr);
-	cfgw(h, MSI_CAP + 8, 4, (uint32_t)(addr >> 32));
-	cfgw(h, MSI_CAP + 12, 2, data);
-	cfgw(h, MSI_CAP + 2, 2, 0x0081);
-	wr(h, EDU_IRQ_RAISE, 0x8);
-	for (i = 0; i < WAIT_ROUNDS; i++) {
-		shim_ret r = h->ops->irq_next(h->ctx, &ev);
-		if (r == SHIM_OK)
-			break;
-		assert_int_equal(SHIM_OK, h->ops->clock_run(h->ctx, h->ops->clock_ns(h->ctx) + RUN_STEP_NS));
-	}
-	assert_true(i < WAIT_ROUNDS);
+	edu_qos_map(e, EDU_QOS_BAR0_ADDR);
+	edu_qos_msi_enable(e, 0);
+	edu_qos_write(e, EDU_QOS_IRQ_RAISE, 0x8);
+	assert_true(edu_qos_wait_irq(e, &ev));
 	assert_int_equal(SHIM_HOST_IRQ_MSI, ev.kind);
 	assert_int_equal(0, ev.id);
-	assert_int_equal(0x8, rd(h, EDU_IRQ_STATUS));
-	wr(h, EDU_IRQ_ACK, 0x8);
+	assert_int_equal(0x8, edu_qos_read(e, EDU_QOS_IRQ_STATUS));
+	edu_qos_write(e, EDU_QOS_IRQ_ACK, 0x8);
 }
 
 static void test_proxy_dma_round_trip_through_shared_ram(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
+	const struct shim_host_ops *ops = e->host.ops;
 	uint8_t out[128], back[128];
-	int i;
 
-	for (i = 0; i < (int)sizeof(out); i++)
+	for (size_t i = 0; i < sizeof(out); i++)
 		out[i] = (uint8_t)(i * 13 + 5);
-	assert_int_equal(SHIM_OK, h->ops->ram_write(h->ctx, 0x200000, out, sizeof(out)));
-	map_bar0(h);
-	wr(h, EDU_DMA_SRC, 0x200000);
-	wr(h, EDU_DMA_DST, EDU_BUF);
-	wr(h, EDU_DMA_CNT, sizeof(out));
-	wr(h, EDU_DMA_CMD, 1);
-	for (i = 0; i < WAIT_ROUNDS && (rd(h, EDU_DMA_CMD) & 1); i++)
-		assert_int_equal(SHIM_OK, h->ops->clock_run(h->ctx, h->ops->clock_ns(h->ctx) + RUN_STEP_NS));
-	wr(h, EDU_DMA_SRC, EDU_BUF);
-	wr(h, EDU_DMA_DST, 0x300000);
-	wr(h, EDU_DMA_CMD, 3);
-	for (i = 0; i < WAIT_ROUNDS && (rd(h, EDU_DMA_CMD) & 1); i++)
-		assert_int_equal(SHIM_OK, h->ops->clock_run(h->ctx, h->ops->clock_ns(h->ctx) + RUN_STEP_NS));
-	assert_true(i < WAIT_ROUNDS);
-	assert_int_equal(SHIM_OK, h->ops->ram_read(h->ctx, 0x300000, back, sizeof(back)));
+	assert_int_equal(SHIM_OK, ops->ram_write(e->host.ctx, DMA_RAM_SRC, out, sizeof(out)));
+	edu_qos_map(e, EDU_QOS_BAR0_ADDR);
+	assert_true(edu_qos_dma(e, DMA_RAM_SRC, EDU_QOS_DMA_BUF, sizeof(out), EDU_QOS_DMA_START));
+	assert_true(edu_qos_dma(e, EDU_QOS_DMA_BUF, DMA_RAM_DST, sizeof(out),
+				EDU_QOS_DMA_START | EDU_QOS_DMA_TO_RAM));
+	assert_int_equal(SHIM_OK, ops->ram_read(e->host.ctx, DMA_RAM_DST, back, sizeof(back)));
 	assert_memory_equal(out, back, sizeof(out));
 }
 
 static void test_proxy_killed_remote_is_a_clear_host_error(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
+	struct shim_host *h = &e->host;
 	long pid = shim_qemu_host_remote_pid(h);
 	uint64_t v = 0;
+	uint32_t id = 0;
 	shim_ret r = SHIM_OK;
 
-	map_bar0(h);
+	edu_qos_map(e, EDU_QOS_BAR0_ADDR);
 	assert_true(pid > 0);
 	assert_int_equal(0, kill((pid_t)pid, SIGKILL));
 	/* QEMU sees EOF a moment before the child can be reaped: accesses in
 	 * that window read all-ones (a dead device), then the host says why. */
 	for (int i = 0; i < DEATH_WAIT_ROUNDS && r == SHIM_OK; i++) {
-		r = h->ops->mem_read(h->ctx, BAR0 + EDU_ID, 4, &v);
+		r = edu_qos_try_read(e, EDU_QOS_ID, 4, &v);
 		if (r == SHIM_OK) {
 			assert_int_equal(0xffffffffu, v);
 			usleep(1000);
@@ -203,19 +145,20 @@ static void test_proxy_killed_remote_is_a_clear_host_error(void **state)
 	assert_int_equal(SHIM_ERR_HOST, r);
 	assert_non_null(strstr(h->ops->last_error(h->ctx), "killed by signal 9"));
 	assert_non_null(strstr(h->ops->last_error(h->ctx), "remote process"));
-	assert_int_equal(SHIM_ERR_HOST, h->ops->cfg_read(h->ctx, PROXY_BDF, 0, 4, (uint32_t *)&v));
+	assert_int_equal(SHIM_ERR_HOST, edu_qos_try_cfg_read(e, EDU_QOS_CFG_ID, 4, &id));
 }
 
 static void test_proxy_hung_remote_times_out_without_hanging(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
+	struct shim_host *h = &e->host;
 	long pid = shim_qemu_host_remote_pid(h);
 	uint64_t v = 0;
 
-	map_bar0(h);
+	edu_qos_map(e, EDU_QOS_BAR0_ADDR);
 	assert_int_equal(0, kill((pid_t)pid, SIGSTOP));
 	/* QEMU blocks on the remote; the qtest exchange times out (5 s). */
-	assert_int_equal(SHIM_ERR_HOST, h->ops->mem_read(h->ctx, BAR0 + EDU_ID, 4, &v));
+	assert_int_equal(SHIM_ERR_HOST, edu_qos_try_read(e, EDU_QOS_ID, 4, &v));
 	assert_non_null(strstr(h->ops->last_error(h->ctx), "remote"));
 	assert_non_null(strstr(h->ops->last_error(h->ctx), "still running (hung?)"));
 	stop(state);
@@ -224,7 +167,8 @@ static void test_proxy_hung_remote_times_out_without_hanging(void **state)
 
 static void test_proxy_killed_qemu_makes_the_remote_exit(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
+	struct shim_host *h = &e->host;
 	long qpid = shim_qemu_host_pid(h), rpid = shim_qemu_host_remote_pid(h);
 	int st;
 
@@ -238,7 +182,8 @@ static void test_proxy_killed_qemu_makes_the_remote_exit(void **state)
 
 static void test_proxy_destroy_leaves_no_process(void **state)
 {
-	struct shim_host *h = *state;
+	struct edu_qos *e = *state;
+	struct shim_host *h = &e->host;
 	long qpid = shim_qemu_host_pid(h), rpid = shim_qemu_host_remote_pid(h);
 
 	assert_true(qpid > 0 && rpid > 0);

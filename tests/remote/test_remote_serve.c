@@ -12,21 +12,14 @@
 
 #include <cmocka.h>
 
+#include "edu_qos_regs.h"
 #include "remote_peer.h"
 
 #define BAR0 0xfe000000ull
 #define RAM_SIZE (2u << 20)
-#define MSI_CAP 0x40
 #define MAILBOX 0x100000u
-#define EDU_ID 0x00
-#define EDU_LIVENESS 0x04
-#define EDU_IRQ_STATUS 0x24
-#define EDU_IRQ_RAISE 0x60
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_BUF 0x40000u
+#define MEM_ONLY EDU_QOS_CMD_MEMORY
+#define MEM_MASTER (EDU_QOS_CMD_MEMORY | EDU_QOS_CMD_MASTER)
 #define TIME_SCALE 1000 /* edu's 100 ms DMA passes in 0.1 ms */
 
 static int setup(void **state)
@@ -47,16 +40,16 @@ static int teardown(void **state)
 
 static void program_bar0(struct remote_peer *p, uint16_t command)
 {
-	remote_peer_cfg_write(p, 0x10, (uint32_t)BAR0, 4);
-	remote_peer_cfg_write(p, 0x04, command, 2);
+	remote_peer_cfg_write(p, EDU_QOS_CFG_BAR0, (uint32_t)BAR0, 4);
+	remote_peer_cfg_write(p, EDU_QOS_CFG_COMMAND, command, 2);
 }
 
 static void enable_msi(struct remote_peer *p, uint32_t addr, uint16_t data)
 {
-	remote_peer_cfg_write(p, MSI_CAP + 4, addr, 4);
-	remote_peer_cfg_write(p, MSI_CAP + 8, 0, 4);
-	remote_peer_cfg_write(p, MSI_CAP + 12, data, 2);
-	remote_peer_cfg_write(p, MSI_CAP + 2, 0x0081, 2);
+	remote_peer_cfg_write(p, EDU_QOS_MSI_CAP + 4, addr, 4);
+	remote_peer_cfg_write(p, EDU_QOS_MSI_CAP + 8, 0, 4);
+	remote_peer_cfg_write(p, EDU_QOS_MSI_CAP + 12, data, 2);
+	remote_peer_cfg_write(p, EDU_QOS_MSI_CAP + 2, 0x0081, 2);
 }
 
 static uint32_t ram32(const struct remote_peer *p, uint32_t gpa)
@@ -70,19 +63,19 @@ static void test_remote_config_reads_answer_edu_identity(void **state)
 {
 	struct remote_peer *p = *state;
 
-	assert_int_equal(0x1234, remote_peer_cfg_read(p, 0x00, 2));
-	assert_int_equal(0x11e8, remote_peer_cfg_read(p, 0x02, 2));
+	assert_int_equal(EDU_QOS_VENDOR_ID, remote_peer_cfg_read(p, 0x00, 2));
+	assert_int_equal(EDU_QOS_DEVICE_ID, remote_peer_cfg_read(p, 0x02, 2));
 	assert_int_equal(0x00ff, remote_peer_cfg_read(p, 0x0a, 2));
 	assert_int_equal(0x1100, remote_peer_cfg_read(p, 0x2e, 2));
-	assert_int_equal(0x00800005, remote_peer_cfg_read(p, MSI_CAP, 4));
+	assert_int_equal(EDU_QOS_MSI_HEADER, remote_peer_cfg_read(p, EDU_QOS_MSI_CAP, 4));
 }
 
 static void test_remote_bar_probe_reports_size_and_no_rom_at_0x28(void **state)
 {
 	struct remote_peer *p = *state;
 
-	remote_peer_cfg_write(p, 0x10, 0xffffffffu, 4);
-	assert_int_equal(0xfff00000u, remote_peer_cfg_read(p, 0x10, 4));
+	remote_peer_cfg_write(p, EDU_QOS_CFG_BAR0, 0xffffffffu, 4);
+	assert_int_equal(~(EDU_QOS_BAR0_SIZE - 1), remote_peer_cfg_read(p, EDU_QOS_CFG_BAR0, 4));
 	for (uint32_t off = 0x14; off <= 0x28; off += 4) {
 		remote_peer_cfg_write(p, off, 0xffffffffu, 4);
 		assert_int_equal(0, remote_peer_cfg_read(p, off, 4));
@@ -94,15 +87,15 @@ static void test_remote_bar_access_decodes_against_programmed_base(void **state)
 	struct remote_peer *p = *state;
 	struct model_remote_stats st;
 
-	program_bar0(p, 0x0002);
-	assert_int_equal(0x010000ed, remote_peer_bar_read(p, BAR0 + EDU_ID, 4));
-	remote_peer_bar_write(p, BAR0 + EDU_LIVENESS, 0x12345678, 4);
-	assert_int_equal(0xedcba987u, remote_peer_bar_read(p, BAR0 + EDU_LIVENESS, 4));
+	program_bar0(p, MEM_ONLY);
+	assert_int_equal(EDU_QOS_ID_VALUE, remote_peer_bar_read(p, BAR0 + EDU_QOS_ID, 4));
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_LIVENESS, 0x12345678, 4);
+	assert_int_equal(0xedcba987u, remote_peer_bar_read(p, BAR0 + EDU_QOS_LIVENESS, 4));
 	/* Outside every BAR: all-ones back, counted as a reject, stream in sync. */
-	assert_int_equal(UINT64_MAX, remote_peer_bar_read(p, BAR0 + 0x100000, 4));
+	assert_int_equal(UINT64_MAX, remote_peer_bar_read(p, BAR0 + EDU_QOS_BAR0_SIZE, 4));
 	model_remote_get_stats(p->r, &st);
 	assert_int_equal(1, st.rejected);
-	assert_int_equal(0x010000ed, remote_peer_bar_read(p, BAR0 + EDU_ID, 4));
+	assert_int_equal(EDU_QOS_ID_VALUE, remote_peer_bar_read(p, BAR0 + EDU_QOS_ID, 4));
 }
 
 static void test_remote_reset_clears_command_bar_and_msi(void **state)
@@ -111,18 +104,18 @@ static void test_remote_reset_clears_command_bar_and_msi(void **state)
 	struct model_remote_msg m = { .cmd = MODEL_REMOTE_DEVICE_RESET };
 	uint64_t v = 1;
 
-	program_bar0(p, 0x0006);
+	program_bar0(p, MEM_MASTER);
 	enable_msi(p, MAILBOX, 0x4242);
-	remote_peer_bar_write(p, BAR0 + EDU_LIVENESS, 1, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_LIVENESS, 1, 4);
 	assert_true(remote_peer_send_msg(p, &m, NULL, 0));
 	assert_int_equal(1, remote_peer_pump(p));
 	assert_true(remote_peer_ret(p, &v));
 	assert_int_equal(0, v);
 	assert_int_equal(0, remote_peer_cfg_read(p, 0x04, 2));
 	assert_int_equal(0, remote_peer_cfg_read(p, 0x10, 4));
-	assert_int_equal(0x0080, remote_peer_cfg_read(p, MSI_CAP + 2, 2));
-	program_bar0(p, 0x0002);
-	assert_int_equal(0, remote_peer_bar_read(p, BAR0 + EDU_LIVENESS, 4));
+	assert_int_equal(0x0080, remote_peer_cfg_read(p, EDU_QOS_MSI_CAP + 2, 2));
+	program_bar0(p, MEM_ONLY);
+	assert_int_equal(0, remote_peer_bar_read(p, BAR0 + EDU_QOS_LIVENESS, 4));
 }
 
 static void test_remote_msi_is_written_into_shared_ram(void **state)
@@ -130,11 +123,11 @@ static void test_remote_msi_is_written_into_shared_ram(void **state)
 	struct remote_peer *p = *state;
 
 	assert_true(remote_peer_add_ram(p, RAM_SIZE));
-	program_bar0(p, 0x0006);
+	program_bar0(p, MEM_MASTER);
 	enable_msi(p, MAILBOX, 0x4242);
-	remote_peer_bar_write(p, BAR0 + EDU_IRQ_RAISE, 0x10, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_IRQ_RAISE, 0x10, 4);
 	assert_int_equal(0x4242, ram32(p, MAILBOX));
-	assert_int_equal(0x10, remote_peer_bar_read(p, BAR0 + EDU_IRQ_STATUS, 4));
+	assert_int_equal(0x10, remote_peer_bar_read(p, BAR0 + EDU_QOS_IRQ_STATUS, 4));
 }
 
 static void test_remote_msi_without_bus_master_writes_nothing(void **state)
@@ -142,16 +135,16 @@ static void test_remote_msi_without_bus_master_writes_nothing(void **state)
 	struct remote_peer *p = *state;
 
 	assert_true(remote_peer_add_ram(p, RAM_SIZE));
-	program_bar0(p, 0x0002);
+	program_bar0(p, MEM_ONLY);
 	enable_msi(p, MAILBOX, 0x4242);
-	remote_peer_bar_write(p, BAR0 + EDU_IRQ_RAISE, 0x10, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_IRQ_RAISE, 0x10, 4);
 	assert_int_equal(0, ram32(p, MAILBOX));
 }
 
 static void wait_dma_idle(struct remote_peer *p)
 {
 	for (int i = 0; i < 200; i++) {
-		if (!(remote_peer_bar_read(p, BAR0 + EDU_DMA_CMD, 4) & 1))
+		if (!(remote_peer_bar_read(p, BAR0 + EDU_QOS_DMA_CMD, 4) & 1))
 			return;
 		(void)model_remote_step(p->r, 5);
 	}
@@ -165,21 +158,21 @@ static void test_remote_dma_round_trip_through_shared_ram(void **state)
 	assert_true(remote_peer_add_ram(p, RAM_SIZE));
 	for (unsigned i = 0; i < 256; i++)
 		p->ram[0x1000 + i] = (uint8_t)(i * 7 + 1);
-	program_bar0(p, 0x0006);
+	program_bar0(p, MEM_MASTER);
 	enable_msi(p, MAILBOX, 0x5151);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_SRC, 0x1000, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_DST, EDU_BUF, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_CNT, 256, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_CMD, 1, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_SRC, 0x1000, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_DST, EDU_QOS_DMA_BUF, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_CNT, 256, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_CMD, 1, 4);
 	wait_dma_idle(p);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_SRC, EDU_BUF, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_DST, 0x3000, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_CNT, 256, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_CMD, 7, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_SRC, EDU_QOS_DMA_BUF, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_DST, 0x3000, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_CNT, 256, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_CMD, 7, 4);
 	wait_dma_idle(p);
 	assert_memory_equal(p->ram + 0x1000, p->ram + 0x3000, 256);
 	assert_int_equal(0x5151, ram32(p, MAILBOX));
-	assert_int_equal(0x100, remote_peer_bar_read(p, BAR0 + EDU_IRQ_STATUS, 4));
+	assert_int_equal(0x100, remote_peer_bar_read(p, BAR0 + EDU_QOS_IRQ_STATUS, 4));
 }
 
 static void test_remote_dma_outside_shared_ram_is_a_device_error(void **state)
@@ -188,17 +181,17 @@ static void test_remote_dma_outside_shared_ram_is_a_device_error(void **state)
 	struct model_remote_stats st;
 
 	assert_true(remote_peer_add_ram(p, RAM_SIZE));
-	program_bar0(p, 0x0006);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_SRC, EDU_BUF, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_DST, RAM_SIZE - 16, 4); /* runs off the end */
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_CNT, 64, 4);
-	remote_peer_bar_write(p, BAR0 + EDU_DMA_CMD, 3, 4);
+	program_bar0(p, MEM_MASTER);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_SRC, EDU_QOS_DMA_BUF, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_DST, RAM_SIZE - 16, 4); /* runs off the end */
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_CNT, 64, 4);
+	remote_peer_bar_write(p, BAR0 + EDU_QOS_DMA_CMD, 3, 4);
 	wait_dma_idle(p);
 	model_remote_get_stats(p->r, &st);
 	assert_int_equal(1, st.dma_errors);
 	assert_int_equal(1, st.device_errors);
 	assert_int_equal(0, p->ram[RAM_SIZE - 16]);
-	assert_int_equal(0x010000ed, remote_peer_bar_read(p, BAR0 + EDU_ID, 4));
+	assert_int_equal(EDU_QOS_ID_VALUE, remote_peer_bar_read(p, BAR0 + EDU_QOS_ID, 4));
 }
 
 static void test_remote_new_sysmem_closes_previous_fds(void **state)
@@ -280,7 +273,7 @@ static void test_remote_malformed_messages_are_rejected_and_stream_stays_in_step
 	assert_int_equal(1, remote_peer_pump(p));
 	assert_true(remote_peer_ret(p, &v));
 	assert_int_equal(UINT64_MAX, v);
-	assert_int_equal(0x1234, remote_peer_cfg_read(p, 0, 2));
+	assert_int_equal(EDU_QOS_VENDOR_ID, remote_peer_cfg_read(p, 0, 2));
 	model_remote_get_stats(p->r, &st);
 	assert_int_equal(3, st.rejected);
 	close(efd);
@@ -300,7 +293,7 @@ static void test_remote_serve_returns_0_when_the_peer_hangs_up(void **state)
 {
 	struct remote_peer *p = *state;
 
-	assert_int_equal(0x11e8, remote_peer_cfg_read(p, 2, 2));
+	assert_int_equal(EDU_QOS_DEVICE_ID, remote_peer_cfg_read(p, 2, 2));
 	shutdown(p->sock, SHUT_WR);
 	assert_int_equal(0, model_remote_serve(p->r));
 }

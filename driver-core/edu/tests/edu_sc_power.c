@@ -156,7 +156,7 @@ static enum bench_result run_sleep_in_flight(struct bench_machine *fx, char *why
  * ABORTED; a pass names which in why. On the sim the clock is exact and the
  * timeout always wins; on qemu:edu QEMU's clock warps over the DMA before
  * the sleep request's timer fires, so the DMA always wins (see
- * tests/qemu/test_qemu_power.c). */
+ * docs/qemu-host.md, 'Virtual time'). */
 static enum bench_result run_sleep_ack_timeout(struct bench_machine *fx, char *why, size_t len)
 {
 	const struct shim_power_policy pol = { .sleep_state = -1, .ack_timeout_ns = EDU_SOON_NS };
