@@ -8,7 +8,11 @@
  *                        (declared) class alive;
  *   TINY_LEAKY_HELPER    stop leaves one instance of a helper class the
  *                        kext does not declare, which only the image's
- *                        address range ties to the kext.
+ *                        address range ties to the kext;
+ *   TINY_UNRESOLVED      start calls a function no kernel exports, so the
+ *                        kext cannot be linked;
+ *   TINY_COLLIDES        defines its own shim_ret_string, a KPI's name: a
+ *                        collision in the kernel's flat namespace.
  * The leaking variants export tiny_release_leak() so a test can clean up. */
 #include "shim/alloc.h"
 #include "shim/driver.h"
@@ -18,6 +22,8 @@
 #define TINY_ONCE_PER_IMAGE 2
 #define TINY_LEAKY 3
 #define TINY_LEAKY_HELPER 4
+#define TINY_UNRESOLVED 5
+#define TINY_COLLIDES 6
 
 #ifndef TINY_VARIANT
 #error "build with -DTINY_VARIANT=TINY_..."
@@ -52,10 +58,25 @@ void tiny_release_leak(void)
 	tiny_leaked = NULL;
 }
 
+#if TINY_VARIANT == TINY_UNRESOLVED
+void tiny_not_in_any_kernel(void);
+#endif
+
+#if TINY_VARIANT == TINY_COLLIDES
+const char *shim_ret_string(shim_ret r)
+{
+	(void)r;
+	return "the kext's own";
+}
+#endif
+
 static shim_ret tiny_start(shim_service *svc, shim_pci_device *dev)
 {
 	(void)svc;
 	(void)dev;
+#if TINY_VARIANT == TINY_UNRESOLVED
+	tiny_not_in_any_kernel();
+#endif
 	if (TINY_VARIANT == TINY_ONCE_PER_IMAGE && tiny_starts > 0) {
 		shim_log(SHIM_LOG_ERR, "tiny: already started once in this image (%u start(s)): "
 				       "the image was not unmapped", tiny_starts);
