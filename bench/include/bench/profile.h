@@ -30,7 +30,7 @@ struct bench_profile {
 	/* Model catalogue spec for sim and qemu-proxy: a built-in model name or
 	 * a plugin path (model/catalog.h). NULL: no model, those hosts cannot run. */
 	const char *model;
-	/* QEMU's -device value without id= and addr=, e.g. "edu" or
+	/* QEMU's -device value without id= and addr=, e.g. "pci-testdev" or
 	 * "nvme,serial=drvbench,drive=nvm0". NULL: QEMU has no such device. */
 	const char *qemu_device;
 	/* Variant options (see bench_options.device_options) that QEMU's device
