@@ -1,7 +1,7 @@
-/* Suite 'cycle': the cycle runner on the sim host (and on qemu when the
- * fixture offers it): clean runs pass with every counter flat, a leak
- * planted into the driver's start is caught and named with its slope, and
- * the trend arithmetic itself. Counts shrink under valgrind. */
+/* Suite 'cycle': the cycle runner with the minimal kext on the sim host
+ * and on every QEMU-backed host: clean runs pass with every counter flat, a
+ * leak planted into the driver's start is caught and named with its slope,
+ * and the trend arithmetic and output themselves. Counts shrink under valgrind. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "bench/cycle.h"
+#include "bench/kext.h"
 
 #define CYCLES_SIM 1000ul
 #define CYCLES_QEMU 200ul
@@ -20,15 +21,16 @@
 #define LEAK_CYCLES 1000ul
 #define LEAK_PERIOD 100ul
 
+/* The minimal kext on the edu profile, opened once. */
+static struct bench_options minimal;
+
 static void run_kind(const char *kind, const struct bench_host_factory *host, unsigned long count,
 		     const struct bench_options *opt, struct bench_cycle_result *res)
 {
 	struct bench_cycle_config cfg = { .kind = bench_cycle_kind_find(kind), .host = host,
-				       .count = count };
+				       .count = count, .opt = opt != NULL ? *opt : minimal };
 
 	assert_non_null(cfg.kind);
-	if (opt != NULL)
-		cfg.opt = *opt;
 	bench_cycle_run(&cfg, res);
 }
 
@@ -106,7 +108,7 @@ static void expect_clean_on_qemu_hosts(const char *kind, unsigned long count)
 
 		if (h->kind == BENCH_HOST_SIM)
 			continue;
-		if (!h->available(why, sizeof(why)))
+		if (!h->available(minimal.profile, why, sizeof(why)))
 			fail_msg("%s: host unavailable: %s", h->name, why);
 		if (reason == NULL) {
 			if (!clean_or_cannot(kind, h, count))
@@ -146,6 +148,12 @@ static void test_cycle_sleep_wake_on_sim_is_flat(void **state)
 	expect_clean_on_sim("sleep-wake");
 }
 
+static void test_cycle_load_unload_on_sim_is_flat(void **state)
+{
+	(void)state;
+	expect_clean_on_sim("load-unload");
+}
+
 /* One object every LEAK_PERIOD starts: the runner must fail and name the
  * class with a slope near 1 / LEAK_PERIOD. Under valgrind the period
  * shrinks with the count, so the same number of objects leaks. */
@@ -153,12 +161,13 @@ static void expect_leak_caught(const char *kind)
 {
 	unsigned long count = bench_cycle_scaled(LEAK_CYCLES, 100);
 	unsigned long period = LEAK_PERIOD * count / LEAK_CYCLES;
-	struct bench_options opt = { .kext = bench_cycle_leak_kext(period) };
+	struct bench_options opt = minimal;
 	struct bench_cycle_result res;
 	const struct bench_cycle_trend *leak = NULL;
 	double expect = 1.0 / (double)period;
 	char named[96];
 
+	opt.wrap_kext = bench_cycle_leak_wrap(period);
 	run_kind(kind, &bench_host_sim_factory, count, &opt, &res);
 	print_message("%s, leak every %lu starts: %s: %s\n", kind, period,
 		      bench_result_string(res.result), res.why);
@@ -197,6 +206,13 @@ static void test_cycle_planted_leak_is_caught_across_replug(void **state)
 {
 	(void)state;
 	expect_leak_caught("attach-detach");
+}
+
+/* The wrapper is applied again to every freshly mapped image. */
+static void test_cycle_planted_leak_is_caught_across_reload(void **state)
+{
+	(void)state;
+	expect_leak_caught("load-unload");
 }
 
 static void test_cycle_slope_of_a_staircase_is_its_rate(void **state)
@@ -297,6 +313,36 @@ static void test_cycle_attach_detach_on_qemu_is_flat(void **state)
 	expect_clean_on_qemu_hosts("attach-detach", CYCLES_QEMU_HOTPLUG);
 }
 
+static void test_cycle_load_unload_on_qemu_is_flat(void **state)
+{
+	(void)state;
+	expect_clean_on_qemu_hosts("load-unload", CYCLES_QEMU);
+}
+
+static bool open_kext(const char *path, struct bench_options *opt)
+{
+	char why[512] = "";
+
+	opt->profile = bench_profile_builtin_find("edu");
+	if (bench_kext_open(path, &opt->kext, why, sizeof(why)) == SHIM_OK)
+		return true;
+	print_error("%s\n", why);
+	return false;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return open_kext(MINIMAL_KEXT, &minimal) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	bench_kext_close(minimal.kext);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,15 +352,18 @@ int main(void)
 		cmocka_unit_test(test_cycle_open_close_on_sim_is_flat),
 		cmocka_unit_test(test_cycle_attach_detach_on_sim_is_flat),
 		cmocka_unit_test(test_cycle_sleep_wake_on_sim_is_flat),
+		cmocka_unit_test(test_cycle_load_unload_on_sim_is_flat),
 		cmocka_unit_test(test_cycle_planted_leak_is_caught_and_named),
 		cmocka_unit_test(test_cycle_planted_leak_is_caught_across_replug),
+		cmocka_unit_test(test_cycle_planted_leak_is_caught_across_reload),
 		cmocka_unit_test(test_cycle_csv_has_a_row_per_cycle_and_class_columns),
 		cmocka_unit_test(test_cycle_json_names_kind_result_and_series),
 		cmocka_unit_test(test_cycle_start_stop_on_qemu_is_flat),
 		cmocka_unit_test(test_cycle_sleep_wake_on_qemu_is_flat),
 		cmocka_unit_test(test_cycle_open_close_on_qemu_is_flat),
 		cmocka_unit_test(test_cycle_attach_detach_on_qemu_is_flat),
+		cmocka_unit_test(test_cycle_load_unload_on_qemu_is_flat),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("cycle_runner", tests, group_setup, group_teardown);
 }

@@ -576,7 +576,7 @@ static void test_uc_withdrawing_the_user_client_closes_connections(void **state)
 
 static int group_setup(void **state)
 {
-	return uc_fixture_boot(state, &uc_test_kext);
+	return uc_fixture_boot(state);
 }
 
 #define UC_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

@@ -8,22 +8,10 @@
 
 #include <cmocka.h>
 
+#include "bench/kext.h"
 #include "shim/verifier.h"
 #include "shim/workloop.h"
 #include "uc_fixture.h"
-
-static const char uc_test_plist[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<plist version=\"1.0\"><dict>"
-	"<key>CFBundleIdentifier</key><string>org.drvbench.test.ucdrv</string>"
-	"<key>CFBundleVersion</key><string>1.0.0</string>"
-	"<key>CFBundlePackageType</key><string>KEXT</string>"
-	"<key>IOKitPersonalities</key><dict><key>Test</key><dict>"
-	"<key>CFBundleIdentifier</key><string>org.drvbench.test.ucdrv</string>"
-	"<key>IOClass</key><string>org_drvbench_test_ucdrv</string>"
-	"<key>IOPCIMatch</key><string>0x11e81234</string>"
-	"<key>IOProviderClass</key><string>IOPCIDevice</string>"
-	"</dict></dict></dict></plist>\n";
 
 static bool test_probe(shim_pci_device *dev, int *score)
 {
@@ -53,28 +41,35 @@ static const struct shim_driver test_driver = {
 };
 static const struct shim_driver *const test_drivers[] = { &test_driver };
 
-const struct shim_kext_desc uc_test_kext = {
-	.info_plist = uc_test_plist,
-	.info_plist_len = sizeof(uc_test_plist) - 1,
+/* Linked into the test program; its manifest is UcTestDriver.plist. */
+static const struct shim_kext_desc uc_test_kext = {
 	.drivers = test_drivers,
 	.driver_count = 1,
 };
 
-int uc_fixture_boot(void **state, const struct shim_kext_desc *kext)
+int uc_fixture_boot(void **state)
 {
 	struct uc_fixture *f = calloc(1, sizeof(*f));
-	struct bench_options opt = { .kext = kext, .no_tap = true };
-	char why[256] = "";
+	struct bench_options opt = { .profile = bench_profile_builtin_find("edu"), .no_tap = true };
+	char why[512] = "";
 
 	if (f == NULL)
 		return -1;
 	shim_verifier_set_fatal(false);
+	if (bench_kext_open_linked(&uc_test_kext, UC_TEST_PLIST, &f->kext, why, sizeof(why)) !=
+	    SHIM_OK) {
+		fprintf(stderr, "uc fixture: test kext refused: %s\n", why);
+		free(f);
+		return -1;
+	}
+	opt.kext = f->kext;
 	if (bench_machine_boot(&f->fx, &bench_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
 	    f->fx.svc == NULL) {
 		fprintf(stderr, "uc fixture: boot failed: %s (%s)\n", why,
 			shim_ret_string(f->fx.match_ret));
 		if (f->fx.factory != NULL)
 			bench_machine_shutdown(&f->fx, why, sizeof(why));
+		bench_kext_close(f->kext);
 		free(f);
 		return -1;
 	}
@@ -90,6 +85,7 @@ int uc_fixture_shutdown(void **state)
 
 	if (!ok)
 		fprintf(stderr, "uc fixture: shutdown: %s\n", why);
+	bench_kext_close(f->kext);
 	free(f);
 	return ok ? 0 : -1;
 }

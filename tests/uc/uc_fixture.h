@@ -1,8 +1,10 @@
-/* Fixture for user-client tests: a machine with the edu device booted once
- * per group (bench_machine), a test kext whose driver does nothing but exist
- * (so the framework is tested apart from edu), and per-test checks that
- * every user-client, allocation and object counter is back and the
- * verifier is empty. */
+/* Fixture for user-client tests: a sim machine booted once per group
+ * (bench_machine) with a bare test kext linked into the program (its
+ * manifest is UcTestDriver.plist) whose driver does nothing but exist, so
+ * the framework is tested apart from any real driver; and per-test checks
+ * that every user-client, allocation and object counter is back and the
+ * verifier is empty. The device is the built-in edu profile's, used only
+ * for its identity. */
 #ifndef UC_FIXTURE_H
 #define UC_FIXTURE_H
 
@@ -11,17 +13,17 @@
 #include "bench/machine.h"
 #include "shim/uc_client.h"
 
+struct bench_kext;
+
 struct uc_fixture {
+	struct bench_kext *kext;
 	struct bench_machine fx;
 	struct shim_uc_counters uc_start;
 	struct bench_baseline base;
 };
 
-/* The bare kext: one driver matching edu's IDs, start/stop do nothing. */
-extern const struct shim_kext_desc uc_test_kext;
-
-/* Boot with kext (NULL: edu_kext). Returns 0 or -1 (cmocka group setup). */
-int uc_fixture_boot(void **state, const struct shim_kext_desc *kext);
+/* Boots the bare test kext. Returns 0 or -1 (cmocka group setup). */
+int uc_fixture_boot(void **state);
 int uc_fixture_shutdown(void **state);
 /* Per test: snapshot; check everything came back. */
 int uc_fixture_test_setup(void **state);

@@ -1,55 +1,128 @@
-/* The edu user client end to end on the sim host: a client task opens the
- * edu service and calls every selector, good and bad values alike. */
+/* The edu user client end to end on the sim host: the edu bundle booted
+ * once for the group through the bench's public API, a client task opens
+ * the edu service and calls every selector, good and bad values alike; each
+ * test leaves every user-client, allocation and object counter as it found
+ * them and the verifier empty. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "bench/kext.h"
+#include "bench/machine.h"
 #include "edu/edu_driver.h"
 #include "edu/edu_userclient.h"
-#include "uc_fixture.h"
+#include "shim/uc_client.h"
+#include "shim/verifier.h"
+#include "shim/workloop.h"
+
+/* The group's machine, and what each test starts from. */
+static struct {
+	struct bench_kext *kext;
+	struct bench_machine fx;
+	struct shim_uc_counters uc_start;
+	struct bench_baseline base;
+} G;
 
 struct t {
-	struct uc_fixture *f;
 	shim_task *task;
 	shim_uc_conn *conn;
 };
 static struct t T;
 
+static int group_setup(void **state)
+{
+	struct bench_options opt = { .profile = bench_profile_builtin_find("edu"), .no_tap = true };
+	char why[512] = "";
+
+	(void)state;
+	shim_verifier_set_fatal(false);
+	if (bench_kext_open(EDU_KEXT, &G.kext, why, sizeof(why)) != SHIM_OK) {
+		print_error("edu kext refused: %s\n", why);
+		return -1;
+	}
+	opt.kext = G.kext;
+	if (bench_machine_boot(&G.fx, &bench_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
+	    G.fx.svc == NULL) {
+		print_error("boot failed: %s (match %s)\n", why, shim_ret_string(G.fx.match_ret));
+		if (G.fx.factory != NULL)
+			bench_machine_shutdown(&G.fx, why, sizeof(why));
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char why[512] = "";
+	bool ok = bench_machine_shutdown(&G.fx, why, sizeof(why));
+
+	(void)state;
+	if (!ok)
+		print_error("shutdown: %s\n", why);
+	bench_kext_close(G.kext);
+	return ok ? 0 : -1;
+}
+
+static void run_loop(uint64_t ns)
+{
+	assert_int_equal(SHIM_OK, shim_workloop_delay_ns(shim_machine_workloop(G.fx.machine), ns));
+}
+
+static void expect_uc_counters_back(bool with_connections)
+{
+	struct shim_uc_counters now;
+
+	shim_uc_counters_snapshot(&now);
+	if (with_connections) {
+		assert_int_equal(G.uc_start.tasks, now.tasks);
+		assert_int_equal(G.uc_start.connections, now.connections);
+	}
+	assert_int_equal(G.uc_start.open_connections, now.open_connections);
+	assert_int_equal(G.uc_start.handles, now.handles);
+	assert_int_equal(G.uc_start.asyncs, now.asyncs);
+	assert_int_equal(G.uc_start.pending, now.pending);
+}
+
 static int setup(void **state)
 {
 	static const char *const ents[] = { EDU_UC_OPEN_ENTITLEMENT };
 
-	uc_fixture_test_setup(state);
-	T.f = *state;
+	(void)state;
+	shim_verifier_clear();
+	shim_uc_counters_snapshot(&G.uc_start);
+	bench_baseline_take(&G.base);
 	if (shim_task_create(501, ents, 1, &T.task) != SHIM_OK ||
-	    shim_uc_open(T.task, T.f->fx.svc, &T.conn) != SHIM_OK)
+	    shim_uc_open(T.task, G.fx.svc, &T.conn) != SHIM_OK)
 		return -1;
 	return 0;
 }
 
 static int teardown(void **state)
 {
+	char why[256] = "";
+
+	(void)state;
 	shim_task_destroy(T.task);
-	return uc_fixture_test_teardown(state);
+	expect_uc_counters_back(true);
+	if (!bench_baseline_matches(&G.base, why, sizeof(why)))
+		fail_msg("not back to baseline: %s", why);
+	if (!bench_verifier_empty(why, sizeof(why)))
+		fail_msg("verifier: %s", why);
+	return 0;
 }
 
 /* After the service is gone: user-client counters back; the group's
  * shutdown checks the machine-wide baseline. */
 static int teardown_after_stop(void **state)
 {
-	struct shim_uc_counters now;
-
-	shim_task_destroy(T.task);
-	shim_uc_counters_snapshot(&now);
-	assert_int_equal(T.f->uc_start.open_connections, now.open_connections);
-	assert_int_equal(T.f->uc_start.handles, now.handles);
-	assert_int_equal(T.f->uc_start.asyncs, now.asyncs);
-	assert_int_equal(T.f->uc_start.pending, now.pending);
 	(void)state;
+	shim_task_destroy(T.task);
+	expect_uc_counters_back(false);
 	return 0;
 }
 
@@ -88,8 +161,8 @@ static void test_edu_uc_open_needs_the_client_entitlement_or_root(void **state)
 	(void)state;
 	assert_int_equal(SHIM_OK, shim_task_create(501, NULL, 0, &plain));
 	assert_int_equal(SHIM_OK, shim_task_create(0, NULL, 0, &root));
-	assert_int_equal(SHIM_ERR_NOT_PERMITTED, shim_uc_open(plain, T.f->fx.svc, &c));
-	assert_int_equal(SHIM_OK, shim_uc_open(root, T.f->fx.svc, &c));
+	assert_int_equal(SHIM_ERR_NOT_PERMITTED, shim_uc_open(plain, G.fx.svc, &c));
+	assert_int_equal(SHIM_OK, shim_uc_open(root, G.fx.svc, &c));
 	shim_task_destroy(plain);
 	shim_task_destroy(root);
 }
@@ -102,10 +175,10 @@ static void test_edu_uc_connections_are_capped_per_service(void **state)
 	(void)state;
 	assert_int_equal(SHIM_OK, shim_task_create(0, NULL, 0, &root));
 	for (unsigned i = 1; i < EDU_UC_MAX_CONNECTIONS; i++)
-		assert_int_equal(SHIM_OK, shim_uc_open(root, T.f->fx.svc, &c));
-	assert_int_equal(SHIM_ERR_NO_RESOURCES, shim_uc_open(root, T.f->fx.svc, &c));
+		assert_int_equal(SHIM_OK, shim_uc_open(root, G.fx.svc, &c));
+	assert_int_equal(SHIM_ERR_NO_RESOURCES, shim_uc_open(root, G.fx.svc, &c));
 	shim_task_die(root);
-	assert_int_equal(SHIM_OK, shim_uc_open(T.task, T.f->fx.svc, &c));
+	assert_int_equal(SHIM_OK, shim_uc_open(T.task, G.fx.svc, &c));
 }
 
 static void test_edu_uc_liveness_inverts_and_refuses_wide_values(void **state)
@@ -231,8 +304,8 @@ static void test_edu_uc_power_policy_needs_root_or_entitlement(void **state)
 			 scalars(T.conn, EDU_UC_SET_POWER_POLICY, &p, 1, NULL, 0));
 	assert_int_equal(SHIM_OK, shim_task_create(0, NULL, 0, &root));
 	assert_int_equal(SHIM_OK, shim_task_create(501, ents, 2, &agent));
-	assert_int_equal(SHIM_OK, shim_uc_open(root, T.f->fx.svc, &rc));
-	assert_int_equal(SHIM_OK, shim_uc_open(agent, T.f->fx.svc, &ac));
+	assert_int_equal(SHIM_OK, shim_uc_open(root, G.fx.svc, &rc));
+	assert_int_equal(SHIM_OK, shim_uc_open(agent, G.fx.svc, &ac));
 	assert_int_equal(SHIM_OK, scalars(rc, EDU_UC_SET_POWER_POLICY, &p, 1, NULL, 0));
 	p = EDU_UC_POWER_AGGRESSIVE;
 	assert_int_equal(SHIM_OK, scalars(ac, EDU_UC_SET_POWER_POLICY, &p, 1, NULL, 0));
@@ -271,7 +344,7 @@ static void test_edu_uc_async_factorial_completes_later_with_its_handle(void **s
 	assert_int_equal(0, got[0]);
 	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_REQUEST_QUERY, &h, 1, q, 2));
 	assert_int_equal(0, q[0]);
-	uc_fixture_run_loop(T.f, EDU_UC_ASYNC_DELAY_NS * 2);
+	run_loop(EDU_UC_ASYNC_DELAY_NS * 2);
 	assert_int_equal(1, got[0]);
 	assert_int_equal(h, got[1]);
 	assert_int_equal(720, got[2]);
@@ -300,13 +373,13 @@ static void test_edu_uc_close_cancels_pending_completions(void **state)
 	shim_uc_conn *other;
 
 	(void)state;
-	assert_int_equal(SHIM_OK, shim_uc_open(T.task, T.f->fx.svc, &other));
+	assert_int_equal(SHIM_OK, shim_uc_open(T.task, G.fx.svc, &other));
 	assert_int_equal(SHIM_OK, factorial_async(T.conn, 4, got, &h));
 	/* Another connection cannot use or release it. */
 	assert_int_equal(SHIM_ERR_BAD_HANDLE, scalars(other, EDU_UC_REQUEST_QUERY, &h, 1, q, 2));
 	assert_int_equal(SHIM_ERR_BAD_HANDLE, scalars(other, EDU_UC_REQUEST_RELEASE, &h, 1, NULL, 0));
 	assert_int_equal(SHIM_OK, shim_uc_close(T.conn));
-	uc_fixture_run_loop(T.f, EDU_UC_ASYNC_DELAY_NS * 4);
+	run_loop(EDU_UC_ASYNC_DELAY_NS * 4);
 	assert_int_equal(0, got[0]);
 }
 
@@ -317,17 +390,12 @@ static void test_edu_uc_driver_stop_closes_open_connections(void **state)
 
 	(void)state;
 	assert_int_equal(SHIM_OK, factorial_async(T.conn, 5, got, &h));
-	assert_int_equal(SHIM_OK, shim_machine_terminate(T.f->fx.machine, T.f->fx.dev));
-	T.f->fx.svc = NULL;
+	assert_int_equal(SHIM_OK, shim_machine_terminate(G.fx.machine, G.fx.dev));
+	G.fx.svc = NULL;
 	assert_false(shim_uc_conn_is_open(T.conn));
 	assert_int_equal(SHIM_ERR_NOT_READY, scalars(T.conn, EDU_UC_LIVENESS, &v, 1, &out, 1));
-	uc_fixture_run_loop(T.f, EDU_UC_ASYNC_DELAY_NS * 4);
+	run_loop(EDU_UC_ASYNC_DELAY_NS * 4);
 	assert_int_equal(0, got[0]);
-}
-
-static int group_setup(void **state)
-{
-	return uc_fixture_boot(state, NULL);
 }
 
 #define EDU_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -352,5 +420,5 @@ int main(void)
 						teardown_after_stop),
 	};
 
-	return cmocka_run_group_tests_name("edu_userclient", tests, group_setup, uc_fixture_shutdown);
+	return cmocka_run_group_tests_name("edu_userclient", tests, group_setup, group_teardown);
 }
