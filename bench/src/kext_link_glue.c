@@ -23,6 +23,23 @@ static void bench_link_why(const struct bench_kext *k, const struct bench_link_r
 		bench_link_report_summary(rep, why + n, len - (size_t)n);
 }
 
+/* The reader names the file by its last component; the report names the
+ * whole path inside the bundle, so the user sees which bundle it was. */
+static void bench_link_name_path(const struct bench_kext *k, char *why, size_t len)
+{
+	const char *base = strrchr(k->exec_path, '/');
+	char msg[512];
+	size_t n;
+
+	base = base != NULL ? base + 1 : k->exec_path;
+	n = strlen(base);
+	snprintf(msg, sizeof(msg), "%s", why);
+	if (strncmp(msg, base, n) == 0 && msg[n] == ':')
+		snprintf(why, len, "%s%s", k->exec_path, msg + n);
+	else
+		snprintf(why, len, "%s: %s", k->exec_path, msg);
+}
+
 shim_ret bench_kext_link(struct bench_kext *k, char *why, size_t len)
 {
 	struct bench_link_library_ref libs[BENCH_KEXT_MAX_LIBS];
@@ -33,8 +50,10 @@ shim_ret bench_kext_link(struct bench_kext *k, char *why, size_t len)
 
 	if (bench_loaded_globals == NULL && (bench_loaded_globals = bench_link_registry_create()) == NULL)
 		return SHIM_ERR_NO_MEMORY;
-	if (bench_elf_image_open(k->exec_path, &img, why, len) != BENCH_ELF_OK)
+	if (bench_elf_image_open(k->exec_path, &img, why, len) != BENCH_ELF_OK) {
+		bench_link_name_path(k, why, len);
 		return SHIM_ERR_BAD_ARGUMENT;
+	}
 	for (size_t i = 0; i < k->nlibs; i++) {
 		libs[i].id = k->libs[i].id;
 		libs[i].version = k->libs[i].version;
