@@ -143,3 +143,18 @@ void *bench_kext_symbol(const struct bench_kext *k, const char *name)
 		return dlsym(k->handle, name);
 	return dlsym(RTLD_DEFAULT, name); /* a kext linked into the program */
 }
+
+bool bench_kext_image_range(const struct bench_kext *k, uintptr_t *lo, uintptr_t *hi)
+{
+	if (k == NULL || k->handle == NULL || k->nranges == 0)
+		return false;
+	*lo = k->range_lo[0];
+	*hi = k->range_hi[0];
+	for (size_t i = 1; i < k->nranges; i++) {
+		if (k->range_lo[i] < *lo)
+			*lo = k->range_lo[i];
+		if (k->range_hi[i] > *hi)
+			*hi = k->range_hi[i];
+	}
+	return true;
+}

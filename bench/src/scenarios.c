@@ -8,6 +8,7 @@
 static const struct bench_scenario *const bench_generic[] = {
 	&bench_sc_load_start_stop_unload,
 	&bench_sc_unload_refused_while_running,
+	&bench_sc_start_failures,
 	&bench_sc_user_client_open_close,
 	&bench_sc_sleep_wake,
 	&bench_sc_surprise_removal,

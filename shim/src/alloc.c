@@ -144,7 +144,7 @@ void *shim_malloc_(size_t size, bool zero, const char *file, int line)
 		return NULL;
 	if (size == 0 || size > SIZE_MAX - sizeof(*h))
 		return NULL;
-	if (take_injected_failure())
+	if (take_injected_failure() || SHIM_FAULT(SHIM_FAULT_ALLOC, file, line))
 		return NULL;
 	if (!live_set_reserve((size_t)live_count + 1))
 		return NULL;

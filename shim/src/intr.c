@@ -147,6 +147,8 @@ shim_ret shim_intr_source_create(shim_workloop *wl, shim_pci_device *dev, unsign
 	if (!out)
 		return SHIM_ERR_BAD_ARGUMENT;
 	*out = NULL;
+	if (SHIM_FAULT(SHIM_FAULT_INTR, NULL, 0))
+		return SHIM_ERR_NO_RESOURCES;
 	if (!wl || !dev || !action || dev->m != wl->m)
 		return SHIM_ERR_BAD_ARGUMENT;
 	type = shim_pci_interrupt_type(dev, index);

@@ -36,6 +36,8 @@ shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t al
 	if (!out)
 		return SHIM_ERR_BAD_ARGUMENT;
 	*out = NULL;
+	if (SHIM_FAULT(SHIM_FAULT_DMA_ALLOC, file, line))
+		return SHIM_ERR_NO_MEMORY;
 	if (!dev || size == 0 || phys_mask == 0)
 		return SHIM_ERR_BAD_ARGUMENT;
 	if (!shim_context_may_block_("shim_dma_buffer_alloc", file, line))
@@ -72,10 +74,10 @@ shim_ret shim_memdesc_prepare_(shim_memdesc *md, const char *file, int line)
 {
 	if (!md)
 		return SHIM_ERR_BAD_ARGUMENT;
+	if (SHIM_FAULT(SHIM_FAULT_DMA_PREPARE, file, line))
+		return SHIM_ERR_NO_RESOURCES; /* the pages could not be wired */
 	if (md->prepared++ == 0)
 		shim_counters_prepared_add(1);
-	(void)file;
-	(void)line;
 	return SHIM_OK;
 }
 

@@ -19,6 +19,10 @@ shim_ret shim_pci_map_bar_(shim_pci_device *dev, unsigned bar, shim_mmio_map **o
 {
 	shim_mmio_map *map;
 
+	if (out != NULL && SHIM_FAULT(SHIM_FAULT_BAR_MAP, file, line)) {
+		*out = NULL;
+		return SHIM_ERR_NO_RESOURCES;
+	}
 	if (!dev || !out || bar >= SHIM_PCI_BAR_COUNT) {
 		shim_verifier_record_(SHIM_V_BAD_STATE, file, line, "map of BAR %u: bad argument",
 				      bar);

@@ -21,6 +21,8 @@ shim_ret shim_timer_create(shim_workloop *wl, shim_timer_fn fn, void *owner, shi
 	if (!out)
 		return SHIM_ERR_BAD_ARGUMENT;
 	*out = NULL;
+	if (SHIM_FAULT(SHIM_FAULT_TIMER, NULL, 0))
+		return SHIM_ERR_NO_MEMORY;
 	if (!wl || !fn)
 		return SHIM_ERR_BAD_ARGUMENT;
 	t = shim_zalloc(sizeof(*t));

@@ -2,6 +2,7 @@
  * rather than in it so the service object needs no user-client fields. */
 #include "shim/alloc.h"
 #include "shim/log.h"
+#include "internal.h"
 #include "uc_internal.h"
 
 struct uc_entry {
@@ -60,6 +61,8 @@ shim_ret shim_service_set_userclient(shim_service *svc, const struct shim_uc_des
 
 	if (svc == NULL)
 		return SHIM_ERR_BAD_ARGUMENT;
+	if (desc != NULL && SHIM_FAULT(SHIM_FAULT_UC_PUBLISH, NULL, 0))
+		return SHIM_ERR_NO_MEMORY;
 	slot = find_slot(svc);
 	if (desc == NULL) {
 		if (*slot == NULL)

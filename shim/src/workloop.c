@@ -165,6 +165,8 @@ shim_ret shim_workloop_sleep_(shim_workloop *wl, const void *event, uint64_t tim
 {
 	if (!wl)
 		return SHIM_ERR_BAD_ARGUMENT;
+	if (SHIM_FAULT(SHIM_FAULT_WORKLOOP, file, line))
+		return SHIM_ERR_TIMEOUT;
 	if (!shim_context_may_block_("shim_workloop_sleep", file, line))
 		return SHIM_ERR_NOT_PERMITTED;
 	return shim_workloop_run(wl, event,

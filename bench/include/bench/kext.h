@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bench/host.h"
 #include "shim/machine.h"
@@ -52,6 +53,10 @@ bool bench_kext_loaded(const struct bench_kext *k);
  * module to call the driver directly; NULL when not loaded or absent.
  * Resolve again after every load: a reload maps the image afresh. */
 void *bench_kext_symbol(const struct bench_kext *k, const char *name);
+/* The address range the loaded image spans (its code among it), for
+ * telling the kext's own calls from others; false when not loaded or
+ * linked into the program. */
+bool bench_kext_image_range(const struct bench_kext *k, uintptr_t *lo, uintptr_t *hi);
 /* The descriptor the loaded image's kmod_info names (unwrapped), or NULL. */
 const struct shim_kext_desc *bench_kext_desc(const struct bench_kext *k);
 

@@ -100,6 +100,43 @@ struct shim_alloc_site {
 };
 size_t shim_alloc_live_sites(struct shim_alloc_site *out, size_t max);
 
+/* Fault injection at a driver's call sites: with a plan armed, the nth
+ * call (from 1, counted from arming) of an armed kind made from code in
+ * [code_lo, code_hi) fails as a kernel's would (allocation: NULL; BAR map,
+ * DMA prepare, interrupt source: SHIM_ERR_NO_RESOURCES; DMA buffer, timer,
+ * user-client publish: SHIM_ERR_NO_MEMORY; work-loop sleep:
+ * SHIM_ERR_TIMEOUT). nth 0 only counts. code_hi 0: calls from anywhere. */
+enum shim_fault_kind {
+	SHIM_FAULT_ALLOC = 1u << 0,
+	SHIM_FAULT_BAR_MAP = 1u << 1,
+	SHIM_FAULT_DMA_ALLOC = 1u << 2,
+	SHIM_FAULT_DMA_PREPARE = 1u << 3,
+	SHIM_FAULT_INTR = 1u << 4,
+	SHIM_FAULT_TIMER = 1u << 5,
+	SHIM_FAULT_WORKLOOP = 1u << 6,
+	SHIM_FAULT_UC_PUBLISH = 1u << 7,
+	SHIM_FAULT_ALL = 0xffu,
+};
+struct shim_fault_plan {
+	unsigned kinds;     /* enum shim_fault_kind bits; 0 disarms */
+	long nth;
+	uintptr_t code_lo, code_hi;
+};
+struct shim_fault_stats {
+	long calls;              /* counted calls since arming */
+	unsigned counted_kinds;  /* kinds seen among them */
+	bool fired;
+	unsigned kind;           /* of the failed call */
+	const void *caller;      /* its return address */
+	const char *file;        /* its site, when the call carries one (else NULL) */
+	int line;
+};
+void shim_fault_arm(const struct shim_fault_plan *plan);
+void shim_fault_disarm(void);
+void shim_fault_stats(struct shim_fault_stats *out);
+/* "allocation", "BAR map", ... for one kind bit. */
+const char *shim_fault_kind_string(unsigned kind);
+
 /* Allocation fault injection: the n-th next shim_malloc fails (0 = off). */
 void shim_alloc_fail_nth(long n);
 

@@ -1,0 +1,156 @@
+/* Generic scenario: start fails at each of the driver's call sites in turn.
+ * A first start counts the calls the driver makes into the shim that can
+ * fail (allocations, BAR maps, DMA buffers and prepares, interrupt sources,
+ * timers, work-loop sleeps, user-client publishing); then start runs once
+ * per call with exactly that call failing, as a kernel short of memory or
+ * resources would fail it. Every start that fails must give back all it
+ * took; one that copes must stop cleanly. A leak is named by the
+ * allocation's site (file:line) and the call that was failed. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/kext.h"
+#include "generic.h"
+
+#define BENCH_FAULT_MAX_CALLS 256
+#define BENCH_FAULT_MAX_SITES 256
+
+struct bench_sites {
+	size_t n;
+	struct shim_alloc_site s[BENCH_FAULT_MAX_SITES];
+};
+
+static void bench_sites_take(struct bench_sites *s)
+{
+	s->n = shim_alloc_live_sites(s->s, BENCH_FAULT_MAX_SITES);
+	if (s->n > BENCH_FAULT_MAX_SITES)
+		s->n = BENCH_FAULT_MAX_SITES;
+}
+
+static bool bench_site_same(const struct shim_alloc_site *a, const struct shim_alloc_site *b)
+{
+	return a->line == b->line && a->size == b->size && strcmp(a->file, b->file) == 0;
+}
+
+/* Appends the sites live now that were not live in before (as a multiset). */
+static void bench_sites_new(const struct bench_sites *before, char *why, size_t len)
+{
+	struct bench_sites now;
+	bool used[BENCH_FAULT_MAX_SITES] = { false };
+
+	bench_sites_take(&now);
+	for (size_t i = 0; i < now.n; i++) {
+		bool old = false;
+
+		for (size_t j = 0; j < before->n && !old; j++) {
+			if (!used[j] && bench_site_same(&now.s[i], &before->s[j])) {
+				used[j] = true;
+				old = true;
+			}
+		}
+		if (!old)
+			bench_why_append(why, len, "leaked %zu byte(s) allocated at %s:%d",
+					 now.s[i].size, now.s[i].file, now.s[i].line);
+	}
+}
+
+/* Where the failed call was made: its site, or the function it came from. */
+static void bench_fault_site(const struct shim_fault_stats *st, char *buf, size_t len)
+{
+	Dl_info info;
+
+	if (st->file != NULL)
+		snprintf(buf, len, "%s:%d", st->file, st->line);
+	else if (dladdr(st->caller, &info) != 0 && info.dli_sname != NULL)
+		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
+			 (unsigned long)((const char *)st->caller - (const char *)info.dli_saddr));
+	else
+		snprintf(buf, len, "%p", st->caller);
+}
+
+/* One start with plan armed; then stop if it started. */
+static shim_ret bench_fault_start(struct bench_machine *fx, const struct shim_fault_plan *plan,
+				  struct shim_fault_stats *st, bool *started)
+{
+	size_t n = 0;
+	shim_ret r;
+
+	shim_fault_arm(plan);
+	r = shim_machine_match(fx->machine, fx->kext, &n);
+	shim_fault_stats(st);
+	shim_fault_disarm();
+	*started = shim_machine_service(fx->machine, fx->dev) != NULL;
+	if (*started)
+		shim_machine_terminate(fx->machine, fx->dev);
+	return r;
+}
+
+static enum bench_result bench_fault_check(long i,
+					   const struct shim_fault_stats *st,
+					   const struct bench_baseline *base,
+					   const struct bench_sites *sites, char *why,
+					   size_t len)
+{
+	char diff[BENCH_WHY_LEN] = "", site[160];
+
+	bench_fault_site(st, site, sizeof(site));
+	if (!bench_baseline_matches(base, diff, sizeof(diff))) {
+		snprintf(why, len, "%s failing (%s, call %ld of start) left: %s",
+			 shim_fault_kind_string(st->kind), site, i, diff);
+		bench_sites_new(sites, why, len);
+		return BENCH_FAIL;
+	}
+	if (!bench_verifier_empty(diff, sizeof(diff)))
+		return bench_fail(why, len, "%s failing (%s, call %ld of start): %s",
+				  shim_fault_kind_string(st->kind), site, i, diff);
+	return BENCH_PASS;
+}
+
+static enum bench_result run_start_failures(struct bench_machine *fx, char *why, size_t len)
+{
+	struct shim_fault_plan plan = { .kinds = SHIM_FAULT_ALL };
+	struct shim_fault_stats st;
+	struct bench_baseline base;
+	struct bench_sites sites;
+	long calls, failed = 0, coped = 0;
+	bool started;
+
+	if (fx->opt.kext == NULL ||
+	    !bench_kext_image_range(fx->opt.kext, &plan.code_lo, &plan.code_hi))
+		return bench_cannot_run(why, len, "a kext linked into the program has no image of "
+						  "its own to tell its calls by");
+	shim_machine_terminate(fx->machine, fx->dev);
+	fx->svc = NULL;
+	bench_baseline_take(&base);
+	bench_sites_take(&sites);
+	if (bench_fault_start(fx, &plan, &st, &started) != SHIM_OK || !started)
+		return bench_fail(why, len, "start without any fault failed");
+	calls = st.calls < BENCH_FAULT_MAX_CALLS ? st.calls : BENCH_FAULT_MAX_CALLS;
+	for (long i = 1; i <= calls; i++) {
+		shim_ret r;
+
+		plan.nth = i;
+		r = bench_fault_start(fx, &plan, &st, &started);
+		if (!st.fired)
+			continue; /* this start took another path, with fewer calls */
+		if (r == SHIM_OK && started)
+			coped++;
+		else
+			failed++;
+		if (bench_fault_check(i, &st, &base, &sites, why, len) != BENCH_PASS)
+			return BENCH_FAIL;
+	}
+	fx->match_ret = shim_machine_match(fx->machine, fx->kext, &fx->started);
+	fx->svc = shim_machine_service(fx->machine, fx->dev);
+	snprintf(why, len, "%ld call site(s) failed in turn: start failed cleanly %ld time(s), "
+			   "coped %ld time(s)", calls, failed, coped);
+	return BENCH_PASS;
+}
+
+const struct bench_scenario bench_sc_start_failures = {
+	.name = "start-fails-at-each-call",
+	.summary = "start made to fail at each allocation, BAR map, DMA buffer and prepare, "
+		   "interrupt, timer, work-loop and user-client call in turn gives everything back",
+	.run = run_start_failures,
+};
