@@ -44,14 +44,14 @@ void drvbench_print_scenarios(FILE *out, const struct bench_test_module *module)
 
 		if (bench_generic_at(i) == NULL && (i == 0 || bench_generic_at(i - 1) != NULL))
 			fprintf(out, "scenarios of test module %s:\n", module->name);
-		fprintf(out, "  %-30s %s%s%s%s\n", sc->name, sc->summary, *needs ? " (" : "", needs,
+		fprintf(out, "  %-36s %s%s%s%s\n", sc->name, sc->summary, *needs ? " (" : "", needs,
 			*needs ? ")" : "");
 	}
 }
 
 void drvbench_print_table_head(FILE *out)
 {
-	fprintf(out, "%-30s %-10s %9s %-9s %-9s %-11s %5s  %s\n", "SCENARIO", "RESULT", "TIME",
+	fprintf(out, "%-36s %-10s %9s %-9s %-9s %-11s %5s  %s\n", "SCENARIO", "RESULT", "TIME",
 		"OBJECTS", "ALLOCS", "WIRED", "DROPS", "REASON");
 }
 
@@ -84,7 +84,7 @@ void drvbench_print_row(FILE *out, const struct bench_report *rep, bool verbose)
 		 rep->after.alloc_count);
 	snprintf(wired, sizeof(wired), "%llu->%llu", (unsigned long long)rep->before.wired_bytes,
 		 (unsigned long long)rep->after.wired_bytes);
-	fprintf(out, "%-30s %-10s %6.3f ms %-9s %-9s %-11s %5ld  %s\n", rep->scenario->name,
+	fprintf(out, "%-36s %-10s %6.3f ms %-9s %-9s %-11s %5ld  %s\n", rep->scenario->name,
 		bench_result_string(rep->result), rep->elapsed_ms, objects, allocs, wired,
 		rep->log_drops, rep->result == BENCH_PASS ? "" : rep->why);
 	if (verbose) {

@@ -10,8 +10,16 @@ static const struct bench_scenario *const bench_generic[] = {
 	&bench_sc_unload_refused_while_running,
 	&bench_sc_start_failures,
 	&bench_sc_user_client_open_close,
+	&bench_sc_terminate_client_open,
+	&bench_sc_terminate_async_outstanding,
+	&bench_sc_client_death_mid_call,
+	&bench_sc_client_death_async,
 	&bench_sc_sleep_wake,
+	&bench_sc_sleep_call_in_flight,
+	&bench_sc_sleep_io_before_after,
 	&bench_sc_surprise_removal,
+	&bench_sc_removal_mid_call,
+	&bench_sc_removal_async,
 };
 
 #define BENCH_NGENERIC (sizeof(bench_generic) / sizeof(bench_generic[0]))

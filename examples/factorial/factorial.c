@@ -1,8 +1,8 @@
 /* Factorial: a sample driver for QEMU's edu device, written against the
  * drvbench shim alone. The device computes n! and signals completion with
- * an MSI; a user client starts it and returns at once, and the result goes
- * back to the client as an async completion, delivered from the interrupt
- * action on the work loop. Power: off and on. Going off fails the request
+ * an MSI; a user client starts it and either returns at once, the result
+ * going back to the client as an async completion delivered from the
+ * interrupt action on the work loop, or waits on the work loop for it. Power: off and on. Going off fails the request
  * in flight and silences the device. Coming back on restores the interrupt
  * enable that the device lost with its context. */
 #include "factorial.h"
@@ -28,17 +28,22 @@
 
 #define FACT_CLASS "org_example_factorial"
 #define FACT_MAX_MSI_INDEX 8u
+#define FACT_WAIT_NS 1000000000ull /* the engine takes microseconds; a second is a dead one */
 
 struct fact {
 	shim_object obj; /* counted: a leaked instance shows in its class */
 	shim_pci_device *dev;
 	shim_mmio_map *bar0;
 	shim_intr_source *intr;
+	shim_workloop *wl;
 	uint32_t irq_status;  /* causes the filter acknowledged, for the action */
 	bool busy;            /* the engine is computing */
 	bool asleep;          /* powered off: requests are refused */
 	shim_uc *waiter;      /* the connection waiting for the engine, or NULL */
 	shim_uc_async *reply; /* its completion, retained until delivered */
+	bool waiting;         /* a synchronous call sleeps on the loop for the engine */
+	shim_ret wait_status;
+	uint32_t wait_result;
 };
 
 static shim_class fact_class = SHIM_CLASS_INIT(FACT_CLASS);
@@ -58,11 +63,18 @@ static void wr(struct fact *f, uint32_t reg, uint32_t val)
 	shim_mmio_write32(f->bar0, reg, val);
 }
 
-/* Queues the waiting client's completion on the work loop and forgets it. */
+/* Hands the result to whoever waits: wakes a synchronous caller, or
+ * queues an async client's completion on the work loop and forgets it. */
 static void fact_reply(struct fact *f, shim_ret status, uint32_t result)
 {
 	uint64_t v = result;
 
+	if (f->waiting) {
+		f->waiting = false;
+		f->wait_status = status;
+		f->wait_result = result;
+		shim_workloop_wakeup(f->wl, f);
+	}
 	if (f->reply == NULL)
 		return;
 	(void)shim_uc_async_complete(f->reply, status, &v, status == SHIM_OK ? 1 : 0);
@@ -146,6 +158,38 @@ static shim_ret m_compute_async(shim_uc *uc, struct shim_uc_args *a)
 	return SHIM_OK;
 }
 
+/* Starts the engine and waits on the work loop until the interrupt action
+ * (or a sleep, a removal, a stop) hands over the result. */
+static shim_ret m_compute(shim_uc *uc, struct shim_uc_args *a)
+{
+	struct fact *f = shim_uc_service_context(uc);
+	shim_ret r;
+
+	if (a->scalar_in[0] > FACTORIAL_MAX_N)
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (f->asleep)
+		return SHIM_ERR_NOT_READY;
+	if (f->busy)
+		return SHIM_ERR_BUSY;
+	f->busy = true;
+	f->waiting = true;
+	shim_object_retain(&f->obj); /* stop may run while this call waits */
+	wr(f, REG_FACTORIAL, (uint32_t)a->scalar_in[0]);
+	r = shim_workloop_sleep(f->wl, f, FACT_WAIT_NS);
+	if (r == SHIM_OK)
+		r = f->wait_status;
+	if (f->waiting) { /* timed out: the engine's answer is lost */
+		f->waiting = false;
+		f->busy = false;
+	}
+	if (r == SHIM_OK) {
+		a->scalar_out[0] = f->wait_result;
+		a->scalar_out_written = 1;
+	}
+	shim_object_release(&f->obj);
+	return r;
+}
+
 /* The client is gone, so nobody can receive its completion. The engine
  * finishes by itself, and the action then finds no one waiting. */
 static void uc_close(shim_uc *uc, bool client_died)
@@ -164,6 +208,8 @@ static const struct shim_uc_method fact_methods[FACTORIAL_SELECTOR_COUNT] = {
 	[FACTORIAL_READ_ID] = { .name = "read_id", .fn = m_read_id, .scalar_out_count = 1 },
 	[FACTORIAL_COMPUTE_ASYNC] = { .name = "compute_async", .fn = m_compute_async,
 				      .scalar_in_count = 1, .async_allowed = true },
+	[FACTORIAL_COMPUTE] = { .name = "compute", .fn = m_compute, .scalar_in_count = 1,
+				.scalar_out_count = 1 },
 };
 
 static const struct shim_uc_desc fact_uc = {
@@ -233,6 +279,7 @@ static shim_ret fact_start(shim_service *svc, shim_pci_device *dev)
 		return SHIM_ERR_NO_MEMORY;
 	shim_object_init(&f->obj, &fact_class, fact_free);
 	f->dev = dev;
+	f->wl = shim_service_workloop(svc);
 	r = msi != 0 ? shim_pci_map_bar(dev, 0, &f->bar0) : SHIM_ERR_UNSUPPORTED;
 	if (r != SHIM_OK)
 		goto fail_state;
@@ -277,6 +324,7 @@ static void fact_stop(shim_service *svc)
 	if (f == NULL)
 		return;
 	shim_service_set_userclient(svc, NULL, NULL); /* closes every connection first */
+	fact_reply(f, SHIM_ERR_ABORTED, 0);          /* a caller still waiting gets its answer */
 	shim_intr_source_disable(f->intr);
 	shim_intr_source_release(f->intr);
 	shim_pci_set_bus_master(f->dev, false);

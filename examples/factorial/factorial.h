@@ -8,6 +8,7 @@
 enum factorial_selector {
 	FACTORIAL_READ_ID = 0,   /* no input; out: the device's ID register */
 	FACTORIAL_COMPUTE_ASYNC, /* in: n (async only); the completion carries n! */
+	FACTORIAL_COMPUTE,       /* in: n; waits for the engine; out: n! */
 	FACTORIAL_SELECTOR_COUNT
 };
 

@@ -86,8 +86,23 @@ static shim_ret minimal_ping_async(shim_uc *uc, struct shim_uc_args *args)
 	return shim_uc_async_complete(args->async, SHIM_OK, v, 1);
 }
 
+/* Waits on the work loop as a driver waiting for its device would, so a
+ * call can be in flight (bounded: 1 ms of virtual time). */
+static shim_ret minimal_wait(shim_uc *uc, struct shim_uc_args *args)
+{
+	struct minimal *m = minimal_from_uc(uc);
+	shim_ret r;
+
+	(void)args;
+	if (m == NULL)
+		return SHIM_ERR_NOT_READY;
+	r = shim_workloop_sleep(shim_service_workloop(shim_uc_service(uc)), m, 1000000);
+	return r == SHIM_ERR_TIMEOUT ? SHIM_OK : r;
+}
+
 static const struct shim_uc_method minimal_methods[] = {
 	{ .name = "ping", .fn = minimal_ping, .scalar_out_count = 1 },
+	{ .name = "wait", .fn = minimal_wait },
 	{ .name = "ping_async", .fn = minimal_ping_async, .scalar_out_count = 1,
 	  .async_allowed = true },
 };
