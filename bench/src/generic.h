@@ -13,7 +13,8 @@ BENCH_INTERNAL extern const struct bench_scenario bench_sc_load_start_stop_unloa
 	bench_sc_surprise_removal, bench_sc_start_failures, bench_sc_terminate_client_open,
 	bench_sc_terminate_async_outstanding, bench_sc_client_death_mid_call,
 	bench_sc_client_death_async, bench_sc_sleep_call_in_flight, bench_sc_sleep_io_before_after,
-	bench_sc_removal_mid_call, bench_sc_removal_async;
+	bench_sc_removal_mid_call, bench_sc_removal_async, bench_sc_rebalance,
+	bench_sc_disable_enable;
 
 /* One call of the first selector that takes no input, with exactly the
  * output its declaration asks for (SHIM_OK with *called false when the

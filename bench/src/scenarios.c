@@ -20,6 +20,8 @@ static const struct bench_scenario *const bench_generic[] = {
 	&bench_sc_surprise_removal,
 	&bench_sc_removal_mid_call,
 	&bench_sc_removal_async,
+	&bench_sc_rebalance,
+	&bench_sc_disable_enable,
 };
 
 #define BENCH_NGENERIC (sizeof(bench_generic) / sizeof(bench_generic[0]))

@@ -9,8 +9,6 @@
 
 static shim_class shim_intr_source_class = SHIM_CLASS_INIT("ShimInterruptEventSource");
 
-#define SHIM_MSI_FIRST_VECTOR 0x20u
-
 static void shim_intr_source_free(shim_object *obj)
 {
 	shim_intr_source *src = (shim_intr_source *)obj;

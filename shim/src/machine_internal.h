@@ -16,6 +16,7 @@
 
 #define SHIM_PCI_BAR_COUNT 6
 #define SHIM_MSI_MAX_VECTORS 32
+#define SHIM_MSI_FIRST_VECTOR 0x20u  /* vectors below are the host's own */
 #define SHIM_WL_PENDING_MAX 16
 #define SHIM_WL_INTX_LINES 32
 

@@ -71,6 +71,15 @@ static bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
 		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE, "%s%u on a NULL map", what, size * 8);
 		return false;
 	}
+	if (map->base != map->dev->bar[map->bar].base && !map->dev->gone) {
+		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE,
+				 "%s%u through a stale mapping of BAR%u of %s: the BAR moved from "
+				 "0x%llx to 0x%llx since it was mapped (kept across a stop?)",
+				 what, size * 8, map->bar, map->dev->name,
+				 (unsigned long long)map->base,
+				 (unsigned long long)map->dev->bar[map->bar].base);
+		return false;
+	}
 	if (off > map->length || size > map->length - off || off % size != 0) {
 		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE,
 				 "%s%u at 0x%llx outside or misaligned in BAR%u of %s (length 0x%llx)",

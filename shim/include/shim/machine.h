@@ -61,6 +61,13 @@ const struct shim_driver *shim_service_driver(const shim_service *svc);
 /* Stop and free the service on dev (provider first marked inactive). */
 shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
 
+/* Rebalance: with no driver running on dev, move every BAR of it to a new
+ * address in its window and give it new MSI vectors (message address and
+ * data change at the next interrupt registration). SHIM_ERR_BUSY while a
+ * service runs on it, SHIM_ERR_NO_RESOURCES (last_error says which BAR)
+ * when a window has no other room. */
+shim_ret shim_machine_rebalance(shim_machine *m, shim_pci_device *dev);
+
 /* Re-scan after a hot-plug or a surprise removal, as firmware does on a
  * hot-plug event: a device that no longer answers (vendor ID all-ones) or
  * answers with other IDs is marked gone, its service terminated
