@@ -14,7 +14,13 @@ BENCH_INTERNAL extern const struct bench_scenario bench_sc_load_start_stop_unloa
 	bench_sc_terminate_async_outstanding, bench_sc_client_death_mid_call,
 	bench_sc_client_death_async, bench_sc_sleep_call_in_flight, bench_sc_sleep_io_before_after,
 	bench_sc_removal_mid_call, bench_sc_removal_async, bench_sc_rebalance,
-	bench_sc_disable_enable;
+	bench_sc_disable_enable, bench_sc_chaos;
+
+/* The state a system sleep would put the running driver in: the highest of
+ * its table without SHIM_POWER_ON; false without a table (generic_io_pm.c). */
+BENCH_INTERNAL bool bench_sleep_state(struct bench_machine *fx, unsigned *state);
+/* Runs the loop until a requested power change is done (acked or timed out). */
+BENCH_INTERNAL shim_ret bench_settle_power(struct bench_machine *fx, char *why, size_t len);
 
 /* One call of the first selector that takes no input, with exactly the
  * output its declaration asks for (SHIM_OK with *called false when the

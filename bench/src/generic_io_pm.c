@@ -13,8 +13,7 @@
 
 #define BENCH_PM_SETTLE_NS 20000000000ull /* past any late-ack timeout */
 
-/* The state a system sleep would take: the highest without SHIM_POWER_ON. */
-static bool bench_sleep_state(struct bench_machine *fx, unsigned *state)
+bool bench_sleep_state(struct bench_machine *fx, unsigned *state)
 {
 	const struct shim_driver *d = fx->svc != NULL ? shim_service_driver(fx->svc) : NULL;
 	const struct shim_power_desc *p = d != NULL ? d->power : NULL;
@@ -26,6 +25,17 @@ static bool bench_sleep_state(struct bench_machine *fx, unsigned *state)
 		}
 	}
 	return false;
+}
+
+/* The change completes on the ack, or when its timeout fires. */
+shim_ret bench_settle_power(struct bench_machine *fx, char *why, size_t len)
+{
+	for (int i = 0; i < 10 && shim_machine_power_pending(fx->machine, fx->dev); i++)
+		shim_workloop_delay_ns(shim_machine_workloop(fx->machine), BENCH_PM_SETTLE_NS);
+	if (!shim_machine_power_pending(fx->machine, fx->dev))
+		return SHIM_OK;
+	snprintf(why, len, "a power change requested during a call never completed");
+	return SHIM_ERR_TIMEOUT;
 }
 
 static shim_ret bench_request_sleep(struct bench_machine *fx, void *arg)
@@ -52,11 +62,8 @@ static enum bench_result run_sleep_call_in_flight(struct bench_machine *fx, char
 	if (f.action_ret != SHIM_OK)
 		return bench_fail(why, len, "sleep request during selector %d: %s", f.selector,
 				  shim_ret_string(f.action_ret));
-	/* The change completes on the ack, or when its timeout fires. */
-	for (int i = 0; i < 10 && shim_machine_power_pending(fx->machine, fx->dev); i++)
-		shim_workloop_delay_ns(shim_machine_workloop(fx->machine), BENCH_PM_SETTLE_NS);
-	if (shim_machine_power_pending(fx->machine, fx->dev))
-		return bench_fail(why, len, "the sleep requested during a call never completed");
+	if (bench_settle_power(fx, why, len) != SHIM_OK)
+		return BENCH_FAIL;
 	shim_machine_power_state(fx->machine, fx->dev, &now);
 	if (now != state)
 		return bench_fail(why, len, "asleep in state %u, requested %u", now, state);

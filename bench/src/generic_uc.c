@@ -1,11 +1,12 @@
 /* The generic user-client scenario: a client task opens the user client the
- * driver publishes, makes one call of a shape the dispatch table declares,
- * closes and exits; every user-client counter comes back. Also the minimal
- * call the open/close cycle shares. */
+ * driver publishes, makes the minimal call of every selector (io.h), closes
+ * and exits; every user-client counter comes back. Also the one call the
+ * open/close cycle makes. */
 #include <stdio.h>
 #include <string.h>
 
 #include "generic.h"
+#include "io.h"
 
 static bool bench_uc_takes_no_input(const struct shim_uc_method *m)
 {
@@ -49,31 +50,23 @@ shim_ret bench_uc_minimal_call(shim_uc_conn *conn, const struct shim_uc_desc *d,
 static enum bench_result run_user_client_open_close(struct bench_machine *fx, char *why,
 						    size_t len)
 {
-	const struct shim_uc_desc *d = shim_service_userclient(fx->svc);
 	struct shim_uc_counters before, after;
-	shim_task *task = NULL;
-	shim_uc_conn *conn = NULL;
-	shim_ret r, method_ret = SHIM_OK;
-	bool called = false;
+	struct bench_io io;
+	unsigned sync_taken = 0, async_taken = 0;
+	shim_ret r;
 
-	if (d == NULL)
-		return bench_cannot_run(why, len, "the driver publishes no user client");
 	shim_uc_counters_snapshot(&before);
-	r = shim_task_create(0, NULL, 0, &task);
+	r = bench_io_open(fx, &io, why, len);
 	if (r != SHIM_OK)
-		return bench_fail(why, len, "task: %s", shim_ret_string(r));
-	r = shim_uc_open(task, fx->svc, &conn);
-	if (r != SHIM_OK) {
-		shim_task_destroy(task);
-		return bench_fail(why, len, "open by root: %s", shim_ret_string(r));
-	}
-	r = bench_uc_minimal_call(conn, d, &called, &method_ret, why, len);
-	if (r == SHIM_OK && (r = shim_uc_close(conn)) != SHIM_OK)
-		snprintf(why, len, "close: %s", shim_ret_string(r));
-	shim_task_destroy(task);
+		return r == SHIM_ERR_UNSUPPORTED ? BENCH_CANNOT_RUN : BENCH_FAIL;
+	r = bench_io_each(&io, false, &sync_taken, why, len);
+	if (r == SHIM_OK)
+		r = bench_io_each(&io, true, &async_taken, why, len);
+	shim_workloop_delay_ns(shim_machine_workloop(fx->machine), 1000000);
+	bench_io_close(&io);
 	if (r != SHIM_OK)
 		return BENCH_FAIL;
-	shim_workloop_delay_ns(shim_machine_workloop(fx->machine), 1000);
+	shim_workloop_delay_ns(shim_machine_workloop(fx->machine), 1000000);
 	shim_uc_counters_snapshot(&after);
 	if (after.tasks != before.tasks || after.connections != before.connections ||
 	    after.open_connections != before.open_connections || after.handles != before.handles ||
@@ -82,19 +75,19 @@ static enum bench_result run_user_client_open_close(struct bench_machine *fx, ch
 				  "%ld handles %ld asyncs %ld pending %ld", after.tasks,
 				  after.connections, after.open_connections, after.handles,
 				  after.asyncs, after.pending);
+	if (io.late != 0)
+		return bench_fail(why, len, "%lu completion(s) after close", io.late);
 	if (bench_machine_alive(fx, "open/close", why, len) != SHIM_OK)
 		return BENCH_FAIL;
-	if (called)
-		snprintf(why, len, "one call made, the method answered %s",
-			 shim_ret_string(method_ret));
-	else
-		snprintf(why, len, "no selector takes no input: open and close only");
+	snprintf(why, len, "%u selector(s) called: %u took the synchronous call, %u the "
+			   "asynchronous one (%lu completion(s) delivered)",
+		 io.desc->method_count, sync_taken, async_taken, io.completions);
 	return BENCH_PASS;
 }
 
 const struct bench_scenario bench_sc_user_client_open_close = {
 	.name = "user-client-open-close",
-	.summary = "a client opens the driver's user client, calls a no-input selector, closes; "
-		   "user-client counters come back",
+	.summary = "a client opens the driver's user client, makes the minimal call of every "
+		   "selector, synchronous and async, closes; user-client counters come back",
 	.run = run_user_client_open_close,
 };

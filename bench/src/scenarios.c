@@ -22,6 +22,7 @@ static const struct bench_scenario *const bench_generic[] = {
 	&bench_sc_removal_async,
 	&bench_sc_rebalance,
 	&bench_sc_disable_enable,
+	&bench_sc_chaos,
 };
 
 #define BENCH_NGENERIC (sizeof(bench_generic) / sizeof(bench_generic[0]))
