@@ -52,7 +52,10 @@ PLIST_CFLAGS=$(pkg-config --cflags libplist-2.0)
 PLIST_LIBS=$(pkg-config --libs libplist-2.0)
 ELF_LIBS=$(pkg-config --libs libelf 2>/dev/null || true)
 INC="-I$SRC/shim/include -I$SRC/model/include -I$SRC/bench/include"
-FLAGS="-std=c11 -D_GNU_SOURCE -fPIC $CFLAGS $PLIST_CFLAGS"
+# -fno-semantic-interposition and -Bsymbolic-functions: calls inside a
+# library stay direct (and inlinable) as in a static build; nothing here
+# interposes on another library's functions.
+FLAGS="-std=c11 -D_GNU_SOURCE -fPIC -fno-semantic-interposition $CFLAGS $PLIST_CFLAGS"
 # DT_RPATH, not RUNPATH: it outranks LD_LIBRARY_PATH, so the instrumented
 # libraries are the ones loaded even where that points at other copies
 # (meson test sets it to the build's own).
@@ -71,7 +74,8 @@ compile() {
 shared() {
 	local name=$1 tag=$2
 	shift 2
-	$CC $CFLAGS -shared -Wl,-soname,"$name.so.0" -Wl,--disable-new-dtags,-rpath,'$ORIGIN' \
+	$CC $CFLAGS -shared -Wl,-soname,"$name.so.0" -Wl,-Bsymbolic-functions \
+		-Wl,--disable-new-dtags,-rpath,'$ORIGIN' \
 		"$WORK/$tag"/*.o "$@" -o "$D/lib/$name.so.0"
 }
 
