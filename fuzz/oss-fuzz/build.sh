@@ -8,24 +8,25 @@
 #
 # $OUT/drvbench/ holds the kext fuzzer and what it loads:
 #   fuzz_kext              one libFuzzer binary for every kext (-kext=PATH, fuzz/README.md)
-#   lib/libdrvbench*.so.0  the shim, the models and the bench, instrumented
 #   kexts/NAME.kext        each kext bundle, instrumented; kexts/lib<dir>-tests.so its
 #                          test module (the oracles of its user clients)
+#   lib/libdrvbench*.so.0  empty placeholders (below)
 #   bench_fuzz_kext        the exec/s benchmark (its own mutation loop, same sanitizers)
 # $OUT/ holds the OSS-Fuzz targets, each with .options, _seed_corpus.zip and .dict:
 #   fuzz_<dir>_struct, fuzz_<dir>_raw_<selector>  copies of fuzz_kext whose .options
 #                          name the kext ($ORIGIN/drvbench/kexts/...) and the target
 #   fuzz_remote_decoder    model/remote's message decoder
 #
-# Why shared libraries rather than one static fuzzer: a kext bundle is built
-# against libdrvbench-shim.so.0 and names it in DT_NEEDED, as any user's
-# bundle does. The fuzzer loads the instrumented libraries from lib/
-# (RUNPATH), so when it maps a bundle the dynamic loader satisfies that
-# DT_NEEDED with the copy already loaded, by soname: one shim in the
-# process, instrumented, and any bundle, an out-of-tree one included, loads
-# unchanged. A static fuzzer exporting the shim with -rdynamic would need
-# bundles linked without DT_NEEDED, or load a second, uninstrumented shim
-# for everyone else's.
+# How bundles find the shim: the shim, the models and the bench are linked
+# into the fuzzer itself (static: calls stay direct, a quarter faster per
+# input than the same code in shared libraries) and exported (-rdynamic).
+# A bundle is built against libdrvbench-shim.so.0 and names it in
+# DT_NEEDED, as any user's bundle does, and a test module names
+# libdrvbench.so.0. lib/ holds empty libraries with those sonames, which the
+# fuzzer needs (RPATH), so a bundle's DT_NEEDED is already satisfied when it
+# is mapped, and each of its symbols binds to the fuzzer's own instrumented
+# copy: the executable comes first in the lookup order. One shim in the
+# process, and any bundle, an out-of-tree one included, loads unchanged.
 #
 # Kexts: KEXT_DIRS, colon-separated source directories (default: every
 # driver-core/*/ and tests/kexts/*/ with an Info.plist). A directory's *.c
@@ -44,7 +45,7 @@ rm -rf "$D"
 mkdir -p "$OUT" "$D/lib" "$D/kexts"
 
 # Everything, not just the fuzzer, needs coverage to guide it (OSS-Fuzz's
-# CFLAGS already carry it), and the libraries and kexts are shared objects.
+# CFLAGS already carry it).
 if [[ "$LIB_FUZZING_ENGINE" == *-fsanitize=fuzzer* && "$CFLAGS" != *fuzzer-no-link* ]]; then
 	CFLAGS="$CFLAGS -fsanitize=fuzzer-no-link"
 fi
@@ -52,14 +53,10 @@ PLIST_CFLAGS=$(pkg-config --cflags libplist-2.0)
 PLIST_LIBS=$(pkg-config --libs libplist-2.0)
 ELF_LIBS=$(pkg-config --libs libelf 2>/dev/null || true)
 INC="-I$SRC/shim/include -I$SRC/model/include -I$SRC/bench/include"
-# -fno-semantic-interposition and -Bsymbolic-functions: calls inside a
-# library stay direct (and inlinable) as in a static build; nothing here
-# interposes on another library's functions.
-FLAGS="-std=c11 -D_GNU_SOURCE -fPIC -fno-semantic-interposition $CFLAGS $PLIST_CFLAGS"
-# DT_RPATH, not RUNPATH: it outranks LD_LIBRARY_PATH, so the instrumented
-# libraries are the ones loaded even where that points at other copies
-# (meson test sets it to the build's own).
-RPATH='-Wl,--disable-new-dtags,-rpath,$ORIGIN/lib:$ORIGIN/drvbench/lib:$ORIGIN'
+FLAGS="-std=c11 -D_GNU_SOURCE $CFLAGS $PLIST_CFLAGS"
+# DT_RPATH, not RUNPATH: it outranks LD_LIBRARY_PATH (meson test points
+# that at the build's real libraries).
+RPATH='-Wl,--disable-new-dtags,-rpath,$ORIGIN/lib:$ORIGIN/drvbench/lib'
 export CC FLAGS WORK
 
 # compile TAG EXTRA-FLAGS SOURCES...: objects in $WORK/TAG/, in parallel.
@@ -70,24 +67,18 @@ compile() {
 	printf '%s\n' "$@" | EXTRA=$extra TAG=$tag xargs -P "$(nproc)" -I{} sh -c \
 		'$CC $FLAGS $EXTRA -c "{}" -o "$WORK/$TAG/$(basename "{}" .c).o"'
 }
-# shared NAME OBJ-TAG LIBS...: lib/NAME.so.0 with that soname.
-shared() {
-	local name=$1 tag=$2
-	shift 2
-	$CC $CFLAGS -shared -Wl,-soname,"$name.so.0" -Wl,-Bsymbolic-functions \
-		-Wl,--disable-new-dtags,-rpath,'$ORIGIN' \
-		"$WORK/$tag"/*.o "$@" -o "$D/lib/$name.so.0"
-}
 
-# The rooms, as meson builds them: libdrvbench-shim, -model, libdrvbench.
+# The rooms (every object: all of them are exported), the placeholders.
 compile shim "$INC" "$SRC"/shim/src/*.c
 compile model "$INC" "$SRC"/model/src/*.c "$SRC"/model/remote/*.c
 compile bench "$INC" "$SRC"/bench/*/*.c "$SRC"/shim/host/*.c "$SRC"/shim/host/qemu/*.c
-shared libdrvbench-shim shim $PLIST_LIBS
-shared libdrvbench-model model -ldl
-shared libdrvbench bench "$D/lib/libdrvbench-model.so.0" "$D/lib/libdrvbench-shim.so.0" \
-	$PLIST_LIBS $ELF_LIBS -ldl -lpthread
-LIBS="$D/lib/libdrvbench.so.0 $D/lib/libdrvbench-model.so.0 $D/lib/libdrvbench-shim.so.0"
+for name in libdrvbench-shim libdrvbench-model libdrvbench; do
+	$CC -shared -x c /dev/null -Wl,-soname,"$name.so.0" -o "$D/lib/$name.so.0"
+done
+ROOMS="$WORK/shim/*.o $WORK/model/*.o $WORK/bench/*.o"
+PLACEHOLDERS="-Wl,--no-as-needed $D/lib/libdrvbench.so.0 $D/lib/libdrvbench-model.so.0 \
+ $D/lib/libdrvbench-shim.so.0 -Wl,--as-needed"
+SYSLIBS="$PLIST_LIBS $ELF_LIBS -lm -ldl -lpthread"
 
 # The fuzzers and the benchmark.
 compile harness "$INC" "$SRC"/fuzz/fuzz_{config,die,harness,oracle,handle_book,uc_struct,uc_raw,seeds,sancov}.c
@@ -95,12 +86,15 @@ $CC $FLAGS $INC -DFUZZ_LIBFUZZER -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/fuzz_kext.
 $CC $FLAGS $INC -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/bench_kext.o"
 $CC $FLAGS $INC -c "$SRC/fuzz/bench_fuzz.c" -o "$WORK/bench_fuzz.o"
 $CC $FLAGS $INC -c "$SRC/fuzz/fuzz_remote_decoder.c" -o "$WORK/fuzz_remote_decoder.o"
-$CC $CFLAGS $LIB_FUZZING_ENGINE "$WORK/fuzz_kext.o" "$WORK"/harness/*.o $LIBS $PLIST_LIBS \
-	-lm -lpthread -ldl "$RPATH" -o "$D/fuzz_kext"
-$CC $CFLAGS "$WORK/bench_fuzz.o" "$WORK/bench_kext.o" "$WORK"/harness/*.o $LIBS $PLIST_LIBS \
-	-lm -lpthread -ldl "$RPATH" -o "$D/bench_fuzz_kext"
+# shellcheck disable=SC2086 # word lists on purpose
+$CC $CFLAGS $LIB_FUZZING_ENGINE -rdynamic "$WORK/fuzz_kext.o" "$WORK"/harness/*.o $ROOMS \
+	$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$D/fuzz_kext"
+# shellcheck disable=SC2086
+$CC $CFLAGS -rdynamic "$WORK/bench_fuzz.o" "$WORK/bench_kext.o" "$WORK"/harness/*.o $ROOMS \
+	$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$D/bench_fuzz_kext"
+# shellcheck disable=SC2086
 $CC $CFLAGS $LIB_FUZZING_ENGINE "$WORK/fuzz_remote_decoder.o" "$WORK/harness/fuzz_die.o" \
-	"$D/lib/libdrvbench-model.so.0" -ldl "$RPATH" -o "$OUT/fuzz_remote_decoder"
+	"$WORK"/model/*.o -ldl -o "$OUT/fuzz_remote_decoder"
 
 # package TARGET SEED-DIR DICT OPTIONS...: the OSS-Fuzz files of one target.
 package() {
@@ -127,13 +121,15 @@ kext() {
 	name=$(basename "$dir")
 	exe=$(python3 -c 'import plistlib,sys; print(plistlib.load(open(sys.argv[1],"rb"))["CFBundleExecutable"])' \
 		"$dir/Info.plist")
-	compile "kext-$name" "$INC -I$dir/include" "$dir"/*.c
-	$CC $CFLAGS -shared "$WORK/kext-$name"/*.o "$D/lib/libdrvbench-shim.so.0" -o "$WORK/$exe"
+	compile "kext-$name" "-fPIC $INC -I$dir/include" "$dir"/*.c
+	$CC $CFLAGS -fPIC -shared "$WORK/kext-$name"/*.o "$D/lib/libdrvbench-shim.so.0" -o "$WORK/$exe"
 	python3 "$SRC/tools/drvbench-mkbundle" "$dir/Info.plist" "$WORK/$exe" "$D/kexts/$exe.kext"
 	opts=("-kext=$D/kexts/$exe.kext")
 	if ls "$dir"/tests/*.c >/dev/null 2>&1; then
-		compile "tests-$name" "$INC -I$dir/include -I$dir/tests" "$dir"/tests/*.c
-		$CC $CFLAGS -shared "$WORK/tests-$name"/*.o $LIBS -o "$D/kexts/lib$name-tests.so"
+		compile "tests-$name" "-fPIC $INC -I$dir/include -I$dir/tests" "$dir"/tests/*.c
+		# shellcheck disable=SC2086
+		$CC $CFLAGS -fPIC -shared "$WORK/tests-$name"/*.o $PLACEHOLDERS \
+			-o "$D/kexts/lib$name-tests.so"
 		opts+=("-tests=$D/kexts/lib$name-tests.so")
 	fi
 	dict=$(ls "$dir"/fuzz/*.dict 2>/dev/null | head -n 1 || true)
