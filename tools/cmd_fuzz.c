@@ -42,6 +42,7 @@ struct fuzz_job {
 	bool running, crashed;
 	char artifact[PATH_MAX];
 	char last[256];   /* last line that was not a status line, for failures */
+	char finding[256]; /* the first line that says what broke */
 };
 
 struct fuzz_opts {
@@ -279,6 +280,10 @@ static void parse_line(struct fuzz_job *j, const char *l)
 		j->rate = strtoul(l + 28, NULL, 10);
 	if (l[0] != '#' && l[0] != '\0' && strncmp(l, "stat::", 6) != 0)
 		fmt(j->last, sizeof(j->last), "%s", l);
+	/* An oracle's or invariant's abort message, a sanitizer's report. */
+	if (j->finding[0] == '\0' && (strncmp(l, "fuzz: ", 6) == 0 || strstr(l, "ERROR: ") != NULL ||
+				       strstr(l, "runtime error: ") != NULL))
+		fmt(j->finding, sizeof(j->finding), "%s", l);
 	if ((p = strstr(l, "Test unit written to ")) != NULL) {
 		fmt(j->artifact, sizeof(j->artifact), "%s", p + 21);
 		j->artifact[strcspn(j->artifact, "\n")] = '\0';
@@ -480,11 +485,16 @@ static int preflight(const struct fuzz_opts *o, const char *bin)
 /* fuzz-corpus/<bundle name>-<target, ':' as '-'> */
 static bool default_corpus(const struct fuzz_opts *o, char *out, size_t len)
 {
-	const char *base = strrchr(o->kext, '/');
+	char path[PATH_MAX];
+	const char *base;
 	size_t n;
 
-	base = base != NULL && base[1] != '\0' ? base + 1 : o->kext;
-	n = strcspn(base, "./");
+	if (!fmt(path, sizeof(path), "%s", o->kext))
+		return false;
+	for (n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0'; /* "Foo.kext/" names Foo.kext too */
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	n = strcspn(base, ".");
 	if (!fmt(out, len, "fuzz-corpus/%.*s-%s", (int)n, base, o->target))
 		return false;
 	for (char *p = strrchr(out, '/'); *p != '\0'; p++)
@@ -540,7 +550,8 @@ int drvbench_cmd_fuzz(int argc, char **argv)
 	for (unsigned i = 0; i < o.jobs; i++) {
 		if (!jobs[i].crashed)
 			continue;
-		printf("job %u: %s\n  reproduce: %s", i, jobs[i].last, bin);
+		printf("job %u: %s\n  reproduce: %s", i,
+		       jobs[i].finding[0] != '\0' ? jobs[i].finding : jobs[i].last, bin);
 		for (size_t k = 0; k < o.nfopt; k++)
 			printf(" %s", o.fopt[k]);
 		printf(" %s\n", jobs[i].artifact[0] != '\0' ? jobs[i].artifact : "(no crash file)");
