@@ -56,7 +56,7 @@ one() {
 			[ -e "$c" ] || continue
 			echo "finding, base64 (decode it to reproduce): $(base64 -w0 "$c")"
 		done
-		echo "FAIL $target (exit $status); reproduce: fuzz_kext_replay $* -target=$target FILE"
+		echo "FAIL $target (exit $status); reproduce: $bin $* -target=$target FILE"
 		failed=1
 		return
 	fi
