@@ -2,14 +2,15 @@
  * the seed corpus, then for the given number of seconds feeds the target
  * mutated copies (a few random byte flips, inserts and truncations, as a
  * fuzzer would) and prints the rate. Built with sanitizers by
- * oss-fuzz/build.sh (bench_fuzz_uc_struct there); usage: bench CORPUS_DIR [SECONDS]. */
+ * oss-fuzz/build.sh (drvbench/bench_fuzz_kext there); usage:
+ * bench_fuzz_kext -kext=PATH [-tests=PATH] [-target=...] CORPUS_DIR [SECONDS]. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "fuzz_harness.h"
+#include "fuzz_die.h"
 
 #define BENCH_MAX_SEEDS 256
 #define BENCH_MAX_LEN 16384
@@ -62,15 +63,17 @@ int main(int argc, char **argv)
 	static uint8_t *seeds[BENCH_MAX_SEEDS];
 	static size_t lens[BENCH_MAX_SEEDS];
 	static uint8_t buf[BENCH_MAX_LEN];
-	double secs = argc > 2 ? atof(argv[2]) : 5.0, start, elapsed;
+	double secs, start, elapsed;
 	unsigned long execs = 0;
 	size_t nseeds;
 
+	LLVMFuzzerInitialize(&argc, &argv); /* takes the target's options */
 	if (argc < 2 || (nseeds = load(argv[1], seeds, lens)) == 0) {
-		fprintf(stderr, "usage: %s CORPUS_DIR [SECONDS]\n", argv[0]);
+		fprintf(stderr, "usage: %s -kext=PATH [-tests=PATH] [-target=T] CORPUS_DIR [SECONDS]\n",
+			argv[0]);
 		return 2;
 	}
-	LLVMFuzzerInitialize(&argc, &argv);
+	secs = argc > 2 ? atof(argv[2]) : 5.0;
 	start = now_s();
 	do {
 		for (int k = 0; k < 100; k++, execs++) {

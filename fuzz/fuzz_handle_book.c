@@ -31,20 +31,20 @@ void fuzz_book_reset(void)
 	b.base = fuzz_book_shim_handles();
 }
 
-enum fuzz_handle_state fuzz_book_state(void *ctx, uint64_t v)
+enum bench_uc_handle_state fuzz_book_state(void *ctx, uint64_t v)
 {
 	size_t conn = (size_t)(uintptr_t)ctx;
 
 	if (b.lost)
-		return FUZZ_HANDLE_LIVE;
+		return BENCH_UC_HANDLE_LIVE;
 	for (size_t i = 0; i < b.n; i++) {
 		if (b.e[i].v != v)
 			continue;
 		if (b.e[i].conn != conn)
-			return FUZZ_HANDLE_FOREIGN;
-		return b.e[i].live ? FUZZ_HANDLE_LIVE : FUZZ_HANDLE_STALE;
+			return BENCH_UC_HANDLE_FOREIGN;
+		return b.e[i].live ? BENCH_UC_HANDLE_LIVE : BENCH_UC_HANDLE_STALE;
 	}
-	return FUZZ_HANDLE_FORGED;
+	return BENCH_UC_HANDLE_FORGED;
 }
 
 uint32_t fuzz_book_live(size_t conn)
@@ -80,7 +80,7 @@ static void book_add(size_t conn, const uint64_t *v, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		/* A value seen before cannot be a new handle: stop judging. */
-		if (b.n == BOOK_MAX || fuzz_book_state(NULL, v[i]) != FUZZ_HANDLE_FORGED) {
+		if (b.n == BOOK_MAX || fuzz_book_state(NULL, v[i]) != BENCH_UC_HANDLE_FORGED) {
 			b.lost = true;
 			return;
 		}

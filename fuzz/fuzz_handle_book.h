@@ -13,7 +13,7 @@
 
 void fuzz_book_reset(void);
 /* ctx is the connection index (fuzz_call_model.handle). */
-enum fuzz_handle_state fuzz_book_state(void *ctx, uint64_t v);
+enum bench_uc_handle_state fuzz_book_state(void *ctx, uint64_t v);
 uint32_t fuzz_book_live(size_t conn);
 /* The k-th (mod count) handle ever issued by this input, live or not, of
  * any connection: a cheap way to reach stale and foreign ones. */

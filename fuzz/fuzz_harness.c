@@ -1,26 +1,27 @@
-/* The fuzz targets' machine and invariants (see fuzz_harness.h). */
+/* The kext fuzz targets' machine and invariants (see fuzz_harness.h),
+ * built with the bench API like any drvbench command's machine. */
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "edu/edu_driver.h"
+#include "bench/kext.h"
+#include "bench/machine.h"
+#include "bench/scenario.h"
 #include "fuzz_harness.h"
-#include "model/bus.h"
-#include "model/edu.h"
-#include "shim/host_sim.h"
-#include "shim/machine.h"
+#include "fuzz_oracle.h"
 #include "shim/verifier.h"
 
 #define FUZZ_RAM (64ull << 20)
-#define FUZZ_EDU_SLOT 4u
 #define FUZZ_MAX_CLASSES 64
+#define FUZZ_WHY 1024
 
 static struct {
 	bool booted;
-	model_bus *bus;
-	shim_machine *machine;
-	shim_kext *kext;
+	const struct bench_test_module *module;
+	const char *module_path;
+	struct bench_machine fx;
 	struct fuzz_world world;
 	struct shim_counters counters;
 	struct shim_uc_counters uc;
@@ -28,7 +29,8 @@ static struct {
 	size_t nclasses;
 	const shim_class *classes[FUZZ_MAX_CLASSES];
 	long class_live[FUZZ_MAX_CLASSES];
-	/* The sim host's ops with register accesses counted (fuzz_device_accesses). */
+	/* The sim host with register accesses counted (fuzz_device_accesses). */
+	struct bench_host_factory counted_sim;
 	struct shim_host_ops counted;
 	const struct shim_host_ops *inner;
 	uint64_t device_accesses;
@@ -58,16 +60,23 @@ static shim_ret count_io_write(void *ctx, uint16_t port, unsigned size, uint32_t
 	return g.inner->io_write(ctx, port, size, val);
 }
 
-/* Wraps the host so the oracles can tell whether a call reached the device. */
-static void count_accesses(struct shim_host *host)
+/* The sim factory, with the host it builds wrapped so the oracles can tell
+ * whether a call reached the device. */
+static shim_ret counted_create(const struct bench_options *opt, struct bench_host_parts *out,
+			       char *why, size_t len)
 {
-	g.inner = host->ops;
-	g.counted = *host->ops;
+	shim_ret r = bench_host_sim_factory.create(opt, out, why, len);
+
+	if (r != SHIM_OK)
+		return r;
+	g.inner = out->host.ops;
+	g.counted = *out->host.ops;
 	g.counted.mem_read = count_mem_read;
 	g.counted.mem_write = count_mem_write;
 	g.counted.io_read = count_io_read;
 	g.counted.io_write = count_io_write;
-	host->ops = &g.counted;
+	out->host.ops = &g.counted;
+	return SHIM_OK;
 }
 
 uint64_t fuzz_device_accesses(void)
@@ -75,16 +84,17 @@ uint64_t fuzz_device_accesses(void)
 	return g.device_accesses;
 }
 
-void fuzz_die(const char *target, const char *fmt, ...)
+/* A configuration the fuzzer cannot run: the reason, and exit 1. */
+__attribute__((noreturn, format(printf, 1, 2))) static void refuse(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fuzz: %s: ", target);
+	fputs("fuzz_kext: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	abort();
+	exit(1);
 }
 
 static void add_ent(const char *e)
@@ -99,72 +109,137 @@ static void add_ent(const char *e)
 	w->ents[w->nents++] = e;
 }
 
+/* Every service of the machine that publishes a user client, with the
+ * test module's oracle for its table when one describes it. */
 static void collect_userclients(void)
 {
-	for (size_t i = 0; i < shim_machine_device_count(g.machine); i++) {
-		shim_service *svc = shim_machine_service(g.machine, shim_machine_device(g.machine, i));
-		const struct shim_uc_desc *d = svc != NULL ? shim_service_userclient(svc) : NULL;
+	shim_machine *m = g.fx.machine;
+	char why[256];
 
-		if (d == NULL || g.world.nservices == FUZZ_MAX_SERVICES)
+	for (size_t i = 0; i < shim_machine_device_count(m); i++) {
+		shim_service *svc = shim_machine_service(m, shim_machine_device(m, i));
+		const struct shim_uc_desc *d = svc != NULL ? shim_service_userclient(svc) : NULL;
+		size_t n = g.world.nservices;
+
+		if (d == NULL || n == FUZZ_MAX_SERVICES)
 			continue;
-		g.world.svc[g.world.nservices] = svc;
-		g.world.desc[g.world.nservices++] = d;
+		if (!fuzz_oracle_bind(d, fuzz_oracle_match(g.module, d), why, sizeof(why)))
+			refuse("test module %s: %s", g.module_path, why);
+		g.world.svc[n] = svc;
+		g.world.desc[n] = d;
+		g.world.nservices++;
 		add_ent(d->open_entitlement);
 		for (uint32_t s = 0; s < d->method_count; s++)
 			add_ent(d->methods[s].entitlement);
+	}
+	if (g.world.nservices == 0)
+		refuse("%s publishes no user client: nothing to fuzz",
+		       bench_kext_bundle_id(g.fx.opt.kext));
+}
+
+/* A test-module oracle that describes no published table is a mistake the
+ * driver's author wants to hear about (renamed selectors, wrong count). */
+static void warn_unbound_oracles(void)
+{
+	for (size_t i = 0; g.module != NULL && i < g.module->uc_oracle_count; i++) {
+		const struct bench_uc_oracle *o = g.module->uc_oracles[i];
+		bool used = false;
+
+		for (size_t s = 0; s < g.world.nservices; s++)
+			used |= fuzz_oracle_bound(g.world.desc[s]) == o;
+		if (!used)
+			fprintf(stderr, "fuzz_kext: warning: oracle %s of %s matches no published "
+					"user client (selector count or names differ): not used\n",
+				o != NULL && o->name != NULL ? o->name : "(unnamed)",
+				g.module_path);
 	}
 }
 
 static void take_baseline(void)
 {
+	const char *last;
+
 	shim_counters_snapshot(&g.counters);
 	shim_uc_counters_snapshot(&g.uc);
-	g.device_errors = model_bus_device_errors(g.bus);
+	if (!bench_machine_device_errors(&g.fx, &g.device_errors, &last))
+		g.device_errors = 0;
 	g.nclasses = shim_class_list(g.classes, FUZZ_MAX_CLASSES);
+	if (g.nclasses > FUZZ_MAX_CLASSES)
+		g.nclasses = FUZZ_MAX_CLASSES;
 	for (size_t i = 0; i < g.nclasses; i++)
 		g.class_live[i] = shim_class_live(g.classes[i]);
 }
 
-static void boot(void)
+/* The file the kext's binary was mapped from (for the coverage check). */
+static const char *image_path(void)
 {
-	struct model_edu_config cfg = { 0 };
-	model_device *edu;
-	struct shim_host host;
-	size_t started = 0;
+	void *entry = bench_kext_symbol(g.fx.opt.kext, SHIM_KMOD_INFO_SYMBOL);
+	Dl_info info;
 
-	g.bus = model_bus_create(FUZZ_RAM);
-	edu = model_edu_create(&cfg);
-	if (g.bus == NULL || edu == NULL || !model_bus_attach(g.bus, FUZZ_EDU_SLOT, edu))
-		fuzz_die("init", "cannot build the sim bus");
-	if (shim_sim_host_create(g.bus, &host) != SHIM_OK)
-		fuzz_die("init", "cannot create the sim host");
-	count_accesses(&host);
-	if (shim_machine_create(host, &g.machine) != SHIM_OK)
-		fuzz_die("init", "cannot create the machine");
-	if (shim_kext_load(&edu_kext, &g.kext) != SHIM_OK ||
-	    shim_machine_match(g.machine, g.kext, &started) != SHIM_OK || started == 0)
-		fuzz_die("init", "the edu driver did not start");
+	return entry != NULL && dladdr(entry, &info) != 0 ? info.dli_fname : NULL;
+}
+
+static void boot(const struct fuzz_config *cfg)
+{
+	struct bench_options opt = { .ram_size = FUZZ_RAM, .no_tap = true };
+	struct bench_kext *kext;
+	char why[FUZZ_WHY] = "";
+
+	if (bench_kext_open(cfg->kext, &kext, why, sizeof(why)) != SHIM_OK)
+		refuse("kext refused: %s", why);
+	if (cfg->tests != NULL &&
+	    bench_module_load(cfg->tests, &g.module, why, sizeof(why)) != SHIM_OK)
+		refuse("test module refused: %s", why);
+	g.module_path = cfg->tests;
+	opt.profile = cfg->device != NULL ? bench_profile_resolve(cfg->device, why, sizeof(why)) :
+		      bench_profile_for_kext(bench_kext_manifest(kext), why, sizeof(why));
+	if (opt.profile == NULL)
+		refuse("device refused: %s", why);
+	opt.kext = kext;
+	opt.module = g.module;
+	g.counted_sim = bench_host_sim_factory;
+	g.counted_sim.create = counted_create;
+	if (bench_machine_boot(&g.fx, &g.counted_sim, &opt, why, sizeof(why)) != SHIM_OK)
+		refuse("cannot boot a sim machine with %s: %s", cfg->kext, why);
+	if (g.fx.svc == NULL)
+		refuse("%s did not start on profile %s: %s",
+		       bench_kext_bundle_id(kext), opt.profile->name, shim_ret_string(g.fx.match_ret));
+	if (g.module != NULL && g.module->init != NULL &&
+	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
+		refuse("test module %s: init failed: %s", cfg->tests, why);
+	g.world.image = image_path();
 	collect_userclients();
-	if (g.world.nservices == 0)
-		fuzz_die("init", "no service publishes a user client");
+	warn_unbound_oracles();
 	/* A misuse aborts where it happens, with its record on stderr. */
 	shim_verifier_set_fatal(true);
 	if (shim_verifier_count() != 0)
-		fuzz_die("init", "verifier records during boot");
+		refuse("verifier records during boot: %s", shim_verifier_get(0)->message);
 	take_baseline();
 	g.booted = true;
 }
 
-struct fuzz_world *fuzz_world_get(void)
+struct fuzz_world *fuzz_world_boot(const struct fuzz_config *cfg)
 {
 	if (!g.booted)
-		boot();
+		boot(cfg);
 	return &g.world;
+}
+
+void fuzz_world_describe(const struct fuzz_world *w, FILE *out)
+{
+	for (size_t s = 0; s < w->nservices; s++) {
+		const struct bench_uc_oracle *o = fuzz_oracle_bound(w->desc[s]);
+
+		fprintf(out, "user client %zu: %u selectors; oracle: %s%s%s\n", s,
+			w->desc[s]->method_count,
+			o != NULL ? o->name : "generic (the shim's checks, handles, device access)",
+			o != NULL ? " from " : "", o != NULL ? g.module_path : "");
+	}
 }
 
 void fuzz_run_loop(uint64_t ns)
 {
-	shim_ret r = shim_workloop_delay_ns(shim_machine_workloop(g.machine), ns);
+	shim_ret r = shim_workloop_delay_ns(shim_machine_workloop(g.fx.machine), ns);
 
 	if (r != SHIM_OK)
 		fuzz_die("loop", "work loop failed: %s", shim_ret_string(r));
@@ -174,6 +249,8 @@ void fuzz_check_baseline(const char *target)
 {
 	struct shim_counters c;
 	struct shim_uc_counters u;
+	unsigned long errors;
+	const char *last = NULL;
 
 	shim_counters_snapshot(&c);
 	shim_uc_counters_snapshot(&u);
@@ -200,6 +277,6 @@ void fuzz_check_baseline(const char *target)
 			 g.counters.objects_live);
 	if (shim_verifier_count() != 0)
 		fuzz_die(target, "verifier: %s", shim_verifier_get(0)->message);
-	if (model_bus_device_errors(g.bus) != g.device_errors)
-		fuzz_die(target, "device error: %s", model_bus_last_device_error(g.bus));
+	if (bench_machine_device_errors(&g.fx, &errors, &last) && errors != g.device_errors)
+		fuzz_die(target, "device error: %s", last != NULL ? last : "(no detail)");
 }

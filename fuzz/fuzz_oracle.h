@@ -1,76 +1,40 @@
-/* Reference model of what a user client must refuse. The generic part
- * follows the shim's documented check order (uc_client.h: connection open,
- * selector, entitlement, shapes and async flag) from the dispatch table
- * and the caller's bookkeeping; per-user-client tables (fuzz_oracle_edu.c)
- * add what only the method's contract says: value ranges, limits, which
- * scalars are handles. A call that must be refused must get exactly that
- * refusal and must not touch the device; anything else aborts. */
+/* The fuzzers' reference model of what a user client must refuse. The
+ * generic part follows the shim's documented check order (uc_client.h:
+ * connection open, selector, entitlement, shapes and async flag) from the
+ * dispatch table and the caller's bookkeeping, for any user client; a
+ * driver's test module may add each method's own contract
+ * (bench/uc_oracle.h), bound here to the table it describes. A call that
+ * must be refused must get exactly that refusal and must not touch the
+ * device; anything else aborts. */
 #ifndef FUZZ_ORACLE_H
 #define FUZZ_ORACLE_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "bench/scenario.h"
+#include "bench/uc_oracle.h"
 
-#include "shim/uc_client.h"
-
-/* What the caller's bookkeeping knows about a scalar passed as a handle. */
-enum fuzz_handle_state {
-	FUZZ_HANDLE_LIVE,    /* issued to this connection, not released */
-	FUZZ_HANDLE_STALE,   /* issued to this connection, released since */
-	FUZZ_HANDLE_FOREIGN, /* issued to another connection */
-	FUZZ_HANDLE_FORGED,  /* never issued */
-};
-
-struct fuzz_call_model {
-	const struct shim_uc_desc *desc;
-	uint32_t sel;
-	const struct shim_uc_call *call; /* as sent */
-	bool open;                       /* the connection is open */
-	uint32_t uid;                    /* the calling task's credentials */
-	const char *const *ents;
-	size_t nents;
-	uint32_t live_handles;           /* handles this connection holds */
-	/* NULL: no handle was ever issued, every value is forged. */
-	enum fuzz_handle_state (*handle)(void *ctx, uint64_t v);
-	void *ctx;
-};
-
-/* ret SHIM_OK: the model has no objection (the call may still fail for a
- * reason it cannot see, such as a device timeout). */
-struct fuzz_expect {
-	shim_ret ret;
-	const char *why;
-};
-
-/* Per user client: the limits and method contracts its header declares. */
-struct fuzz_sel_oracle {
-	const char *name; /* selector name in the dispatch table */
-	struct fuzz_expect (*expect)(const struct fuzz_call_model *m);
-};
-
-struct fuzz_uc_oracle {
-	const struct shim_uc_desc *desc;
-	uint32_t max_connections; /* per service, 0 if unknown */
-	const struct fuzz_sel_oracle *sels;
-	size_t nsels;
-};
-
-extern const struct fuzz_uc_oracle fuzz_edu_oracle;
-
-enum fuzz_handle_state fuzz_oracle_handle(const struct fuzz_call_model *m, uint64_t v);
-const char *fuzz_handle_state_name(enum fuzz_handle_state st);
+/* The first of the module's oracles that describes d: its selector count
+ * (when it gives one) is d's and every selector it names is in d. NULL
+ * when none does (or module is NULL): only the generic model runs. The
+ * kext's table lives in the bundle, so matching is by names, not pointers. */
+const struct bench_uc_oracle *fuzz_oracle_match(const struct bench_test_module *module,
+						const struct shim_uc_desc *d);
+/* Uses o (may be NULL) for every call on table d from now on. False, with
+ * why, when o is malformed (no name, a method without a name or function). */
+bool fuzz_oracle_bind(const struct shim_uc_desc *d, const struct bench_uc_oracle *o, char *why,
+		      size_t len);
+/* The oracle bound to d, or NULL. */
+const struct bench_uc_oracle *fuzz_oracle_bound(const struct shim_uc_desc *d);
 
 /* The refusal an open must get (open_conns: this service's open connections). */
-struct fuzz_expect fuzz_expect_open(const struct shim_uc_desc *d, uint32_t uid,
-				    const char *const *ents, size_t nents, uint32_t open_conns);
+struct bench_uc_expect fuzz_expect_open(const struct shim_uc_desc *d, uint32_t uid,
+					const char *const *ents, size_t nents, uint32_t open_conns);
 /* The refusal a call must get: the shim's checks, then the method's. */
-struct fuzz_expect fuzz_expect_call(const struct fuzz_call_model *m);
+struct bench_uc_expect fuzz_expect_call(const struct bench_uc_call_model *m);
 /* Aborts (naming target, op, selector, expected and actual) when got is
  * not the expected refusal, when a refused call touched the device
  * (device_accesses during it), or when a call the shim must pass got a
  * shim-only refusal. */
-void fuzz_oracle_check(const char *target, const char *op, const struct fuzz_call_model *m,
-		       struct fuzz_expect e, shim_ret got, uint64_t device_accesses);
+void fuzz_oracle_check(const char *target, const char *op, const struct bench_uc_call_model *m,
+		       struct bench_uc_expect e, shim_ret got, uint64_t device_accesses);
 
 #endif

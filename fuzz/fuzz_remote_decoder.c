@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_harness.h"
+#include "fuzz_die.h"
 #include "model/remote.h"
 
 #define TARGET "fuzz_remote_decoder"

@@ -1,13 +1,16 @@
 /* Replay driver: runs files (or every file in directories) through a
  * target's LLVMFuzzerTestOneInput, so corpora and crash files reproduce in
- * any build, gcc included, without libFuzzer. Exit 0 when all ran. */
+ * any build, gcc included, without libFuzzer. Takes the target's own
+ * options first (LLVMFuzzerInitialize removes them, e.g. -kext=PATH) and
+ * ignores any other argument starting with '-' (libFuzzer's, so a crash's
+ * command line works unchanged). Exit 0 when all ran. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fuzz_harness.h"
+#include "fuzz_die.h"
 
 #define REPLAY_MAX_INPUT (1u << 20)
 
@@ -69,13 +72,13 @@ int main(int argc, char **argv)
 	unsigned count = 0;
 	int rc = 0;
 
+	LLVMFuzzerInitialize(&argc, &argv);
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
+		fprintf(stderr, "usage: %s [TARGET OPTIONS] FILE|DIR...\n", argv[0]);
 		return 2;
 	}
-	LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc; i++)
-		if (replay_path(argv[i], &count) != 0)
+		if (argv[i][0] != '-' && replay_path(argv[i], &count) != 0)
 			rc = 1;
 	printf("replayed %u input(s)\n", count);
 	if (count == 0) { /* an empty or wrong path must not pass as a replay */

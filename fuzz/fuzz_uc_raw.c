@@ -1,28 +1,26 @@
-/* Raw per-selector fuzzer: the plain byte view of one method. Built once
- * per selector with -DFUZZ_SELECTOR_NAME="name" (looked up by name in the
- * first published dispatch table, so reordering selectors breaks nothing).
- * Input: the declared number of scalars (or first byte % 17 if variable),
- * 8 little-endian bytes each; then, for a variable structure output, 2
- * bytes of capacity; the rest is the structure input (cut or zero-padded
- * to a fixed declared size). The caller is root with every entitlement,
- * so the method itself is what gets exercised; its result is checked
- * against the reference model (fuzz_oracle.h) of a fresh connection that
- * was never given a handle. */
-#include <stdlib.h>
+/* Raw per-selector fuzzing, for any kext: the plain byte view of one
+ * method, the selector chosen by name at init (fuzz_raw_find). Input: the
+ * declared number of scalars (or first byte % 17 if variable), 8
+ * little-endian bytes each; then, for a variable structure output, 2 bytes
+ * of capacity; the rest is the structure input (cut or zero-padded to a
+ * fixed declared size). The caller is root with every entitlement, so the
+ * method itself is what gets exercised; its result is checked against the
+ * reference model (fuzz_oracle.h) of a fresh connection that was never
+ * given a handle. */
+#include <stdio.h>
 #include <string.h>
 
-#include "fuzz_harness.h"
 #include "fuzz_oracle.h"
+#include "fuzz_targets.h"
 
-#ifndef FUZZ_SELECTOR_NAME
-#error "build with -DFUZZ_SELECTOR_NAME=\"selector\""
-#endif
 #define POISON64 0xa5a5a5a5a5a5a5a5ull
 
 static struct {
 	struct fuzz_world *w;
+	size_t svc;
 	uint32_t sel;
 	const struct shim_uc_method *m;
+	char label[80]; /* "raw:<selector>" in findings */
 	uint8_t in[SHIM_UC_MAX_STRUCT_IN];
 	uint8_t out[SHIM_UC_MAX_STRUCT_OUT];
 	unsigned completions;
@@ -37,38 +35,40 @@ static void completion(void *refcon, shim_ret status, const uint64_t *vals, uint
 	s.completions++;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+bool fuzz_raw_find(const struct fuzz_world *w, const char *name, size_t *svc, uint32_t *sel)
 {
-	const struct shim_uc_desc *d;
-
-	(void)argc;
-	(void)argv;
-	s.w = fuzz_world_get();
-	d = s.w->desc[0];
-	for (s.sel = 0; s.sel < d->method_count; s.sel++)
-		if (d->methods[s.sel].name != NULL &&
-		    strcmp(d->methods[s.sel].name, FUZZ_SELECTOR_NAME) == 0)
-			break;
-	if (s.sel == d->method_count)
-		fuzz_die("uc_raw", "no selector named %s", FUZZ_SELECTOR_NAME);
-	s.m = &d->methods[s.sel];
-	return 0;
+	for (size_t v = 0; v < w->nservices; v++)
+		for (uint32_t k = 0; k < w->desc[v]->method_count; k++)
+			if (w->desc[v]->methods[k].name != NULL &&
+			    strcmp(w->desc[v]->methods[k].name, name) == 0) {
+				*svc = v;
+				*sel = k;
+				return true;
+			}
+	return false;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void fuzz_raw_init(struct fuzz_world *w, size_t svc, uint32_t sel)
+{
+	s.w = w;
+	s.svc = svc;
+	s.sel = sel;
+	s.m = &w->desc[svc]->methods[sel];
+	snprintf(s.label, sizeof(s.label), "raw:%s", s.m->name);
+}
+
+void fuzz_raw_one(const uint8_t *data, size_t size)
 {
 	uint64_t sin[SHIM_UC_MAX_SCALARS] = { 0 }, sout[SHIM_UC_MAX_SCALARS];
 	struct shim_uc_call call = { 0 }, req;
-	struct fuzz_call_model model;
-	struct fuzz_expect e;
+	struct bench_uc_call_model model;
+	struct bench_uc_expect e;
 	shim_task *task;
 	shim_uc_conn *conn;
 	uint64_t acc;
 	size_t i = 0;
 	shim_ret r;
 
-	if (s.m == NULL)
-		LLVMFuzzerInitialize(NULL, NULL);
 	call.scalar_in_count = s.m->scalar_in_count;
 	if (call.scalar_in_count == SHIM_UC_VARIABLE)
 		call.scalar_in_count = i < size ? data[i++] % (SHIM_UC_MAX_SCALARS + 1) : 0;
@@ -96,24 +96,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (s.m->async_allowed)
 		call.async_fn = completion;
 	if (shim_task_create(0, s.w->ents, s.w->nents, &task) != SHIM_OK ||
-	    shim_uc_open(task, s.w->svc[0], &conn) != SHIM_OK)
-		fuzz_die("uc_raw", "root cannot open the user client");
+	    shim_uc_open(task, s.w->svc[s.svc], &conn) != SHIM_OK)
+		fuzz_die(s.label, "root cannot open the user client");
 	req = call;
-	model = (struct fuzz_call_model){
-		.desc = s.w->desc[0], .sel = s.sel, .call = &req, .open = true, .uid = 0,
+	model = (struct bench_uc_call_model){
+		.desc = s.w->desc[s.svc], .sel = s.sel, .call = &req, .open = true, .uid = 0,
 		.ents = s.w->ents, .nents = s.w->nents,
 	};
 	e = fuzz_expect_call(&model);
 	acc = fuzz_device_accesses();
 	r = shim_uc_call(conn, s.sel, &call);
-	fuzz_oracle_check("uc_raw_" FUZZ_SELECTOR_NAME, "call", &model, e, r,
-			  fuzz_device_accesses() - acc);
+	fuzz_oracle_check(s.label, "call", &model, e, r, fuzz_device_accesses() - acc);
 	if (r == SHIM_OK)
 		for (uint32_t k = 0; k < call.scalar_out_count; k++)
 			if (sout[k] == POISON64)
-				fuzz_die("uc_raw", "%s returned an unwritten scalar", FUZZ_SELECTOR_NAME);
+				fuzz_die(s.label, "returned an unwritten scalar");
 	fuzz_run_loop(50000);
 	shim_task_destroy(task);
-	fuzz_check_baseline("uc_raw_" FUZZ_SELECTOR_NAME);
-	return 0;
+	fuzz_check_baseline(s.label);
 }

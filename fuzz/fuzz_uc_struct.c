@@ -1,13 +1,13 @@
-/* Structure-aware user-client fuzzer. The input is a program of ops over
- * every user client the machine publishes (nothing here is edu-specific):
- * create tasks with credentials, open connections, call selectors with
- * shapes derived from the dispatch tables (mostly conforming, sometimes
- * bent), feed back handles (live, stale, foreign, forged), close, die, and
- * run the work loop. Every open, call and close is checked against the
- * reference model (fuzz_oracle.h) fed by this file's bookkeeping: task
- * credentials, closed connections, and every handle issued (which
- * connection, released or not). At the end every task goes away and every
- * counter must be back at its baseline. Encoding: see fuzz/README.md. */
+/* Structure-aware user-client fuzzing, for any kext. The input is a
+ * program of ops over every user client the machine publishes: create
+ * tasks with credentials, open connections, call selectors with shapes
+ * derived from the dispatch tables (mostly conforming, sometimes bent),
+ * feed back handles (live, stale, foreign, forged), close, die, and run the
+ * work loop. Every open, call and close is checked against the reference
+ * model (fuzz_oracle.h) fed by this file's bookkeeping: task credentials,
+ * closed connections, and every handle issued (which connection, released
+ * or not). At the end every task goes away and every counter must be back
+ * at its baseline. Encoding: see fuzz/README.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "fuzz_harness.h"
 #include "fuzz_handle_book.h"
 #include "fuzz_oracle.h"
+#include "fuzz_targets.h"
 
 #define MAX_TASKS 4
 #define MAX_POOL 32
@@ -89,7 +90,7 @@ static void completion(void *refcon, shim_ret status, const uint64_t *vals, uint
 
 	(void)status;
 	if (c == NULL || c->closed || c->c == NULL || !shim_uc_conn_is_open(c->c))
-		fuzz_die("uc_struct", "completion delivered to a closed connection");
+		fuzz_die("struct", "completion delivered to a closed connection");
 	for (uint32_t i = 0; i < count; i++)
 		pool_add(vals[i]);
 }
@@ -150,7 +151,7 @@ static void probe_handles(struct conn *c, uint32_t sel, const struct shim_uc_met
 	p.async_fn = NULL;
 	for (size_t k = 0; k < n && done < PROBES; k++) {
 		if (!fuzz_book_pick((uint8_t)k, &sin[0]) ||
-		    fuzz_book_state((void *)(uintptr_t)ci, sin[0]) == FUZZ_HANDLE_LIVE)
+		    fuzz_book_state((void *)(uintptr_t)ci, sin[0]) == BENCH_UC_HANDLE_LIVE)
 			continue;
 		call_once(c, sel, m, &p, true, true);
 		done++;
@@ -164,15 +165,15 @@ static void call_once(struct conn *c, uint32_t sel, const struct shim_uc_method 
 	size_t ci = (size_t)(c - s.conn);
 	const struct cred *cr = &s.cred[c->task];
 	struct shim_uc_call call = *req;
-	struct fuzz_call_model model = {
+	struct bench_uc_call_model model = {
 		.desc = s.w->desc[c->svc], .sel = sel, .call = req, .open = !c->closed,
 		.uid = cr->uid, .ents = cr->ents, .nents = cr->nents,
 		.live_handles = fuzz_book_live(ci), .handle = fuzz_book_state,
 		.ctx = (void *)(uintptr_t)ci,
 	};
-	struct fuzz_expect e = fuzz_expect_call(&model);
+	struct bench_uc_expect e = fuzz_expect_call(&model);
 	bool was_live = handle_op && req->scalar_in_count > 0 &&
-			fuzz_book_state(model.ctx, req->scalar_in[0]) == FUZZ_HANDLE_LIVE;
+			fuzz_book_state(model.ctx, req->scalar_in[0]) == BENCH_UC_HANDLE_LIVE;
 	long handles = fuzz_book_shim_handles();
 	uint64_t acc = fuzz_device_accesses();
 	shim_ret r = shim_uc_call(c->c, sel, &call);
@@ -185,13 +186,13 @@ static void call_once(struct conn *c, uint32_t sel, const struct shim_uc_method 
 			req->struct_in_size, req->scalar_out_count, req->struct_out_size,
 			req->async_fn != NULL ? " async" : "", shim_ret_string(r),
 			e.ret != SHIM_OK ? shim_ret_string(e.ret) : "may pass");
-	fuzz_oracle_check("uc_struct", handle_op ? "handle" : "call", &model, e, r, acc);
-	fuzz_book_follow("uc_struct", ci, req, &call, r, handles);
+	fuzz_oracle_check("struct", handle_op ? "handle" : "call", &model, e, r, acc);
+	fuzz_book_follow("struct", ci, req, &call, r, handles);
 	if (r != SHIM_OK)
 		return;
 	for (uint32_t i = 0; i < call.scalar_out_count; i++) {
 		if (call.scalar_out[i] == POISON64)
-			fuzz_die("uc_struct", "selector %u returned an unwritten scalar", sel);
+			fuzz_die("struct", "selector %u returned an unwritten scalar", sel);
 		pool_add(call.scalar_out[i]);
 	}
 	if (was_live && !probe)
@@ -298,7 +299,7 @@ static void op_open(struct in *in)
 	int t = u8(in) % MAX_TASKS;
 	size_t svc = u8(in) % s.w->nservices;
 	const struct cred *cr = &s.cred[t];
-	struct fuzz_expect e;
+	struct bench_uc_expect e;
 	uint32_t open = 0;
 	shim_uc_conn *nc;
 	shim_ret r;
@@ -310,7 +311,7 @@ static void op_open(struct in *in)
 	e = fuzz_expect_open(s.w->desc[svc], cr->uid, cr->ents, cr->nents, open);
 	r = shim_uc_open(s.task[t], s.w->svc[svc], &nc);
 	if ((e.ret != SHIM_OK && r != e.ret) || (e.ret == SHIM_OK && r == SHIM_ERR_NOT_PERMITTED))
-		fuzz_die("uc_struct", "oracle: open service %zu by uid %u: expected %s (%s), got %s",
+		fuzz_die("struct", "oracle: open service %zu by uid %u: expected %s (%s), got %s",
 			 svc, cr->uid, shim_ret_string(e.ret), e.why != NULL ? e.why : "may pass",
 			 shim_ret_string(r));
 	if (r != SHIM_OK)
@@ -355,7 +356,7 @@ static void op(struct in *in)
 			shim_ret r = shim_uc_close(c->c), want = c->closed ? SHIM_ERR_NOT_READY : SHIM_OK;
 
 			if (r != want)
-				fuzz_die("uc_struct", "oracle: close of connection %zu: expected %s, got %s",
+				fuzz_die("struct", "oracle: close of connection %zu: expected %s, got %s",
 					 (size_t)(c - s.conn), shim_ret_string(want), shim_ret_string(r));
 			c->closed = true;
 			fuzz_book_close((size_t)(c - s.conn));
@@ -373,20 +374,16 @@ static void op(struct in *in)
 	}
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+void fuzz_struct_init(struct fuzz_world *w)
 {
-	(void)argc;
-	(void)argv;
-	s.w = fuzz_world_get();
+	s.w = w;
 	s.trace = getenv("FUZZ_UC_TRACE") != NULL;
-	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void fuzz_struct_one(const uint8_t *data, size_t size)
 {
 	struct in in = { data, size, 0 };
 
-	s.w = fuzz_world_get();
 	memset(s.conn, 0, sizeof(s.conn));
 	s.nconn = 0;
 	s.npool = 0;
@@ -397,6 +394,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int t = 0; t < MAX_TASKS; t++)
 		end_task(t, t & 1);
 	fuzz_run_loop(100000); /* anything still queued would show up here */
-	fuzz_check_baseline("uc_struct");
-	return 0;
+	fuzz_check_baseline("struct");
 }

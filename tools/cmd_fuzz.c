@@ -1,14 +1,18 @@
-/* drvbench fuzz: a local libFuzzer campaign on one user-client target, with
- * J processes sharing one corpus directory (libFuzzer reloads what the
- * others find), a live status line, and the grown corpus kept on disk.
- * The binaries are those fuzz/oss-fuzz/build.sh makes (a clang build puts
- * them in <build>/fuzz/libfuzzer, next to seeds/ and the dictionary). */
+/* drvbench fuzz: a local libFuzzer campaign on a kext's user clients. The
+ * kext fuzzer (one binary for every kext, built by a clang -Dfuzzing build
+ * or fuzz/oss-fuzz/build.sh) loads the bundle itself; this front end checks
+ * the command line, asks the fuzzer what the kext publishes, seeds an
+ * empty corpus from the dispatch tables, then runs J processes sharing one
+ * corpus directory (libFuzzer reloads what the others find) with a live
+ * status line, and keeps the grown corpus on disk. The kext is never
+ * mapped here: an instrumented one only loads into the sanitised fuzzer. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +24,13 @@
 
 #include "cmd_fuzz.h"
 #include "drvbench.h"
+#include "target.h"
 
 #define FUZZ_MAX_JOBS 32
-#define FUZZ_GRACE_S 30 /* after --time, before children are killed */
+#define FUZZ_GRACE_S 30   /* after --time, before children are killed */
+#define FUZZ_LOG_EVERY_S 30
+#define FUZZ_OUT_CAP 8192 /* what a preflight run may print */
+#define FUZZ_FUZZER_REL "../fuzz/libfuzzer/drvbench/fuzz_kext"
 
 struct fuzz_job {
 	pid_t pid;
@@ -34,25 +42,50 @@ struct fuzz_job {
 	bool running, crashed;
 	char artifact[PATH_MAX];
 	char last[256];   /* last line that was not a status line, for failures */
+	char finding[256]; /* the first line that says what broke */
 };
 
 struct fuzz_opts {
-	const char *target, *bin_dir, *corpus;
+	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer;
 	unsigned seconds, jobs;
+	bool list;
+	/* The fuzzer's own options for this kext: -kext= -tests= -device= -target=. */
+	char *fopt[4];
+	char fopt_buf[4][PATH_MAX + 16];
+	size_t nfopt;
 };
 
 void drvbench_fuzz_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: drvbench fuzz [--target T] [--time S] [--jobs J] [--bin-dir D] [--corpus D]\n\n"
-		"Runs a libFuzzer campaign on a user-client target for S seconds (default 60)\n"
-		"with J processes (default 1) sharing one corpus, printing a status line.\n"
-		"  --target T   fuzz_uc_struct (default) or fuzz_uc_raw_<selector>\n"
-		"  --bin-dir D  where build.sh put the targets (default: <build>/fuzz/libfuzzer,\n"
-		"               or $DRVBENCH_FUZZ_DIR)\n"
-		"  --corpus D   corpus kept and grown here (default: fuzz-corpus/<target>)\n"
-		"Crashes are written next to the corpus; each is reproduced by running the\n"
-		"target binary (or its _replay build) with the crash file as argument.\n");
+		"usage: drvbench fuzz --kext PATH [--tests PATH] [--device NAME|FILE]\n"
+		"                     [--target struct|raw:SELECTOR] [--time S] [--jobs J]\n"
+		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n\n"
+		"Fuzzes the user clients the kext publishes, shaped by their dispatch tables, with\n"
+		"libFuzzer for S seconds in J processes sharing one corpus, and prints a status\n"
+		"line. Every call is checked against a reference model: the shim's checks and\n"
+		"handles for any kext, plus each method's contract when the test module gives\n"
+		"one (bench/uc_oracle.h); after every input all counters must be back where they\n"
+		"were, the verifier empty and the device without error. A refused call may not\n"
+		"touch a device register.\n\n"
+		"options:\n" DRVBENCH_TARGET_HELP
+		"  -t, --target T         struct (default): programs of opens, calls, handles and\n"
+		"                         closes over every user client; raw:SELECTOR: the bytes\n"
+		"                         of one method, named as in its table (see --list)\n"
+		"  -s, --time S           seconds, 1..604800 (default 60)\n"
+		"  -j, --jobs J           processes, 1..%d (default 1)\n"
+		"  -c, --corpus DIR       kept and grown here (default fuzz-corpus/<bundle>-<target>);\n"
+		"                         an empty one is seeded from the dispatch tables\n"
+		"      --dict FILE        a libFuzzer dictionary (values the methods compare against)\n"
+		"      --fuzzer PATH      the kext fuzzer (default $DRVBENCH_FUZZER, else\n"
+		"                         fuzz/libfuzzer/drvbench/fuzz_kext of this build)\n"
+		"  -l, --list             print each user client's selectors and oracle, then exit\n\n"
+		"Build the kext with clang and -fsanitize=fuzzer-no-link,address,undefined so\n"
+		"libFuzzer sees its branches (the fuzzer says when it cannot). Crashes go to\n"
+		"<corpus>.crashes/; reproduce one with the command printed, or with\n"
+		"fuzz_kext_replay and the same options in any build.\n"
+		"Exit status: 0 no crash, 1 a crash or the kext refused, 2 bad command line.\n",
+		FUZZ_MAX_JOBS);
 }
 
 /* snprintf that reports truncation (paths that do not fit are refused). */
@@ -67,21 +100,21 @@ __attribute__((format(printf, 3, 4))) static bool fmt(char *buf, size_t len, con
 	return n >= 0 && (size_t)n < len;
 }
 
-/* <dir of this executable>/../fuzz/libfuzzer */
-static void default_bin_dir(char *out, size_t len)
+static bool find_fuzzer(const struct fuzz_opts *o, char *out, size_t len)
 {
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	ssize_t n;
 
-	out[0] = '\0';
+	if (o->fuzzer != NULL)
+		return fmt(out, len, "%s", o->fuzzer);
+	if (getenv("DRVBENCH_FUZZER") != NULL)
+		return fmt(out, len, "%s", getenv("DRVBENCH_FUZZER"));
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
-		return;
+		return false;
 	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) != NULL)
-		*slash = '\0';
-	if (!fmt(out, len, "%s/../fuzz/libfuzzer", self))
-		out[0] = '\0';
+	*strrchr(self, '/') = '\0';
+	return fmt(out, len, "%s/" FUZZ_FUZZER_REL, self);
 }
 
 static int mkdirs(const char *path)
@@ -101,16 +134,113 @@ static int mkdirs(const char *path)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int spawn(struct fuzz_job *j, const struct fuzz_opts *o, const char *bin, const char *seeds,
-		 const char *dict, const char *crash_prefix)
+/* Runs argv to completion, its stdout and stderr kept (cut at cap - 1). */
+static int run_capture(char *const argv[], char *out, char *err, size_t cap)
+{
+	int po[2], pe[2], status = 0;
+	size_t used[2] = { 0, 0 };
+	char *buf[2] = { out, err };
+	pid_t pid;
+
+	if (pipe(po) != 0)
+		return -1;
+	if (pipe(pe) != 0) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		dup2(po[1], STDOUT_FILENO);
+		dup2(pe[1], STDERR_FILENO);
+		close(po[0]);
+		close(pe[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	for (struct pollfd p[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+	     pid > 0 && (p[0].fd >= 0 || p[1].fd >= 0);) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			char chunk[1024];
+			ssize_t n;
+
+			if (p[i].fd < 0 || p[i].revents == 0)
+				continue;
+			n = read(p[i].fd, chunk, sizeof(chunk));
+			if (n <= 0) {
+				close(p[i].fd);
+				p[i].fd = -1;
+				continue;
+			}
+			for (ssize_t k = 0; k < n && used[i] + 1 < cap; k++)
+				buf[i][used[i]++] = chunk[k];
+		}
+	}
+	out[used[0]] = err[used[1]] = '\0';
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The fuzzer with this kext's options and extra (NULL-ended, at most 2). */
+static int run_fuzzer(const char *bin, const struct fuzz_opts *o, const char *extra1,
+		      const char *extra2, char *out, char *err)
+{
+	char *argv[8];
+	size_t n = 0;
+
+	argv[n++] = (char *)bin;
+	for (size_t i = 0; i < o->nfopt; i++)
+		argv[n++] = o->fopt[i];
+	if (extra1 != NULL)
+		argv[n++] = (char *)extra1;
+	if (extra2 != NULL)
+		argv[n++] = (char *)extra2;
+	argv[n] = NULL;
+	return run_capture(argv, out, err, FUZZ_OUT_CAP);
+}
+
+static bool dir_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = true;
+
+	while (d != NULL && empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
+static int spawn(struct fuzz_job *j, const struct fuzz_opts *o, const char *bin,
+		 const char *crash_prefix)
 {
 	char t[32], pfx[PATH_MAX + 32], dictarg[PATH_MAX + 8];
+	char *argv[16];
+	size_t n = 0;
 	int fds[2];
 
 	if (!fmt(t, sizeof(t), "-max_total_time=%u", o->seconds) ||
 	    !fmt(pfx, sizeof(pfx), "-artifact_prefix=%s", crash_prefix) ||
-	    !fmt(dictarg, sizeof(dictarg), "-dict=%s", dict) || pipe(fds) != 0)
+	    (o->dict != NULL && !fmt(dictarg, sizeof(dictarg), "-dict=%s", o->dict)) ||
+	    pipe(fds) != 0)
 		return -1;
+	argv[n++] = (char *)bin;
+	for (size_t i = 0; i < o->nfopt; i++)
+		argv[n++] = o->fopt[i];
+	argv[n++] = t;
+	argv[n++] = pfx;
+	argv[n++] = "-max_len=16384";
+	argv[n++] = "-print_final_stats=1";
+	if (o->dict != NULL)
+		argv[n++] = dictarg;
+	argv[n++] = (char *)o->corpus;
+	argv[n] = NULL;
 	j->pid = fork();
 	if (j->pid < 0) {
 		close(fds[0]);
@@ -118,12 +248,6 @@ static int spawn(struct fuzz_job *j, const struct fuzz_opts *o, const char *bin,
 		return -1;
 	}
 	if (j->pid == 0) {
-		/* Without a dictionary the slot holds a harmless default flag. */
-		char *argv[] = { (char *)bin, t, pfx, "-max_len=16384", "-print_final_stats=1",
-				 access(dict, R_OK) == 0 ? dictarg : "-verbosity=1",
-				 (char *)o->corpus, access(seeds, R_OK) == 0 ? (char *)seeds : NULL,
-				 NULL };
-
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
 		close(fds[1]);
@@ -136,7 +260,8 @@ static int spawn(struct fuzz_job *j, const struct fuzz_opts *o, const char *bin,
 	return 0;
 }
 
-/* libFuzzer status lines: "#N <kind> cov: C ft: F corp: K/... exec/s: E ...". */
+/* libFuzzer status lines: "#N <kind> cov: C ft: F corp: K/... exec/s: E ...";
+ * final stats: "stat::number_of_executed_units: N" and the average rate. */
 static void parse_line(struct fuzz_job *j, const char *l)
 {
 	const char *p;
@@ -149,10 +274,18 @@ static void parse_line(struct fuzz_job *j, const char *l)
 		j->corp = strtoul(p + 6, NULL, 10);
 	if ((p = strstr(l, "exec/s: ")) != NULL)
 		j->rate = strtoul(p + 8, NULL, 10);
+	if (strncmp(l, "stat::number_of_executed_units: ", 32) == 0)
+		j->execs = strtoul(l + 32, NULL, 10);
+	if (strncmp(l, "stat::average_exec_per_sec: ", 28) == 0)
+		j->rate = strtoul(l + 28, NULL, 10);
 	if (l[0] != '#' && l[0] != '\0' && strncmp(l, "stat::", 6) != 0)
 		fmt(j->last, sizeof(j->last), "%s", l);
+	/* An oracle's or invariant's abort message, a sanitizer's report. */
+	if (j->finding[0] == '\0' && (strncmp(l, "fuzz: ", 6) == 0 || strstr(l, "ERROR: ") != NULL ||
+				       strstr(l, "runtime error: ") != NULL))
+		fmt(j->finding, sizeof(j->finding), "%s", l);
 	if ((p = strstr(l, "Test unit written to ")) != NULL) {
-		snprintf(j->artifact, sizeof(j->artifact), "%s", p + 21);
+		fmt(j->artifact, sizeof(j->artifact), "%s", p + 21);
 		j->artifact[strcspn(j->artifact, "\n")] = '\0';
 	}
 }
@@ -179,19 +312,19 @@ static void drain(struct fuzz_job *j)
 }
 
 /* On a terminal the status line redraws in place; in a log (CI, nohup) it
- * becomes one line every FUZZ_LOG_EVERY_S seconds, so the log stays readable. */
-#define FUZZ_LOG_EVERY_S 30
+ * becomes one line every FUZZ_LOG_EVERY_S seconds, so the log stays
+ * readable. The last one goes to stdout too: the run's summary. */
 static void status_line(const struct fuzz_opts *o, struct fuzz_job *jobs, time_t start, bool last)
 {
 	static time_t last_logged;
 	bool tty = isatty(STDERR_FILENO);
 	unsigned long execs = 0, cov = 0, corp = 0, rate = 0;
 	unsigned running = 0, crashes = 0;
+	char line[256];
 
 	if (!tty && !last && time(NULL) - last_logged < FUZZ_LOG_EVERY_S)
 		return;
 	last_logged = time(NULL);
-
 	for (unsigned i = 0; i < o->jobs; i++) {
 		execs += jobs[i].execs;
 		rate += jobs[i].rate;
@@ -200,9 +333,12 @@ static void status_line(const struct fuzz_opts *o, struct fuzz_job *jobs, time_t
 		running += jobs[i].running;
 		crashes += jobs[i].crashed;
 	}
-	fprintf(stderr, "%s%s %lds/%us jobs %u execs %lu (%lu/s) cov %lu corp %lu crashes %u%s",
-		tty ? "\r" : "", o->target, (long)(time(NULL) - start), o->seconds, running, execs,
-		rate, cov, corp, crashes, tty ? "   " : "\n");
+	fmt(line, sizeof(line), "fuzz %s: %lds/%us jobs %u execs %lu (%lu/s) cov %lu corp %lu "
+	    "crashes %u", o->target, (long)(time(NULL) - start), o->seconds, running, execs, rate,
+	    cov, corp, crashes);
+	fprintf(stderr, "%s%s%s", tty ? "\r" : "", line, tty && !last ? "   " : "\n");
+	if (last)
+		printf("%s\n", line);
 }
 
 /* Runs the jobs to completion; returns the number that crashed. */
@@ -240,100 +376,186 @@ static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs)
 		status_line(o, jobs, start, false);
 	}
 	status_line(o, jobs, start, true);
-	if (isatty(STDERR_FILENO))
-		fputc('\n', stderr);
 	return crashed;
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *f, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "drvbench fuzz: ");
+	va_start(ap, f);
+	vfprintf(stderr, f, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'drvbench fuzz --help'\n");
+	return DRVBENCH_EXIT_USAGE;
 }
 
 static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 {
 	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' }, { "time", required_argument, NULL, 's' },
-		{ "jobs", required_argument, NULL, 'j' },   { "bin-dir", required_argument, NULL, 'b' },
-		{ "corpus", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "kext", required_argument, NULL, 'K' },   { "tests", required_argument, NULL, 'T' },
+		{ "device", required_argument, NULL, 'D' }, { "target", required_argument, NULL, 't' },
+		{ "time", required_argument, NULL, 's' },   { "jobs", required_argument, NULL, 'j' },
+		{ "corpus", required_argument, NULL, 'c' }, { "dict", required_argument, NULL, 'd' },
+		{ "fuzzer", required_argument, NULL, 'f' }, { "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	char *end;
 	long v;
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+t:s:j:b:c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":K:T:D:t:s:j:c:lh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'K': o->kext = optarg; break;
+		case 'T': o->tests = optarg; break;
+		case 'D': o->device = optarg; break;
 		case 't': o->target = optarg; break;
-		case 'b': o->bin_dir = optarg; break;
 		case 'c': o->corpus = optarg; break;
+		case 'd': o->dict = optarg; break;
+		case 'f': o->fuzzer = optarg; break;
+		case 'l': o->list = true; break;
 		case 'h': drvbench_fuzz_usage(stdout); return DRVBENCH_EXIT_OK;
 		case 's':
 		case 'j':
 			v = strtol(optarg, &end, 10);
-			if (*end != '\0' || v < 1 || v > (c == 's' ? 86400 * 7 : FUZZ_MAX_JOBS)) {
-				fprintf(stderr, "drvbench fuzz: bad value '%s'\n", optarg);
-				return DRVBENCH_EXIT_USAGE;
-			}
+			if (*end != '\0' || v < 1 || v > (c == 's' ? 86400 * 7 : FUZZ_MAX_JOBS))
+				return usage_error("bad value '%s'", optarg);
 			*(c == 's' ? &o->seconds : &o->jobs) = (unsigned)v;
 			break;
-		default:
-			fprintf(stderr, "drvbench fuzz: bad option '%s'\n", argv[optind - 1]);
-			return DRVBENCH_EXIT_USAGE;
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "drvbench fuzz: unexpected '%s'\n", argv[optind]);
+	if (optind < argc)
+		return usage_error("unexpected '%s'", argv[optind]);
+	if (o->kext == NULL)
+		return usage_error("--kext PATH is required: the kext bundle to fuzz");
+	if (strcmp(o->target, "struct") != 0 &&
+	    (strncmp(o->target, "raw:", 4) != 0 || o->target[4] == '\0'))
+		return usage_error("unknown target '%s' (struct or raw:SELECTOR)", o->target);
+	return -1;
+}
+
+/* -kext= -tests= -device= -target= for every run of the fuzzer. */
+static bool fuzzer_options(struct fuzz_opts *o)
+{
+	const char *name[] = { "kext", "tests", "device", "target" };
+	const char *val[] = { o->kext, o->tests, o->device, o->target };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (val[i] == NULL)
+			continue;
+		if (!fmt(o->fopt_buf[i], sizeof(o->fopt_buf[i]), "-%s=%s", name[i], val[i]))
+			return false;
+		o->fopt[o->nfopt++] = o->fopt_buf[i];
+	}
+	return true;
+}
+
+/* Asks the fuzzer what the kext publishes: it boots the machine, so a
+ * refused kext, module or profile is reported here, once. -1: go on. */
+static int preflight(const struct fuzz_opts *o, const char *bin)
+{
+	static char out[FUZZ_OUT_CAP], err[FUZZ_OUT_CAP];
+	int rc = run_fuzzer(bin, o, "-list_selectors=1", NULL, out, err);
+	const char *sel = strchr(o->target, ':');
+	bool found = sel == NULL;
+
+	if (rc != 0) { /* the reason on stdout, as run and cycle report a refused kext */
+		printf("%sdrvbench fuzz: %s refused (fuzzer exit %d)\n", err, o->kext, rc);
+		return rc == DRVBENCH_EXIT_USAGE ? DRVBENCH_EXIT_USAGE : DRVBENCH_EXIT_FAILED;
+	}
+	fputs(err, stderr); /* the user clients, their oracles, coverage notes */
+	if (o->list) {
+		fputs(out, stdout);
+		return DRVBENCH_EXIT_OK;
+	}
+	for (char *l = strtok(out, "\n"); l != NULL && !found; l = strtok(NULL, "\n"))
+		found = strcmp(l, sel + 1) == 0;
+	if (!found) {
+		fprintf(stderr, "drvbench fuzz: %s publishes no selector named '%s' (--list shows "
+				"them)\n", o->kext, sel + 1);
 		return DRVBENCH_EXIT_USAGE;
 	}
 	return -1;
 }
 
+/* fuzz-corpus/<bundle name>-<target, ':' as '-'> */
+static bool default_corpus(const struct fuzz_opts *o, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	const char *base;
+	size_t n;
+
+	if (!fmt(path, sizeof(path), "%s", o->kext))
+		return false;
+	for (n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0'; /* "Foo.kext/" names Foo.kext too */
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	n = strcspn(base, ".");
+	if (!fmt(out, len, "fuzz-corpus/%.*s-%s", (int)n, base, o->target))
+		return false;
+	for (char *p = strrchr(out, '/'); *p != '\0'; p++)
+		if (*p == ':')
+			*p = '-';
+	return true;
+}
+
 int drvbench_cmd_fuzz(int argc, char **argv)
 {
 	static struct fuzz_job jobs[FUZZ_MAX_JOBS];
-	struct fuzz_opts o = { "fuzz_uc_struct", NULL, NULL, 60, 1 };
-	char dir[PATH_MAX], bin[PATH_MAX], seeds[PATH_MAX], dict[PATH_MAX];
-	char corpus[PATH_MAX], crash[PATH_MAX];
+	static char out[FUZZ_OUT_CAP], err[FUZZ_OUT_CAP];
+	struct fuzz_opts o = { .target = "struct", .seconds = 60, .jobs = 1 };
+	char bin[PATH_MAX], corpus[PATH_MAX], crash[PATH_MAX], seeds[PATH_MAX + 16];
 	unsigned crashed;
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (o.bin_dir == NULL)
-		o.bin_dir = getenv("DRVBENCH_FUZZ_DIR");
-	if (o.bin_dir == NULL)
-		default_bin_dir(dir, sizeof(dir));
-	else if (!fmt(dir, sizeof(dir), "%s", o.bin_dir))
-		dir[0] = '\0';
-	if (!fmt(bin, sizeof(bin), "%s/%s", dir, o.target) || access(bin, X_OK) != 0) {
-		fprintf(stderr, "drvbench fuzz: no target %s\nbuild the targets with clang "
-			"(CC=clang-14 meson setup -Dfuzzing=enabled ...) or fuzz/oss-fuzz/build.sh "
-			"and pass --bin-dir\n", bin);
+	if (!find_fuzzer(&o, bin, sizeof(bin)) || access(bin, X_OK) != 0) {
+		fprintf(stderr, "drvbench fuzz: no kext fuzzer at %s\n"
+			"It is built by a clang build with libFuzzer: CC=clang-14 meson setup BUILD "
+			"-Dfuzzing=enabled\n(or tools/build.sh --clang BUILD), or by fuzz/oss-fuzz/build.sh; "
+			"then pass --fuzzer PATH\nor run this drvbench from that build.\n", bin);
 		return DRVBENCH_EXIT_USAGE;
 	}
-	if (!fmt(seeds, sizeof(seeds), "%s/seeds/%s", dir, o.target) ||
-	    !fmt(dict, sizeof(dict), "%s/%s.dict", dir, o.target) ||
+	if (!fuzzer_options(&o) ||
 	    (o.corpus != NULL ? !fmt(corpus, sizeof(corpus), "%s", o.corpus) :
-				!fmt(corpus, sizeof(corpus), "fuzz-corpus/%s", o.target)) ||
-	    !fmt(crash, sizeof(crash), "%s.crashes/", corpus)) {
-		fprintf(stderr, "drvbench fuzz: path too long\n");
-		return DRVBENCH_EXIT_USAGE;
-	}
+				!default_corpus(&o, corpus, sizeof(corpus))) ||
+	    !fmt(crash, sizeof(crash), "%s.crashes/", corpus) ||
+	    !fmt(seeds, sizeof(seeds), "-write_seeds=%s", corpus))
+		return usage_error("path too long");
+	if ((rc = preflight(&o, bin)) >= 0)
+		return rc;
 	if (mkdirs(corpus) != 0 || mkdirs(crash) != 0) {
 		fprintf(stderr, "drvbench fuzz: cannot create %s: %s\n", corpus, strerror(errno));
+		return DRVBENCH_EXIT_FAILED;
+	}
+	if (dir_empty(corpus) && run_fuzzer(bin, &o, seeds, NULL, out, err) != 0) {
+		fprintf(stderr, "%sdrvbench fuzz: cannot seed %s\n", err, corpus);
 		return DRVBENCH_EXIT_FAILED;
 	}
 	o.corpus = corpus;
 	for (unsigned i = 0; i < o.jobs; i++) {
 		jobs[i].fd = -1;
-		if (spawn(&jobs[i], &o, bin, seeds, dict, crash) != 0) {
+		if (spawn(&jobs[i], &o, bin, crash) != 0) {
 			fprintf(stderr, "drvbench fuzz: cannot start job %u\n", i);
 			o.jobs = i;
 			break;
 		}
 	}
 	crashed = supervise(&o, jobs);
-	for (unsigned i = 0; i < o.jobs; i++)
-		if (jobs[i].crashed)
-			fprintf(stderr, "job %u: %s\n  reproduce: %s %s\n", i, jobs[i].last, bin,
-				jobs[i].artifact[0] != '\0' ? jobs[i].artifact : "(no crash file)");
+	for (unsigned i = 0; i < o.jobs; i++) {
+		if (!jobs[i].crashed)
+			continue;
+		printf("job %u: %s\n  reproduce: %s", i,
+		       jobs[i].finding[0] != '\0' ? jobs[i].finding : jobs[i].last, bin);
+		for (size_t k = 0; k < o.nfopt; k++)
+			printf(" %s", o.fopt[k]);
+		printf(" %s\n", jobs[i].artifact[0] != '\0' ? jobs[i].artifact : "(no crash file)");
+	}
 	printf("corpus kept in %s\n", corpus);
 	return crashed > 0 || o.jobs == 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
 }

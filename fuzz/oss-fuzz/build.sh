@@ -1,62 +1,159 @@
 #!/bin/bash -eu
-# Builds the user-client fuzz targets the OSS-Fuzz / ClusterFuzzLite way:
-# straight from the sources with $CC $CFLAGS, linked with
-# $LIB_FUZZING_ENGINE, binaries (plus seed corpora, dictionary, options)
-# into $OUT. No meson needed. Local use:
-#   CC=clang-14 CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -g' \
+# Builds the fuzzers the OSS-Fuzz / ClusterFuzzLite way: straight from the
+# sources with $CC $CFLAGS, the fuzzers linked with $LIB_FUZZING_ENGINE,
+# everything into $OUT. No meson needed. Local use:
+#   CC=clang-14 CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1' \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/fuzz-out fuzz/oss-fuzz/build.sh
 # Needs: python3, pkg-config and libplist-2.0 (the kext manifest parser).
+#
+# $OUT/drvbench/ holds the kext fuzzer and what it loads:
+#   fuzz_kext              one libFuzzer binary for every kext (-kext=PATH, fuzz/README.md)
+#   kexts/NAME.kext        each kext bundle, instrumented; kexts/lib<dir>-tests.so its
+#                          test module (the oracles of its user clients)
+#   lib/libdrvbench*.so.0  empty placeholders (below)
+#   bench_fuzz_kext        the exec/s benchmark (its own mutation loop, same sanitizers)
+# $OUT/ holds the OSS-Fuzz targets, each with .options, _seed_corpus.zip and .dict:
+#   fuzz_<dir>_struct, fuzz_<dir>_raw_<selector>  copies of fuzz_kext whose .options
+#                          name the kext ($ORIGIN/drvbench/kexts/...) and the target
+#   fuzz_remote_decoder    model/remote's message decoder
+#
+# How bundles find the shim: the shim, the models and the bench are linked
+# into the fuzzer itself (static: calls stay direct, a quarter faster per
+# input than the same code in shared libraries) and exported (-rdynamic).
+# A bundle is built against libdrvbench-shim.so.0 and names it in
+# DT_NEEDED, as any user's bundle does, and a test module names
+# libdrvbench.so.0. lib/ holds empty libraries with those sonames, which the
+# fuzzer needs (RPATH), so a bundle's DT_NEEDED is already satisfied when it
+# is mapped, and each of its symbols binds to the fuzzer's own instrumented
+# copy: the executable comes first in the lookup order. One shim in the
+# process, and any bundle, an out-of-tree one included, loads unchanged.
+#
+# Kexts: KEXT_DIRS, colon-separated source directories (default: every
+# driver-core/*/ and tests/kexts/*/ with an Info.plist). A directory's *.c
+# make the bundle's binary (its include/ on the path), named by the
+# manifest's CFBundleExecutable; its tests/*.c, if any, the test module.
+# Seeds: <dir>/fuzz/corpus/uc_struct and uc_raw_<selector> when present,
+# else those the fuzzer derives from the dispatch table; dictionary:
+# <dir>/fuzz/*.dict. The kext build flags are $CFLAGS: built by a user, a
+# kext needs -fsanitize=fuzzer-no-link,address,undefined for the same effect.
 : "${CC:=clang}" "${CFLAGS:=}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}" "${OUT:?set OUT}"
 SRC=${SRC_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$OUT"
+D=$OUT/drvbench
+rm -rf "$D"
+mkdir -p "$OUT" "$D/lib" "$D/kexts"
 
-# Everything, not just the target, needs coverage to guide the fuzzer
-# (OSS-Fuzz's CFLAGS already carry it).
+# Everything, not just the fuzzer, needs coverage to guide it (OSS-Fuzz's
+# CFLAGS already carry it).
 if [[ "$LIB_FUZZING_ENGINE" == *-fsanitize=fuzzer* && "$CFLAGS" != *fuzzer-no-link* ]]; then
 	CFLAGS="$CFLAGS -fsanitize=fuzzer-no-link"
 fi
 PLIST_CFLAGS=$(pkg-config --cflags libplist-2.0)
 PLIST_LIBS=$(pkg-config --libs libplist-2.0)
-python3 "$SRC/tools/embed_file.py" "$SRC/driver-core/edu/Info.plist" "$WORK/edu_info_plist.h" edu_info_plist
-FLAGS="-std=c11 -D_GNU_SOURCE $CFLAGS -I$SRC/shim/include -I$SRC/shim/src -I$SRC/model/include \
- -I$SRC/driver-core/edu/include -I$SRC/driver-core/edu -I$SRC/fuzz -I$WORK $PLIST_CFLAGS"
-
-# The machine: shim, sim host, models, the edu driver, the harness.
-SOURCES=("$SRC"/shim/src/*.c "$SRC/shim/host/sim_host.c" "$SRC"/model/src/*.c "$SRC"/model/remote/*.c
-	"$SRC"/driver-core/edu/*.c "$SRC/fuzz/fuzz_harness.c" "$SRC/fuzz/fuzz_oracle.c"
-	"$SRC/fuzz/fuzz_oracle_edu.c" "$SRC/fuzz/fuzz_handle_book.c")
+ELF_LIBS=$(pkg-config --libs libelf 2>/dev/null || true)
+INC="-I$SRC/shim/include -I$SRC/model/include -I$SRC/bench/include"
+FLAGS="-std=c11 -D_GNU_SOURCE $CFLAGS $PLIST_CFLAGS"
+# DT_RPATH, not RUNPATH: it outranks LD_LIBRARY_PATH (meson test points
+# that at the build's real libraries).
+RPATH='-Wl,--disable-new-dtags,-rpath,$ORIGIN/lib:$ORIGIN/drvbench/lib'
 export CC FLAGS WORK
-printf '%s\n' "${SOURCES[@]}" | xargs -P "$(nproc)" -I{} sh -c \
-	'o="$WORK/$(echo "{}" | tr / _).o"; $CC $FLAGS -c "{}" -o "$o"'
-ar rcs "$WORK/libdrvbench_fuzz.a" "$WORK"/*.o
 
-link() { # name source [extra cflags]
-	$CC $FLAGS ${3:-} -c "$2" -o "$WORK/$1.o"
-	$CC $CFLAGS $LIB_FUZZING_ENGINE "$WORK/$1.o" "$WORK/libdrvbench_fuzz.a" $PLIST_LIBS -lm -lpthread \
-		-o "$OUT/$1"
-}
-package() { # name corpus-dir
-	if [ -d "$2" ] && ls "$2"/* >/dev/null 2>&1; then
-		(cd "$2" && python3 -m zipfile -c "$OUT/$1_seed_corpus.zip" ./*)
-	fi
-	mkdir -p "$OUT/seeds/$1" && cp "$2"/* "$OUT/seeds/$1/" 2>/dev/null || true # for drvbench fuzz
-	cp "$SRC/fuzz/uc.dict" "$OUT/$1.dict"
-	printf '[libfuzzer]\nmax_len = 16384\ndict = %s.dict\n' "$1" > "$OUT/$1.options"
+# compile TAG EXTRA-FLAGS SOURCES...: objects in $WORK/TAG/, in parallel.
+compile() {
+	local tag=$1 extra=$2
+	shift 2
+	mkdir -p "$WORK/$tag"
+	printf '%s\n' "$@" | EXTRA=$extra TAG=$tag xargs -P "$(nproc)" -I{} sh -c \
+		'$CC $FLAGS $EXTRA -c "{}" -o "$WORK/$TAG/$(basename "{}" .c).o"'
 }
 
-link fuzz_uc_struct "$SRC/fuzz/fuzz_uc_struct.c"
-package fuzz_uc_struct "$SRC/fuzz/corpus/uc_struct"
-link fuzz_remote_decoder "$SRC/fuzz/fuzz_remote_decoder.c"
-package fuzz_remote_decoder "$SRC/fuzz/corpus/remote_decoder"
-for sel in $(cat "$SRC/fuzz/selectors.txt"); do
-	link "fuzz_uc_raw_$sel" "$SRC/fuzz/fuzz_uc_raw.c" "-DFUZZ_SELECTOR_NAME=\"$sel\""
-	package "fuzz_uc_raw_$sel" "$SRC/fuzz/corpus/uc_raw_$sel"
+# The rooms (every object: all of them are exported), the placeholders.
+compile shim "$INC" "$SRC"/shim/src/*.c
+compile model "$INC" "$SRC"/model/src/*.c "$SRC"/model/remote/*.c
+compile bench "$INC" "$SRC"/bench/*/*.c "$SRC"/shim/host/*.c "$SRC"/shim/host/qemu/*.c
+for name in libdrvbench-shim libdrvbench-model libdrvbench; do
+	$CC -shared -x c /dev/null -Wl,-soname,"$name.so.0" -o "$D/lib/$name.so.0"
 done
+ROOMS="$WORK/shim/*.o $WORK/model/*.o $WORK/bench/*.o"
+PLACEHOLDERS="-Wl,--no-as-needed $D/lib/libdrvbench.so.0 $D/lib/libdrvbench-model.so.0 \
+ $D/lib/libdrvbench-shim.so.0 -Wl,--as-needed"
+SYSLIBS="$PLIST_LIBS $ELF_LIBS -lm -ldl -lpthread"
 
-# The exec/s benchmark: the structure-aware target under the same
-# sanitizers, driven by bench_fuzz.c's own mutation loop (no libFuzzer).
-$CC $FLAGS -c "$SRC/fuzz/bench_fuzz.c" -o "$WORK/bench_fuzz.o"
-$CC $CFLAGS "$WORK/bench_fuzz.o" "$WORK/fuzz_uc_struct.o" "$WORK/libdrvbench_fuzz.a" $PLIST_LIBS \
-	-lm -lpthread -o "$OUT/bench_fuzz_uc_struct"
+# The fuzzers and the benchmark.
+compile harness "$INC" "$SRC"/fuzz/fuzz_{config,die,harness,oracle,handle_book,uc_struct,uc_raw,seeds,sancov}.c
+$CC $FLAGS $INC -DFUZZ_LIBFUZZER -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/fuzz_kext.o"
+$CC $FLAGS $INC -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/bench_kext.o"
+$CC $FLAGS $INC -c "$SRC/fuzz/bench_fuzz.c" -o "$WORK/bench_fuzz.o"
+$CC $FLAGS $INC -c "$SRC/fuzz/fuzz_remote_decoder.c" -o "$WORK/fuzz_remote_decoder.o"
+# shellcheck disable=SC2086 # word lists on purpose
+$CC $CFLAGS $LIB_FUZZING_ENGINE -rdynamic "$WORK/fuzz_kext.o" "$WORK"/harness/*.o $ROOMS \
+	$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$D/fuzz_kext"
+# shellcheck disable=SC2086
+$CC $CFLAGS -rdynamic "$WORK/bench_fuzz.o" "$WORK/bench_kext.o" "$WORK"/harness/*.o $ROOMS \
+	$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$D/bench_fuzz_kext"
+# shellcheck disable=SC2086
+$CC $CFLAGS $LIB_FUZZING_ENGINE "$WORK/fuzz_remote_decoder.o" "$WORK/harness/fuzz_die.o" \
+	"$WORK"/model/*.o -ldl -o "$OUT/fuzz_remote_decoder"
+
+# package TARGET SEED-DIR DICT OPTIONS...: the OSS-Fuzz files of one target.
+package() {
+	local name=$1 seeds=$2 dict=$3
+	shift 3
+	if [ -n "$(ls -A "$seeds" 2>/dev/null)" ]; then
+		(cd "$seeds" && python3 -m zipfile -c "$OUT/${name}_seed_corpus.zip" ./*)
+	fi
+	{
+		printf '[libfuzzer]\nmax_len = 16384\n'
+		if [ -n "$dict" ]; then
+			cp "$dict" "$OUT/$name.dict"
+			printf 'dict = %s.dict\n' "$name"
+		fi
+		for kv in "$@"; do printf '%s\n' "$kv"; done
+	} >"$OUT/$name.options"
+}
+package fuzz_remote_decoder "$SRC/fuzz/corpus/remote_decoder" ""
+
+# kext DIR: the bundle, its test module, and a target per fuzz target.
+kext() {
+	local dir name exe objs opts dict sel sels seeds
+	dir=$(cd "$1" && pwd)
+	name=$(basename "$dir")
+	exe=$(python3 -c 'import plistlib,sys; print(plistlib.load(open(sys.argv[1],"rb"))["CFBundleExecutable"])' \
+		"$dir/Info.plist")
+	compile "kext-$name" "-fPIC $INC -I$dir/include" "$dir"/*.c
+	$CC $CFLAGS -fPIC -shared "$WORK/kext-$name"/*.o "$D/lib/libdrvbench-shim.so.0" -o "$WORK/$exe"
+	python3 "$SRC/tools/drvbench-mkbundle" "$dir/Info.plist" "$WORK/$exe" "$D/kexts/$exe.kext"
+	opts=("-kext=$D/kexts/$exe.kext")
+	if ls "$dir"/tests/*.c >/dev/null 2>&1; then
+		compile "tests-$name" "-fPIC $INC -I$dir/include -I$dir/tests" "$dir"/tests/*.c
+		# shellcheck disable=SC2086
+		$CC $CFLAGS -fPIC -shared "$WORK/tests-$name"/*.o $PLACEHOLDERS \
+			-o "$D/kexts/lib$name-tests.so"
+		opts+=("-tests=$D/kexts/lib$name-tests.so")
+	fi
+	dict=$(ls "$dir"/fuzz/*.dict 2>/dev/null | head -n 1 || true)
+	sels=$("$D/fuzz_kext" "${opts[@]}" -list_selectors=1)
+	for sel in struct $sels; do
+		local target=raw:$sel tname=fuzz_${name}_raw_$sel sub=uc_raw_$sel
+		[ "$sel" = struct ] && target=struct tname=fuzz_${name}_struct sub=uc_struct
+		seeds=$dir/fuzz/corpus/$sub
+		if [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
+			seeds=$WORK/seeds/$tname
+			"$D/fuzz_kext" "${opts[@]}" -target="$target" -write_seeds="$seeds"
+		fi
+		ln -f "$D/fuzz_kext" "$OUT/$tname" 2>/dev/null || cp "$D/fuzz_kext" "$OUT/$tname"
+		package "$tname" "$seeds" "$dict" "kext = \$ORIGIN/drvbench/kexts/$exe.kext" \
+			"target = $target" \
+			${opts[1]:+"tests = \$ORIGIN/drvbench/kexts/lib$name-tests.so"}
+	done
+}
+
+if [ -z "${KEXT_DIRS:-}" ]; then
+	KEXT_DIRS=$(for p in "$SRC"/driver-core/*/Info.plist "$SRC"/tests/kexts/*/Info.plist; do
+		[ -f "$p" ] && dirname "$p"; done | paste -sd:)
+fi
+IFS=: read -r -a dirs <<<"$KEXT_DIRS"
+for dir in "${dirs[@]}"; do
+	[ -n "$dir" ] && kext "$dir"
+done

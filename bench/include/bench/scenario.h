@@ -14,6 +14,8 @@
  * is refused at load. */
 #define BENCH_API_VERSION 1u
 
+struct bench_uc_oracle; /* bench/uc_oracle.h */
+
 enum bench_result { BENCH_PASS = 0, BENCH_FAIL, BENCH_CANNOT_RUN };
 
 #define BENCH_WHY_LEN 320
@@ -55,6 +57,10 @@ struct bench_test_module {
 	 * and by generic scenarios after each step; without it the bench only
 	 * checks that the service exists and the device is present. */
 	shim_ret (*alive)(struct bench_machine *fx, char *why, size_t len);
+	/* Optional: the contracts of the user clients the driver publishes, for
+	 * the fuzzers' reference model (bench/uc_oracle.h). */
+	const struct bench_uc_oracle *const *uc_oracles;
+	size_t uc_oracle_count;
 };
 
 #define BENCH_TEST_MODULE_SYMBOL "drvbench_test_module"

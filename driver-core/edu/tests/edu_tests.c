@@ -1,7 +1,8 @@
 /* The edu driver's test module: its own scenarios, on top of the bench's
  * generic ones, in the order drvbench runs them; the init that finds the
- * driver's operations in each freshly loaded kext; and the alive check the
- * cycles and generic scenarios run (liveness through the driver). */
+ * driver's operations in each freshly loaded kext; the alive check the
+ * cycles and generic scenarios run (liveness through the driver); and the
+ * user client's contract the fuzzers check every call against. */
 #include <stdio.h>
 
 #include "edu_tests.h"
@@ -47,6 +48,9 @@ static shim_ret edu_tests_alive(struct bench_machine *fx, char *why, size_t len)
 	return r;
 }
 
+static const struct bench_uc_oracle *const edu_uc_oracles[] = { &edu_uc_oracle };
+
 BENCH_TEST_MODULE(.name = "edu", .scenarios = edu_scenarios,
 		  .scenario_count = sizeof(edu_scenarios) / sizeof(edu_scenarios[0]),
-		  .init = edu_tests_init, .alive = edu_tests_alive);
+		  .init = edu_tests_init, .alive = edu_tests_alive,
+		  .uc_oracles = edu_uc_oracles, .uc_oracle_count = 1);

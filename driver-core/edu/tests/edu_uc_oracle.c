@@ -1,24 +1,26 @@
-/* The edu user client's contract as its headers declare it
- * (edu/edu_userclient.h, edu/edu_driver.h), written independently of its
- * code: every scalar is a u32, n <= EDU_UC_FACTORIAL_MAX, DMA ranges stay
- * inside the 4 KiB window short of its last byte, at most
- * EDU_UC_MAX_REQUESTS outstanding requests per connection, async
+/* The edu user client's contract for the fuzzers (bench/uc_oracle.h), as
+ * its headers declare it (edu/edu_userclient.h, edu/edu_driver.h) and
+ * written independently of its code: every scalar is a u32,
+ * n <= EDU_UC_FACTORIAL_MAX, DMA ranges stay inside the 4 KiB window short
+ * of its last byte, at most EDU_UC_MAX_REQUESTS outstanding requests per
+ * connection and EDU_UC_MAX_CONNECTIONS connections per service, async
  * factorial needs a completion, request selectors take a live handle.
  * Each function lists the refusals in the order the method checks them. */
+#include "bench/uc_oracle.h"
 #include "edu/edu_driver.h"
 #include "edu/edu_userclient.h"
-#include "fuzz_oracle.h"
+#include "edu_tests.h"
 
-#define PASS ((struct fuzz_expect){ SHIM_OK, NULL })
-#define REFUSE(r, why) ((struct fuzz_expect){ (r), (why) })
+#define PASS BENCH_UC_PASS
+#define REFUSE BENCH_UC_REFUSE
 
-static uint64_t in(const struct fuzz_call_model *m, uint32_t i)
+static uint64_t in(const struct bench_uc_call_model *m, uint32_t i)
 {
 	return m->call->scalar_in[i];
 }
 
 /* Any of the first n scalars does not fit the u32 the method takes. */
-static bool wide(const struct fuzz_call_model *m, uint32_t n)
+static bool wide(const struct bench_uc_call_model *m, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
 		if (in(m, i) > UINT32_MAX)
@@ -37,19 +39,19 @@ static bool window_ok(uint64_t dev_off, uint64_t len)
 #define WINDOW "DMA range outside the 4 KiB window or touching its last byte"
 #define N_MAX "n above EDU_UC_FACTORIAL_MAX"
 
-static struct fuzz_expect liveness(const struct fuzz_call_model *m)
+static struct bench_uc_expect liveness(const struct bench_uc_call_model *m)
 {
 	return wide(m, 1) ? REFUSE(SHIM_ERR_BAD_ARGUMENT, WIDE) : PASS;
 }
 
-static struct fuzz_expect factorial(const struct fuzz_call_model *m)
+static struct bench_uc_expect factorial(const struct bench_uc_call_model *m)
 {
 	if (wide(m, 1))
 		return REFUSE(SHIM_ERR_BAD_ARGUMENT, WIDE);
 	return in(m, 0) > EDU_UC_FACTORIAL_MAX ? REFUSE(SHIM_ERR_BAD_ARGUMENT, N_MAX) : PASS;
 }
 
-static struct fuzz_expect dma_write(const struct fuzz_call_model *m)
+static struct bench_uc_expect dma_write(const struct bench_uc_call_model *m)
 {
 	uint64_t dev_off = in(m, 0), len = in(m, 1), buf_off = in(m, 2);
 
@@ -60,7 +62,7 @@ static struct fuzz_expect dma_write(const struct fuzz_call_model *m)
 	return window_ok(dev_off, len) ? PASS : REFUSE(SHIM_ERR_BAD_ARGUMENT, WINDOW);
 }
 
-static struct fuzz_expect dma_read(const struct fuzz_call_model *m)
+static struct bench_uc_expect dma_read(const struct bench_uc_call_model *m)
 {
 	uint64_t dev_off = in(m, 0), len = in(m, 1);
 
@@ -71,14 +73,14 @@ static struct fuzz_expect dma_read(const struct fuzz_call_model *m)
 	return window_ok(dev_off, len) ? PASS : REFUSE(SHIM_ERR_BAD_ARGUMENT, WINDOW);
 }
 
-static struct fuzz_expect raise_interrupt(const struct fuzz_call_model *m)
+static struct bench_uc_expect raise_interrupt(const struct bench_uc_call_model *m)
 {
 	if (wide(m, 1))
 		return REFUSE(SHIM_ERR_BAD_ARGUMENT, WIDE);
 	return in(m, 0) == 0 ? REFUSE(SHIM_ERR_BAD_ARGUMENT, "no status bits") : PASS;
 }
 
-static struct fuzz_expect set_power_policy(const struct fuzz_call_model *m)
+static struct bench_uc_expect set_power_policy(const struct bench_uc_call_model *m)
 {
 	if (wide(m, 1))
 		return REFUSE(SHIM_ERR_BAD_ARGUMENT, WIDE);
@@ -86,7 +88,7 @@ static struct fuzz_expect set_power_policy(const struct fuzz_call_model *m)
 		       REFUSE(SHIM_ERR_BAD_ARGUMENT, "unknown power policy") : PASS;
 }
 
-static struct fuzz_expect factorial_async(const struct fuzz_call_model *m)
+static struct bench_uc_expect factorial_async(const struct bench_uc_call_model *m)
 {
 	if (m->call->async_fn == NULL)
 		return REFUSE(SHIM_ERR_BAD_ARGUMENT, "async reference required");
@@ -100,14 +102,16 @@ static struct fuzz_expect factorial_async(const struct fuzz_call_model *m)
 	return PASS;
 }
 
-static struct fuzz_expect request(const struct fuzz_call_model *m)
+static struct bench_uc_expect request(const struct bench_uc_call_model *m)
 {
-	enum fuzz_handle_state st = fuzz_oracle_handle(m, in(m, 0));
+	enum bench_uc_handle_state st = bench_uc_handle(m, in(m, 0));
 
-	return st == FUZZ_HANDLE_LIVE ? PASS : REFUSE(SHIM_ERR_BAD_HANDLE, fuzz_handle_state_name(st));
+	return st == BENCH_UC_HANDLE_LIVE ? PASS :
+					    REFUSE(SHIM_ERR_BAD_HANDLE, bench_uc_handle_state_name(st));
 }
 
-static const struct fuzz_sel_oracle edu_sels[] = {
+/* irq_status and get_stats take nothing a client could get wrong. */
+static const struct bench_uc_method_oracle edu_methods[] = {
 	{ "liveness", liveness },
 	{ "factorial", factorial },
 	{ "dma_write", dma_write },
@@ -119,9 +123,10 @@ static const struct fuzz_sel_oracle edu_sels[] = {
 	{ "request_release", request },
 };
 
-const struct fuzz_uc_oracle fuzz_edu_oracle = {
-	.desc = &edu_uc_desc,
+const struct bench_uc_oracle edu_uc_oracle = {
+	.name = "edu",
+	.method_count = EDU_UC_SELECTOR_COUNT,
 	.max_connections = EDU_UC_MAX_CONNECTIONS,
-	.sels = edu_sels,
-	.nsels = sizeof(edu_sels) / sizeof(edu_sels[0]),
+	.methods = edu_methods,
+	.nmethods = sizeof(edu_methods) / sizeof(edu_methods[0]),
 };

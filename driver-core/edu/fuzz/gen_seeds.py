@@ -1,13 +1,28 @@
 #!/usr/bin/env python3
-"""Writes the checked-in seed corpora (fuzz/corpus/*) for the user-client
-fuzzers. Run from anywhere: python3 fuzz/gen_seeds.py. The byte encodings
-are those of fuzz_uc_struct.c and fuzz_uc_raw.c (see fuzz/README.md); the
-selector numbers are edu's (driver-core/edu/include/edu/edu_userclient.h)."""
+"""Writes edu's checked-in seed corpora (corpus/uc_struct for the
+structure-aware target, corpus/uc_raw_<selector> for the raw one) for the
+generic kext fuzzer. Run from anywhere: python3 driver-core/edu/fuzz/gen_seeds.py.
+The byte encodings are those of fuzz/fuzz_uc_struct.c and fuzz/fuzz_uc_raw.c
+(see fuzz/README.md); the selector numbers and names come from the order of
+enum edu_uc_selector in edu's public header."""
 import os
+import re
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SEL = {n: i for i, n in enumerate(open(os.path.join(HERE, "selectors.txt")).read().split())}
+HEADER = os.path.join(HERE, "..", "include", "edu", "edu_userclient.h")
+
+
+def selectors():
+    """EDU_UC_LIVENESS = 0, EDU_UC_FACTORIAL, ... -> {"liveness": 0, ...}."""
+    text = open(HEADER).read()
+    body = re.search(r"enum edu_uc_selector \{(.*?)\};", text, re.S).group(1)
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    names = [m.group(1).lower() for m in re.finditer(r"EDU_UC_(\w+)", body)]
+    return {n: i for i, n in enumerate(names) if n != "selector_count"}
+
+
+SEL = selectors()
 OP_TASK, OP_OPEN, OP_CALL, OP_CLOSE, OP_DIE, OP_DESTROY, OP_RUN, OP_HANDLE = range(8)
 ROOT, USER, NOBODY = 0, 1, 2
 ENT_CLIENT, ENT_POWER = 1, 2

@@ -1,0 +1,36 @@
+/* What the kext fuzzer runs on, read at init from its own flags (libFuzzer
+ * style, -name=value, removed from argv before libFuzzer parses the rest)
+ * or from the environment (DRVBENCH_FUZZ_*). Flags win, and are copied to
+ * the environment so that the processes libFuzzer starts itself (-fork,
+ * -jobs) see them too. A value starting with "$ORIGIN/" is relative to the
+ * directory of the fuzzer binary (for OSS-Fuzz .options files). */
+#ifndef FUZZ_CONFIG_H
+#define FUZZ_CONFIG_H
+
+#include <stdbool.h>
+
+struct fuzz_config {
+	const char *kext;        /* -kext=PATH, DRVBENCH_FUZZ_KEXT: the bundle (required) */
+	const char *tests;       /* -tests=PATH, DRVBENCH_FUZZ_TESTS: its test module */
+	const char *device;      /* -device=NAME|FILE, DRVBENCH_FUZZ_DEVICE: default the kext's */
+	const char *target;      /* -target=struct|raw:SELECTOR, DRVBENCH_FUZZ_TARGET */
+	const char *write_seeds; /* -write_seeds=DIR: write the target's seeds there, exit */
+	bool list;               /* -list_selectors=1: print the published selectors, exit */
+};
+
+#define FUZZ_CONFIG_HELP                                                                   \
+	"  -kext=PATH              the kext bundle (or DRVBENCH_FUZZ_KEXT); required\n"       \
+	"  -tests=PATH             its test module, for its user-client oracles\n"              \
+	"                          (or DRVBENCH_FUZZ_TESTS)\n"                                \
+	"  -device=NAME|FILE       device profile (or DRVBENCH_FUZZ_DEVICE; default: the\n"  \
+	"                          built-in profile the kext's personalities match)\n"        \
+	"  -target=struct|raw:SEL  structure-aware over every user client (default), or\n"   \
+	"                          the byte view of the selector named SEL\n"                  \
+	"                          (or DRVBENCH_FUZZ_TARGET)\n"                               \
+	"  -list_selectors=1       print the selectors the kext publishes, then exit\n"       \
+	"  -write_seeds=DIR        write seed inputs for the target into DIR, then exit\n"
+
+/* Fills cfg; removes the flags above from argv (argc/argv may be NULL). */
+void fuzz_config_read(int *argc, char ***argv, struct fuzz_config *cfg);
+
+#endif

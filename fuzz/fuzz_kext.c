@@ -1,0 +1,115 @@
+/* The kext fuzzer's entry points: at init, reads what to run on
+ * (fuzz_config.h), boots the machine with the kext (fuzz_harness.h) and
+ * picks the target; then runs each input through it. One binary for every
+ * kext, every user client and every selector. Built as the libFuzzer
+ * binary (oss-fuzz/build.sh, with FUZZ_LIBFUZZER defined) and with the
+ * replay and benchmark mains (fuzz_replay.c, bench_fuzz.c). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_config.h"
+#include "fuzz_harness.h"
+#include "fuzz_sancov.h"
+#include "fuzz_targets.h"
+
+#define RAW_PREFIX "raw:"
+
+static bool raw_target;
+
+__attribute__((noreturn, format(printf, 1, 2))) static void usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fuzz_kext: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\noptions (before libFuzzer's own):\n" FUZZ_CONFIG_HELP, stderr);
+	exit(2);
+}
+
+static void list_selectors(const struct fuzz_world *w)
+{
+	size_t svc;
+	uint32_t sel;
+
+	fuzz_world_describe(w, stderr);
+	/* One name a line, the first of each name only (raw:NAME takes it). */
+	for (size_t v = 0; v < w->nservices; v++)
+		for (uint32_t k = 0; k < w->desc[v]->method_count; k++) {
+			const char *name = w->desc[v]->methods[k].name;
+
+			if (name != NULL && w->desc[v]->methods[k].fn != NULL &&
+			    fuzz_raw_find(w, name, &svc, &sel) && svc == v && sel == k)
+				printf("%s\n", name);
+		}
+}
+
+/* libFuzzer only learns the edges of code built with its instrumentation:
+ * say so when the kext has none, rather than fuzz it blind. */
+static void coverage_note(const struct fuzz_world *w)
+{
+#ifdef FUZZ_LIBFUZZER
+	if (fuzz_sancov_instrumented(w->image) == 0)
+		fprintf(stderr, "fuzz_kext: note: %s has no coverage instrumentation: libFuzzer "
+				"sees none of its branches. Build the kext with clang and "
+				"-fsanitize=fuzzer-no-link,address,undefined (c_args and link_args).\n",
+			w->image);
+#else
+	(void)w;
+#endif
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct fuzz_config cfg;
+	struct fuzz_world *w;
+	const char *target;
+	char why[512] = "";
+	size_t svc = 0;
+	uint32_t sel = 0;
+	bool ok;
+
+	fuzz_config_read(argc, argv, &cfg);
+	target = cfg.target != NULL ? cfg.target : "struct";
+	if (cfg.kext == NULL)
+		usage("no kext: give -kext=PATH (a NAME.kext bundle)");
+	raw_target = strncmp(target, RAW_PREFIX, strlen(RAW_PREFIX)) == 0;
+	if (!raw_target && strcmp(target, "struct") != 0)
+		usage("unknown target '%s' (struct or raw:SELECTOR)", target);
+	w = fuzz_world_boot(&cfg);
+	coverage_note(w);
+	if (cfg.list) {
+		list_selectors(w);
+		exit(0);
+	}
+	if (raw_target) {
+		if (!fuzz_raw_find(w, target + strlen(RAW_PREFIX), &svc, &sel)) {
+			fprintf(stderr, "fuzz_kext: no published user client has a selector named "
+					"'%s'; -list_selectors=1 lists them\n", target + strlen(RAW_PREFIX));
+			exit(2);
+		}
+		fuzz_raw_init(w, svc, sel);
+	} else {
+		fuzz_struct_init(w);
+	}
+	if (cfg.write_seeds != NULL) {
+		ok = raw_target ? fuzz_seeds_raw(w, svc, sel, cfg.write_seeds, why, sizeof(why)) :
+				  fuzz_seeds_struct(w, cfg.write_seeds, why, sizeof(why));
+		if (!ok)
+			fprintf(stderr, "fuzz_kext: %s\n", why);
+		exit(ok ? 0 : 1);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (raw_target)
+		fuzz_raw_one(data, size);
+	else
+		fuzz_struct_one(data, size);
+	return 0;
+}

@@ -1,0 +1,195 @@
+/* Seed inputs derived from the dispatch tables alone (fuzz_targets.h), in
+ * the encodings of fuzz_uc_struct.c and fuzz_uc_raw.c (fuzz/README.md):
+ * a conforming call of each selector by root with every entitlement, so
+ * the fuzzer starts inside every method instead of at the shim's checks. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fuzz_targets.h"
+
+#define SEED_MAX 4096
+#define OP_TASK 0
+#define OP_OPEN 1
+#define OP_CALL 2
+#define OP_RUN 6
+#define MODE_ASYNC 128
+#define SCALAR_U8 0     /* scalar kind: one byte follows */
+#define SHAPE_SMALL 0   /* variable shape kind: one byte follows */
+#define SEED_SCALARS 1  /* a variable scalar count in a seed */
+#define SEED_STRUCT 16  /* a variable structure size in a seed */
+
+struct seed {
+	uint8_t b[SEED_MAX];
+	size_t n;
+};
+
+static void put(struct seed *s, uint8_t v)
+{
+	if (s->n < SEED_MAX)
+		s->b[s->n++] = v;
+}
+
+static bool mkdirs(const char *dir, char *why, size_t len)
+{
+	char buf[4096];
+
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", dir) >= sizeof(buf)) {
+		snprintf(why, len, "%s: path too long", dir);
+		return false;
+	}
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			break;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+		snprintf(why, len, "cannot create %s: %s", dir, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* name with anything but [A-Za-z0-9_-] replaced, so it is a file name. */
+static bool write_seed(const char *dir, const char *prefix, const char *name,
+		       const struct seed *s, char *why, size_t len)
+{
+	char path[4096];
+	FILE *f;
+	size_t at;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, prefix);
+
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		snprintf(why, len, "%s: path too long", dir);
+		return false;
+	}
+	at = (size_t)n;
+	for (const char *c = name != NULL ? name : "unnamed"; *c != '\0' && at + 1 < sizeof(path); c++)
+		path[at++] = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+				     (*c >= '0' && *c <= '9') || *c == '-' ? *c : '_';
+	path[at] = '\0';
+	f = fopen(path, "wb");
+	if (f == NULL || fwrite(s->b, 1, s->n, f) != s->n) {
+		snprintf(why, len, "cannot write %s: %s", path, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		return false;
+	}
+	return fclose(f) == 0;
+}
+
+static void shape(struct seed *s, uint32_t declared, uint8_t small)
+{
+	if (declared == SHIM_UC_VARIABLE) {
+		put(s, SHAPE_SMALL);
+		put(s, small);
+	}
+}
+
+static uint32_t count(uint32_t declared, uint32_t small)
+{
+	return declared == SHIM_UC_VARIABLE ? small : declared;
+}
+
+/* One op 2 (call) on connection 0, conforming, scalars 1. */
+static void call(struct seed *s, uint32_t sel, const struct shim_uc_method *m)
+{
+	uint32_t n = count(m->scalar_in_count, SEED_SCALARS);
+
+	put(s, OP_CALL);
+	put(s, 0);
+	put(s, (uint8_t)sel);
+	put(s, m->async_allowed ? MODE_ASYNC : 0);
+	shape(s, m->scalar_in_count, SEED_SCALARS);
+	shape(s, m->struct_in_size, SEED_STRUCT);
+	shape(s, m->scalar_out_count, SEED_SCALARS);
+	shape(s, m->struct_out_size, SEED_STRUCT);
+	for (uint32_t i = 0; i < n; i++) {
+		put(s, SCALAR_U8);
+		put(s, 1);
+	}
+	if (count(m->struct_in_size, SEED_STRUCT) > 0) {
+		put(s, 0); /* fill byte */
+		put(s, 0); /* no literal bytes */
+	}
+}
+
+/* Root with every entitlement (mask: all bits) opens service svc. */
+static void open_as_root(struct seed *s, size_t svc)
+{
+	const uint8_t prologue[] = { OP_TASK, 0, 0xff, 0, OP_OPEN, 0, (uint8_t)svc };
+
+	for (size_t i = 0; i < sizeof(prologue); i++)
+		put(s, prologue[i]);
+}
+
+bool fuzz_seeds_struct(const struct fuzz_world *w, const char *dir, char *why, size_t len)
+{
+	if (!mkdirs(dir, why, len))
+		return false;
+	for (size_t v = 0; v < w->nservices; v++) {
+		const struct shim_uc_desc *d = w->desc[v];
+		char prefix[32] = "";
+		struct seed all = { .n = 0 };
+
+		if (w->nservices > 1)
+			snprintf(prefix, sizeof(prefix), "uc%zu_", v);
+		open_as_root(&all, v);
+		/* Selectors are one byte in this encoding (mod count + 2). */
+		for (uint32_t k = 0; k < d->method_count && k < 254; k++) {
+			struct seed one = { .n = 0 };
+
+			if (d->methods[k].fn == NULL)
+				continue;
+			open_as_root(&one, v);
+			call(&one, k, &d->methods[k]);
+			put(&one, OP_RUN);
+			put(&one, 20);
+			call(&all, k, &d->methods[k]);
+			if (!write_seed(dir, prefix, d->methods[k].name, &one, why, len))
+				return false;
+		}
+		put(&all, OP_RUN);
+		put(&all, 50);
+		if (!write_seed(dir, prefix, "every_selector", &all, why, len))
+			return false;
+	}
+	return true;
+}
+
+/* Scalars all equal to v, a small variable output, a small input. */
+static void raw_seed(struct seed *s, const struct shim_uc_method *m, uint8_t v)
+{
+	uint32_t n = count(m->scalar_in_count, SEED_SCALARS);
+	uint32_t in = count(m->struct_in_size, SEED_STRUCT);
+
+	if (m->scalar_in_count == SHIM_UC_VARIABLE)
+		put(s, (uint8_t)n);
+	for (uint32_t i = 0; i < n; i++)
+		for (unsigned b = 0; b < 8; b++)
+			put(s, b == 0 ? v : 0);
+	if (m->struct_out_size == SHIM_UC_VARIABLE) {
+		put(s, SEED_STRUCT);
+		put(s, 0);
+	}
+	for (uint32_t i = 0; i < in && s->n < SEED_MAX; i++)
+		put(s, v);
+}
+
+bool fuzz_seeds_raw(const struct fuzz_world *w, size_t svc, uint32_t sel, const char *dir,
+		    char *why, size_t len)
+{
+	const struct shim_uc_method *m = &w->desc[svc]->methods[sel];
+	struct seed zero = { .n = 0 }, one = { .n = 0 };
+
+	if (!mkdirs(dir, why, len))
+		return false;
+	raw_seed(&zero, m, 0);
+	raw_seed(&one, m, 1);
+	return write_seed(dir, "zero", "", &zero, why, len) &&
+	       write_seed(dir, "one", "", &one, why, len);
+}
