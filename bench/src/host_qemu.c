@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench/host.h"
 #include "host_qemu_common.h"
@@ -18,6 +19,7 @@
 #define PIIX_HP_EJECT 0xae08u   /* ACPI PCI hotplug eject register (pc, bus 0) */
 #define PIIX_HP_UP 0xae00u      /* pending insertions; reading clears */
 #define QEMU_EVENT_MS 5000u
+#define QEMU_EJECT_DELAY_NS 20000000L
 #define QEMU_TAIL_LEN 1024
 
 struct qemu_priv {
@@ -84,6 +86,11 @@ static shim_ret qemu_unplug(void *priv, char *why, size_t len)
 		snprintf(why, len, "qemu: device_del: %s (%.300s)", shim_ret_string(r), reply);
 		return r;
 	}
+	/* A guest ejects some time after the request; here that pause also lets
+	 * a device thread that is about to take QEMU's global lock finish first
+	 * (QEMU 7.2's edu joins its thread under that lock on unplug and would
+	 * wait forever: docs/qemu-edu.md, 'Hot-unplug'). */
+	nanosleep(&(struct timespec){ .tv_nsec = QEMU_EJECT_DELAY_NS }, NULL);
 	r = p->host.ops->io_write(p->host.ctx, PIIX_HP_EJECT, 4, 1u << p->slot);
 	if (r == SHIM_OK)
 		r = shim_qemu_host_qmp_event(&p->host, "DEVICE_DELETED", QEMU_EVENT_MS, NULL, 0);
