@@ -88,8 +88,8 @@ static shim_ret qemu_unplug(void *priv, char *why, size_t len)
 	}
 	/* A guest ejects some time after the request; here that pause also lets
 	 * a device thread that is about to take QEMU's global lock finish first
-	 * (QEMU 7.2's edu joins its thread under that lock on unplug and would
-	 * wait forever: docs/qemu-edu.md, 'Hot-unplug'). */
+	 * (a device that joins its thread under that lock on unplug would wait
+	 * forever: docs/qemu-host.md, 'Hot-unplug and device threads'). */
 	nanosleep(&(struct timespec){ .tv_nsec = QEMU_EJECT_DELAY_NS }, NULL);
 	r = p->host.ops->io_write(p->host.ctx, PIIX_HP_EJECT, 4, 1u << p->slot);
 	if (r == SHIM_OK)
