@@ -25,7 +25,8 @@ struct run_args {
 	size_t nnames;
 	char *name_buf[RUN_MAX_NAMES];
 	size_t nbufs;
-	bool list, verbose, require_hosts;
+	bool list, verbose, require_hosts, isolate;
+	unsigned long timeout_s;
 };
 
 void drvbench_run_usage(FILE *out)
@@ -33,7 +34,7 @@ void drvbench_run_usage(FILE *out)
 	fprintf(out,
 		"usage: drvbench run --kext PATH [--tests PATH] [--device NAME|FILE]\n"
 		"                    [--host HOST|all] [--scenario NAME[,NAME...]]... [--list]\n"
-		"                    [--verbose] [--require-hosts]\n\n"
+		"                    [--verbose] [--require-hosts] [--isolate [--timeout S]]\n\n"
 		"Load the kext on each HOST with its device, run the generic scenarios every kext\n"
 		"gets and the driver's own from its test module, and print for each: result\n"
 		"(PASS, FAIL, CANNOT RUN), time, live objects, allocations and wired bytes\n"
@@ -47,6 +48,10 @@ void drvbench_run_usage(FILE *out)
 		"  -l, --list             list scenarios, hosts and devices, run nothing\n"
 		"  -v, --verbose          per-class counts and the kernel log under each row\n"
 		"  -r, --require-hosts    an unavailable host is a failure (exit 1), for CI\n"
+		"  -i, --isolate          each scenario in a child process: a crash or a hang of\n"
+		"                         the driver is that scenario's FAIL, the run goes on\n"
+		"  -t, --timeout S        with --isolate, a scenario taking longer is killed as\n"
+		"                         hung (default: 60)\n"
 		"  -h, --help             this text\n\n"
 		"examples:\n"
 		"  drvbench run --kext Foo.kext --tests libfoo-tests.so --host sim\n"
@@ -132,7 +137,10 @@ static void run_on_host(const struct run_args *a, const struct drvbench_target *
 	for (size_t i = 0; i < nsel; i++) {
 		struct bench_report rep;
 
-		bench_scenario_run(sel[i], host, &base, &rep);
+		if (a->isolate)
+			bench_scenario_run_isolated(sel[i], host, &base, (unsigned)a->timeout_s, &rep);
+		else
+			bench_scenario_run(sel[i], host, &base, &rep);
 		drvbench_print_row(stdout, &rep, a->verbose);
 		fflush(stdout);
 		passed += rep.result == BENCH_PASS;
@@ -158,13 +166,15 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "require-hosts", no_argument, NULL, 'r' },
+		{ "isolate", no_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":K:T:D:H:s:lvrh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":K:T:D:H:s:lvrit:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'K':
 			a->target.kext = optarg;
@@ -192,6 +202,21 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		case 'r':
 			a->require_hosts = true;
 			break;
+		case 'i':
+			a->isolate = true;
+			break;
+		case 't': {
+			char *end = NULL;
+
+			a->timeout_s = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *optarg == '-' || *end != '\0' || a->timeout_s == 0 ||
+			    a->timeout_s > 86400) {
+				fprintf(stderr, "drvbench run: --timeout must be 1..86400 seconds, not "
+						"'%s'\n", optarg);
+				return DRVBENCH_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h':
 			drvbench_run_usage(stdout);
 			return DRVBENCH_EXIT_OK;

@@ -32,6 +32,23 @@ static enum bench_result bench_clients_back(struct bench_machine *fx,
 	return BENCH_PASS;
 }
 
+/* Right after the death, before the loop runs again: the close hook must
+ * have let go of the client's completion references and handles. A driver
+ * that keeps one would complete to a dead client later. */
+static enum bench_result bench_released_at_death(const struct shim_uc_counters *before,
+						 char *why, size_t len)
+{
+	struct shim_uc_counters now;
+
+	shim_uc_counters_snapshot(&now);
+	if (now.asyncs != before->asyncs || now.handles != before->handles)
+		return bench_fail(why, len, "the client died but the driver still holds %ld of its "
+				  "completion reference(s) and %ld handle(s): a completion would "
+				  "go to a dead client", now.asyncs - before->asyncs,
+				  now.handles - before->handles);
+	return BENCH_PASS;
+}
+
 /* Terminate under an open connection (async work too when asked), then
  * match again: the driver must force-close, give everything back, start. */
 static enum bench_result bench_terminate_under(struct bench_machine *fx, bool async, char *why,
@@ -132,6 +149,8 @@ static enum bench_result bench_death(struct bench_machine *fx, bool mid_call, ch
 							  "outstanding");
 		}
 		bench_io_die(&io);
+		if (bench_released_at_death(&before, why, len) != BENCH_PASS)
+			return BENCH_FAIL;
 	}
 	bench_io_close(&io); /* nothing left: only marks the end */
 	if (bench_clients_back(fx, &before, &io, why, len) != BENCH_PASS)

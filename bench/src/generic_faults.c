@@ -65,6 +65,11 @@ static void bench_fault_site(const struct shim_fault_stats *st, char *buf, size_
 	else if (dladdr(st->caller, &info) != 0 && info.dli_sname != NULL)
 		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
 			 (unsigned long)((const char *)st->caller - (const char *)info.dli_saddr));
+	else if (dladdr(st->caller, &info) != 0 && info.dli_fname != NULL) /* a static function */
+		snprintf(buf, len, "%s+0x%lx",
+			 strrchr(info.dli_fname, '/') != NULL ? strrchr(info.dli_fname, '/') + 1
+							       : info.dli_fname,
+			 (unsigned long)((const char *)st->caller - (const char *)info.dli_fbase));
 	else
 		snprintf(buf, len, "%p", st->caller);
 }
@@ -96,9 +101,10 @@ static enum bench_result bench_fault_check(long i,
 
 	bench_fault_site(st, site, sizeof(site));
 	if (!bench_baseline_matches(base, diff, sizeof(diff))) {
-		snprintf(why, len, "%s failing (%s, call %ld of start) left: %s",
-			 shim_fault_kind_string(st->kind), site, i, diff);
-		bench_sites_new(sites, why, len);
+		snprintf(why, len, "%s failing (%s, call %ld of start)",
+			 shim_fault_kind_string(st->kind), site, i);
+		bench_sites_new(sites, why, len); /* the leak's own sites first: they say most */
+		bench_why_append(why, len, "left: %s", diff);
 		return BENCH_FAIL;
 	}
 	if (!bench_verifier_empty(diff, sizeof(diff)))

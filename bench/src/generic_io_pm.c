@@ -117,8 +117,12 @@ static shim_ret bench_remove(struct bench_machine *fx, void *arg)
 static enum bench_result bench_after_removal(struct bench_machine *fx, struct bench_io *io,
 					     char *why, size_t len)
 {
+	char v[BENCH_WHY_LEN] = "";
+
 	if (bench_machine_rescan(fx, why, len) != SHIM_OK)
 		return BENCH_FAIL;
+	if (!bench_verifier_empty(v, sizeof(v)))
+		return bench_fail(why, len, "when told of the removal: %s", v);
 	if (fx->svc != NULL)
 		return bench_fail(why, len, "the service outlived the removal of its device");
 	bench_io_close(io);

@@ -48,7 +48,7 @@ static enum bench_result run_surprise_removal(struct bench_machine *fx, char *wh
 	if (fx->svc != NULL)
 		return bench_fail(why, len, "the service outlived the removal of its device");
 	if (!bench_verifier_empty(diff, sizeof(diff)))
-		return bench_fail(why, len, "removal: %s", diff);
+		return bench_fail(why, len, "when told of the removal: %s", diff);
 	r = bench_machine_replug(fx, why, len);
 	if (r != SHIM_OK)
 		return BENCH_FAIL;

@@ -5,7 +5,6 @@
 
 #include "bench/pm.h"
 #include "shim/power_policy.h"
-#include "tap.h"
 
 static shim_ret bench_pm_ready(struct bench_machine *fx, char *why, size_t len)
 {
@@ -52,48 +51,11 @@ bool bench_machine_can_hotplug(const struct bench_machine *fx, char *why, size_t
 	return false;
 }
 
-/* Watches the device's BARs from here on: once the driver is told of the
- * removal it must not touch its registers (rescan checks). */
-static void bench_pm_watch_bars(struct bench_machine *fx)
-{
-	uint64_t lo[6], hi[6], size;
-	size_t n = 0;
-
-	if (fx->tap == NULL || fx->dev == NULL)
-		return;
-	for (unsigned b = 0; b < 6; b++) {
-		if (shim_machine_bar_window(fx->dev, b, &lo[n], &size)) {
-			hi[n] = lo[n] + size;
-			n++;
-		}
-	}
-	bench_tap_watch(fx->tap, lo, hi, n);
-}
-
 shim_ret bench_machine_surprise_remove(struct bench_machine *fx, char *why, size_t len)
 {
 	if (!bench_machine_can_hotplug(fx, why, len))
 		return SHIM_ERR_UNSUPPORTED;
-	bench_pm_watch_bars(fx);
 	return fx->parts.unplug(fx->parts.priv, why, len);
-}
-
-/* After a rescan that removed the device: no MMIO since the driver was told. */
-static shim_ret bench_pm_check_untouched(struct bench_machine *fx, size_t removed, char *why,
-					 size_t len)
-{
-	uint64_t first = 0;
-	bool write = false;
-	unsigned long n = fx->tap != NULL ? bench_tap_watched(fx->tap, &first, &write) : 0;
-
-	if (fx->tap != NULL)
-		bench_tap_watch(fx->tap, NULL, NULL, 0);
-	if (removed == 0 || n == 0)
-		return SHIM_OK;
-	snprintf(why, len, "the driver touched the removed device's registers %lu time(s) after it "
-			   "was told of the removal (first a %s at 0x%llx)", n,
-		 write ? "write" : "read", (unsigned long long)first);
-	return SHIM_ERR_DEVICE_ERROR;
 }
 
 shim_ret bench_machine_rescan(struct bench_machine *fx, char *why, size_t len)
@@ -103,21 +65,15 @@ shim_ret bench_machine_rescan(struct bench_machine *fx, char *why, size_t len)
 
 	if (r != SHIM_OK)
 		return r;
-	/* The rescan may terminate the service and forget the device; from
-	 * its start the driver is told, and must leave the registers alone. */
+	/* The rescan may terminate the service and forget the device. */
 	fx->svc = NULL;
 	fx->dev = NULL;
-	if (fx->tap != NULL)
-		bench_tap_watch_restart(fx->tap);
 	r = shim_machine_rescan(fx->machine, &added, &removed);
 	if (r != SHIM_OK) {
 		snprintf(why, len, "rescan: %s (%s)", shim_ret_string(r),
 			 shim_machine_last_error(fx->machine));
 		return r;
 	}
-	r = bench_pm_check_untouched(fx, removed, why, len);
-	if (r != SHIM_OK)
-		return r;
 	fx->dev = bench_machine_find_device(fx);
 	if (fx->dev != NULL && fx->kext != NULL) {
 		fx->match_ret = shim_machine_match(fx->machine, fx->kext, &fx->started);

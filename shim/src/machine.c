@@ -307,8 +307,11 @@ shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev)
 	if (!svc)
 		return SHIM_ERR_NOT_FOUND;
 	shim_power_service_end(dev); /* stop sees restored config space */
-	if (!shim_pci_check_present(dev) && svc->driver->device_gone)
-		svc->driver->device_gone(svc);
+	if (!shim_pci_check_present(dev)) {
+		dev->told_gone = true;
+		if (svc->driver->device_gone)
+			svc->driver->device_gone(svc);
+	}
 	if (svc->driver->stop)
 		svc->driver->stop(svc);
 	shim_service_destroy(svc);

@@ -67,6 +67,7 @@ struct shim_pci_device {
 	uint16_t msi_ctrl;        /* control word as found by the firmware */
 	uint8_t intr_pin;         /* 0: no INTx */
 	bool gone;
+	bool told_gone;           /* the driver's device_gone has run: hands off */
 	/* MSI programming, owned by intr.c. */
 	bool msi_vectors_valid;
 	uint32_t msi_vec_base;

@@ -71,6 +71,13 @@ static bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
 		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE, "%s%u on a NULL map", what, size * 8);
 		return false;
 	}
+	if (map->dev->told_gone) {
+		SHIM_VERIFY_FAIL(SHIM_V_BAD_STATE,
+				 "%s%u at BAR%u+0x%llx of %s after the driver was told the device is "
+				 "gone: a removed device's registers are not to be touched",
+				 what, size * 8, map->bar, (unsigned long long)off, map->dev->name);
+		return false;
+	}
 	if (map->base != map->dev->bar[map->bar].base && !map->dev->gone) {
 		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE,
 				 "%s%u through a stale mapping of BAR%u of %s: the BAR moved from "

@@ -128,14 +128,3 @@ shim_ret shim_machine_rebalance(shim_machine *m, shim_pci_device *dev)
 	shim_rb_vectors(m, dev);
 	return SHIM_OK;
 }
-
-bool shim_machine_bar_window(const shim_pci_device *dev, unsigned bar, uint64_t *base,
-			     uint64_t *size)
-{
-	if (dev == NULL || bar >= SHIM_PCI_BAR_COUNT || !dev->bar[bar].assigned ||
-	    dev->bar[bar].kind == SHIM_BAR_NONE)
-		return false;
-	*base = dev->bar[bar].base;
-	*size = dev->bar[bar].size;
-	return true;
-}

@@ -104,6 +104,14 @@ const char *bench_scenario_expected_cannot_run(const struct bench_scenario *sc,
 void bench_scenario_run(const struct bench_scenario *sc, const struct bench_host_factory *host,
 			const struct bench_options *base, struct bench_report *rep);
 
+/* The same in a child process (a driver that is not trusted): a crash or a
+ * hang past timeout_s (0: 60) is this scenario's FAIL with the reason, and
+ * the caller goes on. */
+void bench_scenario_run_isolated(const struct bench_scenario *sc,
+				 const struct bench_host_factory *host,
+				 const struct bench_options *base, unsigned timeout_s,
+				 struct bench_report *rep);
+
 /* Loads a test module (dlopen, BENCH_TEST_MODULE_SYMBOL, version check);
  * it stays loaded for the process. */
 shim_ret bench_module_load(const char *path, const struct bench_test_module **out, char *why,

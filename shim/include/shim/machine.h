@@ -61,11 +61,6 @@ const struct shim_driver *shim_service_driver(const shim_service *svc);
 /* Stop and free the service on dev (provider first marked inactive). */
 shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
 
-/* Where BAR bar of dev decodes (guest-physical base and size); false when
- * the BAR is not implemented or not assigned. */
-bool shim_machine_bar_window(const shim_pci_device *dev, unsigned bar, uint64_t *base,
-			     uint64_t *size);
-
 /* Rebalance: with no driver running on dev, move every BAR of it to a new
  * address in its window and give it new MSI vectors (message address and
  * data change at the next interrupt registration). SHIM_ERR_BUSY while a

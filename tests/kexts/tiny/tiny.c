@@ -12,7 +12,9 @@
  *   TINY_UNRESOLVED      start calls a function no kernel exports, so the
  *                        kext cannot be linked;
  *   TINY_COLLIDES        defines its own shim_ret_string, a KPI's name: a
- *                        collision in the kernel's flat namespace.
+ *                        collision in the kernel's flat namespace;
+ *   TINY_CRASHES         start writes through a null pointer (a segfault);
+ *   TINY_HANGS           start spins forever without waiting on the loop.
  * The leaking variants export tiny_release_leak() so a test can clean up. */
 #include "shim/alloc.h"
 #include "shim/driver.h"
@@ -24,6 +26,8 @@
 #define TINY_LEAKY_HELPER 4
 #define TINY_UNRESOLVED 5
 #define TINY_COLLIDES 6
+#define TINY_CRASHES 7
+#define TINY_HANGS 8
 
 #ifndef TINY_VARIANT
 #error "build with -DTINY_VARIANT=TINY_..."
@@ -37,6 +41,8 @@ static shim_class tiny_class = SHIM_CLASS_INIT(TINY_CLASS);
 static shim_class tiny_helper_class = SHIM_CLASS_INIT(TINY_CLASS "_buffer");
 static struct tiny_obj *tiny_leaked;
 static unsigned tiny_starts; /* in this mapping of the image: .data starts at 0 */
+static volatile uintptr_t tiny_null;  /* 0: where the crashing variant writes */
+static volatile unsigned long tiny_spins;
 
 unsigned tiny_starts_in_image(void);
 void tiny_release_leak(void);
@@ -83,6 +89,10 @@ static shim_ret tiny_start(shim_service *svc, shim_pci_device *dev)
 		return SHIM_ERR_BUSY;
 	}
 	tiny_starts++;
+	if (TINY_VARIANT == TINY_CRASHES)
+		*(volatile unsigned *)(uintptr_t)tiny_null = 1u;
+	while (TINY_VARIANT == TINY_HANGS)
+		tiny_spins++;
 	return SHIM_OK;
 }
 
