@@ -9,7 +9,7 @@ PACKAGES=(
   ninja-build      # meson's backend
   pkg-config       # meson finds cmocka, libplist and libelf through it
   gcc libc6-dev    # default compiler
-  python3          # meson itself and a small build step (embed Info.plist)
+  python3          # meson itself and the build helpers (drvbench-mkbundle, checks)
   libcmocka-dev    # unit/sim/qemu/cycle test framework
   libplist-dev     # parse Info.plist manifests (no hand-written plist parser)
   libelf-dev       # reads a kext binary's dynamic symbols for the loader's link checks instead of a hand-written ELF parser

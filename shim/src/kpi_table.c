@@ -139,11 +139,7 @@ static const struct shim_kpi_symbol symbols[] = {
 	/* clear/count/get/set_fatal are declared in the driver-facing
 	 * verifier.h, so a kext can link them today; only record_ (behind
 	 * SHIM_VERIFY_FAIL) is meant for drivers. */
-	{ "shim_verifier_clear", IOKIT },
-	{ "shim_verifier_count", IOKIT },
-	{ "shim_verifier_get", IOKIT },
 	{ "shim_verifier_record_", IOKIT },
-	{ "shim_verifier_set_fatal", IOKIT },
 	{ "shim_violation_kind_string", IOKIT },
 	{ "shim_workloop_delay_ns", IOKIT },
 	{ "shim_workloop_now_ns", IOKIT },

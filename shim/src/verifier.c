@@ -1,6 +1,7 @@
 /* The verifier's record book: the first SHIM_VERIFIER_KEEP misuses are kept
  * with file:line, every one is counted. Fatal mode (fuzzers, strict tests)
  * turns the first record into a crash a harness cannot miss. */
+#include "shim/machine.h"
 #include "shim/verifier.h"
 
 #include <stdarg.h>

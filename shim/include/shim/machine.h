@@ -77,6 +77,17 @@ shim_ret shim_machine_rebalance(shim_machine *m, shim_pci_device *dev);
  * added/removed may be NULL. */
 shim_ret shim_machine_rescan(shim_machine *m, size_t *added, size_t *removed);
 
+/* The verifier's record book (shim/verifier.h records into it). The
+ * platform reads and clears it; a kext cannot, so it cannot hide its own
+ * misuse. */
+size_t shim_verifier_count(void);
+/* The i-th record (oldest first, at most SHIM_VERIFIER_KEEP kept; count keeps counting). */
+#define SHIM_VERIFIER_KEEP 64
+const struct shim_violation *shim_verifier_get(size_t i);
+void shim_verifier_clear(void);
+/* Fuzzers/tests: abort() at the first record, after printing it to stderr. */
+void shim_verifier_set_fatal(bool fatal);
+
 /* Kernel-wide counters (ioclasscount / ioalloccount / zprint in one). */
 struct shim_counters {
 	long objects_live;      /* sum of live instances over all classes */

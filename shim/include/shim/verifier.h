@@ -32,13 +32,6 @@ void shim_verifier_record_(enum shim_violation_kind kind, const char *file, int 
 			   const char *fmt, ...) SHIM_PRINTF(4, 5);
 #define SHIM_VERIFY_FAIL(kind, ...) shim_verifier_record_((kind), __FILE__, __LINE__, __VA_ARGS__)
 
-size_t shim_verifier_count(void);
-/* The i-th record (oldest first, at most SHIM_VERIFIER_KEEP kept; count keeps counting). */
-#define SHIM_VERIFIER_KEEP 64
-const struct shim_violation *shim_verifier_get(size_t i);
-void shim_verifier_clear(void);
-/* Fuzzers/tests: abort() at the first record, after printing it to stderr. */
-void shim_verifier_set_fatal(bool fatal);
 const char *shim_violation_kind_string(enum shim_violation_kind kind);
 
 #endif
