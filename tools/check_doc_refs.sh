@@ -160,30 +160,6 @@ self_test_in() {
 	return 0
 }
 
-self_test() {
-	local tmp rc
-	tmp=$(mktemp -d) || return 2
-	self_test_in "$tmp"
-	rc=$?
-	rm -rf "$tmp"
-	return "$rc"
-}
-
-case "${1:-}" in
---self-test)
-	self_test
-	exit $?
-	;;
--h | --help)
-	sed -n '2,11p' "$0"
-	exit 0
-	;;
-"")
-	check_tree "$(cd "$(dirname "$0")/.." && pwd)"
-	exit $?
-	;;
-*)
-	check_tree "$1"
-	exit $?
-	;;
-esac
+# shellcheck source=tools/check_main.sh
+. "$(dirname "$0")/check_main.sh"
+check_main 11 "$@"

@@ -109,27 +109,12 @@ self_test_in() {
 	return 0
 }
 
-self_test() {
-	local tmp rc
-	tmp=$(mktemp -d) || return 2
-	self_test_in "$tmp"
-	rc=$?
-	rm -rf "$tmp"
-	return "$rc"
-}
-
-case "${1:-}" in
---self-test)
-	self_test
-	exit $?
-	;;
--h | --help | "")
+# No default tree: the libraries to check are the arguments.
+if [[ $# -eq 0 ]]; then
 	sed -n '2,10p' "$0"
-	[[ -n "${1:-}" ]]
-	exit $?
-	;;
-*)
-	check_archives "$@"
-	exit $?
-	;;
-esac
+	exit 1
+fi
+check_tree() { check_archives "$@"; }
+# shellcheck source=tools/check_main.sh
+. "$(dirname "$0")/check_main.sh"
+check_main 10 "$@"

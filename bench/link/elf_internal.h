@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bench_internal.h"
+#include "../src/internal.h"
 
 /* The bench's own architecture, from the compiler, so a kext built for
  * another one is refused before dlopen gives a vaguer message. */

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "bench_internal.h"
+#include "../src/internal.h"
 
 /* A defined global that never collides: the entry symbol every kext has,
  * or data an instrumentation runtime puts in each instrumented object. */
