@@ -43,7 +43,7 @@
   function plot(parent, id, title, xlabel, x, series, marks, xnames) {
     var opts = {
       title: title, width: width(), height: 260, scales: { x: { time: false } },
-      series: [{ label: xlabel }], axes: [{ label: xlabel }, {}],
+      series: [{ label: xlabel }], axes: [{ label: xlabel }, { size: 80 }],
       hooks: { draw: [function (u) {
         (marks || []).forEach(function (m) {
           var px = u.valToPos(m, "x", true), c = u.ctx;
