@@ -39,7 +39,7 @@ enum bench_change_kind {
 struct bench_change {
 	enum bench_change_kind kind;
 	bool regression;
-	char what[192];   /* "scenario rebalance on sim:edu", "cycle start-stop on sim:edu" */
+	char what[192];   /* "scenario rebalance on sim:DEVICE", "cycle start-stop on sim:DEVICE" */
 	char detail[320];
 	double a, b;      /* the values compared (result: 1 pass, 0 fail) */
 };

@@ -47,7 +47,7 @@ struct bench_record_key {
 	const char *bundle_id;      /* CFBundleIdentifier */
 	const char *bundle_version; /* CFBundleVersion */
 	const char *label;          /* release label; NULL: bundle_version */
-	const char *host;           /* "sim:edu", "all", ...; may be NULL */
+	const char *host;           /* "sim:DEVICE", "all", ...; may be NULL */
 	const char *device;         /* profile name; may be NULL */
 	int64_t started;            /* unix time; 0: now */
 	const char *cpu;            /* NULL: this machine's */
