@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/interrupt.h"
 #include "cycle_priv.h"
 #include "shim/verifier.h"
 
@@ -100,10 +101,17 @@ static bool bench_cycle_end_state(const struct bench_cycle_sample *pre, char *wh
 	return same;
 }
 
-/* The cycles themselves; false (with why) at the first failing cycle. */
-static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_cycle_ctx *ctx,
-			  struct bench_cycle_result *res)
+/* How the cycles ended: all done (or stopped between two by an interrupt),
+ * a cycle failed (why says how), or an interrupt cut a cycle short (QEMU
+ * gave up mid-way: the machine's state says nothing any more). */
+enum bench_cycle_end { BENCH_CYCLES_OK, BENCH_CYCLES_FAILED, BENCH_CYCLES_CUT };
+
+static enum bench_cycle_end bench_cycle_loop(const struct bench_cycle_config *cfg,
+					     struct bench_cycle_ctx *ctx,
+					     struct bench_cycle_result *res)
 {
+	enum bench_cycle_end end = BENCH_CYCLES_OK;
+
 	size_t verifier_before = shim_verifier_count();
 	double t_run = bench_cycle_now();
 
@@ -113,16 +121,28 @@ static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_
 		double t0 = bench_cycle_now();
 		shim_ret r;
 
+		if (bench_interrupted()) {
+			res->interrupted = true;
+			break;
+		}
 		ctx->index = i;
 		r = cfg->kind->cycle(ctx, step, sizeof(step));
 		bench_cycle_drain_log();
+		if (r != SHIM_OK && bench_interrupted()) {
+			res->interrupted = true; /* cut short: not a cycle done, nor a failure */
+			end = BENCH_CYCLES_CUT;
+			break;
+		}
 		bench_cycle_sample(&smp);
 		bench_cycle_series_add(&res->series, &smp, (bench_cycle_now() - t0) * 1e6);
 		res->done = i + 1;
 		if (cfg->progress != NULL)
 			cfg->progress(cfg->progress_arg, res->done, res->requested);
+		if (cfg->row != NULL)
+			cfg->row(cfg->row_arg, &res->series);
 		if (r != SHIM_OK) {
 			bench_why_append(res->why, sizeof(res->why), "cycle %lu: %s", i, step);
+			bench_machine_note_host_gone(ctx->fx, res->why, sizeof(res->why));
 			break;
 		}
 		if (shim_verifier_count() != verifier_before) {
@@ -134,45 +154,52 @@ static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_
 		}
 	}
 	res->seconds = bench_cycle_now() - t_run;
-	return res->done == res->requested && res->why[0] == '\0';
+	if (end == BENCH_CYCLES_OK && res->why[0] != '\0')
+		end = BENCH_CYCLES_FAILED;
+	return end;
 }
 
-static void bench_cycle_booted(const struct bench_cycle_config *cfg, struct bench_machine *fx,
-			    struct bench_cycle_result *res)
+static enum bench_cycle_end bench_cycle_booted(const struct bench_cycle_config *cfg,
+					       struct bench_machine *fx,
+					       struct bench_cycle_result *res)
 {
 	struct bench_cycle_ctx ctx = { .fx = fx };
 	struct bench_cycle_sample pre;
+	enum bench_cycle_end end;
 	shim_ret r = SHIM_OK;
 
 	if (fx->svc == NULL) {
 		bench_why_append(res->why, sizeof(res->why), "driver did not start: match %s",
 			      shim_ret_string(fx->match_ret));
 		res->result = BENCH_FAIL;
-		return;
+		return BENCH_CYCLES_FAILED;
 	}
 	if (cfg->kind->setup != NULL)
 		r = cfg->kind->setup(&ctx, res->why, sizeof(res->why));
 	if (r != SHIM_OK) {
 		res->result = r == SHIM_ERR_UNSUPPORTED ? BENCH_CANNOT_RUN : BENCH_FAIL;
-		return;
+		return BENCH_CYCLES_FAILED;
 	}
 	bench_cycle_drain_log();
 	bench_cycle_sample(&pre);
-	if (!bench_cycle_loop(cfg, &ctx, res))
+	end = bench_cycle_loop(cfg, &ctx, res);
+	if (end == BENCH_CYCLES_FAILED)
 		res->result = BENCH_FAIL;
 	if (cfg->kind->teardown != NULL)
 		cfg->kind->teardown(&ctx);
 	bench_cycle_find_trends(res); /* first: the most specific reason */
 	if (res->ntrends > 0)
 		res->result = BENCH_FAIL;
-	if (!bench_cycle_end_state(&pre, res->why, sizeof(res->why)))
+	if (end != BENCH_CYCLES_CUT && !bench_cycle_end_state(&pre, res->why, sizeof(res->why)))
 		res->result = BENCH_FAIL;
+	return end;
 }
 
 void bench_cycle_run(const struct bench_cycle_config *cfg, struct bench_cycle_result *res)
 {
 	struct bench_machine fx;
 	struct bench_options opt;
+	enum bench_cycle_end end;
 	char down[384] = "";
 
 	memset(res, 0, sizeof(*res));
@@ -190,10 +217,12 @@ void bench_cycle_run(const struct bench_cycle_config *cfg, struct bench_cycle_re
 	opt.hotplug = opt.hotplug || cfg->kind->hotplug;
 	if (bench_machine_boot(&fx, cfg->host, &opt, res->why, sizeof(res->why)) != SHIM_OK) {
 		res->result = fx.host_refused ? BENCH_CANNOT_RUN : BENCH_FAIL;
+		res->interrupted = bench_interrupted() != 0;
 		return;
 	}
-	bench_cycle_booted(cfg, &fx, res);
-	if (!bench_machine_shutdown(&fx, down, sizeof(down))) {
+	end = bench_cycle_booted(cfg, &fx, res);
+	/* After a cycle cut short, shutdown finds what the cut left: not news. */
+	if (!bench_machine_shutdown(&fx, down, sizeof(down)) && end != BENCH_CYCLES_CUT) {
 		bench_why_append(res->why, sizeof(res->why), "shutdown: %s", down);
 		res->result = BENCH_FAIL;
 	}

@@ -96,6 +96,8 @@ struct bench_cycle_trend {
 };
 
 typedef void (*bench_cycle_progress_fn)(void *arg, unsigned long done, unsigned long total);
+/* After every cycle, with its row in the series (a writer streams from here). */
+typedef void (*bench_cycle_row_fn)(void *arg, const struct bench_cycle_series *s);
 
 struct bench_cycle_config {
 	const struct bench_cycle_kind *kind;
@@ -104,6 +106,8 @@ struct bench_cycle_config {
 	struct bench_options opt;     /* profile, kext, module, variant, wrapper */
 	bench_cycle_progress_fn progress; /* optional, called after every cycle */
 	void *progress_arg;
+	bench_cycle_row_fn row;       /* optional, called after every cycle */
+	void *row_arg;
 };
 
 struct bench_cycle_result {
@@ -114,13 +118,19 @@ struct bench_cycle_result {
 	unsigned long requested, done;
 	double seconds;               /* the cycles only, without boot/shutdown */
 	double threshold;             /* the slope bar used */
+	/* The run was interrupted (bench/interrupt.h): it stopped before cycle
+	 * `done`; trends and end state are those of the cycles done. */
+	bool interrupted;
 	size_t ntrends;
 	struct bench_cycle_trend trends[BENCH_CYCLE_MAX_TRENDS];
 	struct bench_cycle_series series;
 };
 
 /* Boots a machine, runs the cycles, checks end state and trends, shuts
- * down. Never aborts; the result owns the series (bench_cycle_result_free). */
+ * down. Never aborts; the result owns the series (bench_cycle_result_free).
+ * Once the run is interrupted (bench_interrupted()), no further cycle
+ * starts; a cycle the interrupt cut short (its QEMU gave up) is not one
+ * of the done. */
 void bench_cycle_run(const struct bench_cycle_config *cfg, struct bench_cycle_result *res);
 void bench_cycle_result_free(struct bench_cycle_result *res);
 
@@ -131,7 +141,28 @@ unsigned long bench_cycle_scaled(unsigned long n, unsigned long min);
 
 /* Header "cycle,cycle_us,<columns>", one row per cycle. False on a write error. */
 bool bench_cycle_write_csv(FILE *out, const struct bench_cycle_result *res);
-/* One JSON object: kind, host, result, why, counts, trends, columns, series. */
+
+/* The same CSV written while the cycles run, so an interrupted or killed
+ * run leaves the rows it did: rows are appended as they come and flushed
+ * at least every BENCH_CYCLE_CSV_FLUSH_S; when a class first seen mid-run
+ * adds a column, the file starts over with the new header. A stream that
+ * cannot seek (a pipe, a terminal) gets the whole series at the end. */
+#define BENCH_CYCLE_CSV_FLUSH_S 0.1
+struct bench_cycle_csv {
+	FILE *out;
+	bool seekable, failed;
+	int error;                /* errno of the first failed write */
+	size_t ncols;             /* columns in the header written (0: none yet) */
+	unsigned long rows;       /* rows written */
+	double flushed_at;
+};
+void bench_cycle_csv_start(struct bench_cycle_csv *w, FILE *out);
+/* Writes the rows of s not written yet; with final, everything and a
+ * flush. False once a write failed (w->error says why). */
+bool bench_cycle_csv_update(struct bench_cycle_csv *w, const struct bench_cycle_series *s,
+			    bool final);
+/* One JSON object: kind, host, result, why, interrupted, counts, trends,
+ * columns, series. */
 bool bench_cycle_write_json(FILE *out, const struct bench_cycle_result *res);
 /* One line of a progress bar with rate and ETA ("\r", no newline). */
 void bench_cycle_progress_line(FILE *out, const char *label, unsigned long done,
