@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "bench/interrupt.h"
+#include "bench/junit.h"
 #include "drvbench.h"
+#include "record.h"
 #include "run_report.h"
 #include "target.h"
 
@@ -34,6 +36,11 @@ struct run_args {
 	size_t nbufs;
 	bool list, verbose, require_hosts, isolate;
 	unsigned long timeout_s, scenario_timeout_s;
+	struct drvbench_record rec;  /* --record, --records, --label */
+	const char *junit_path;      /* --junit */
+	FILE *junit_file;            /* opened before any work */
+	struct bench_junit *junit;
+	bool record_failed;
 };
 
 void drvbench_run_usage(FILE *out)
@@ -42,7 +49,8 @@ void drvbench_run_usage(FILE *out)
 		"usage: drvbench run --kext PATH [--tests PATH] [--device NAME|FILE]\n"
 		"                    [--host HOST|all] [--scenario NAME[,NAME...]]... [--list]\n"
 		"                    [--verbose] [--require-hosts] [--timeout S]\n"
-		"                    [--isolate [--scenario-timeout S]]\n\n"
+		"                    [--isolate [--scenario-timeout S]]\n"
+		"                    [--record [--records PATH] [--label L]] [--junit FILE]\n\n"
 		"Load the kext on each HOST with its device, run the generic scenarios every kext\n"
 		"gets and the driver's own from its test module, and print for each: result\n"
 		"(PASS, FAIL, CANNOT RUN), time, live objects, allocations and wired bytes\n"
@@ -68,6 +76,8 @@ void drvbench_run_usage(FILE *out)
 		"                         the driver is that scenario's FAIL, the run goes on\n"
 		"      --scenario-timeout S  with --isolate, a scenario taking longer is killed\n"
 		"                         as hung (default: 60)\n"
+		DRVBENCH_RECORD_HELP
+		"      --junit FILE       JUnit XML: one test case per scenario, one suite per host\n"
 		"  -h, --help             this text\n\n"
 		"examples:\n"
 		"  drvbench run --kext Foo.kext --tests libfoo-tests.so --host sim\n"
@@ -152,9 +162,22 @@ struct run_totals {
 	unsigned passed, failed, cannot, hosts, unavailable, not_run;
 };
 
+/* Keeps one scenario's row: in the records and in the JUnit cases. */
+static void run_keep(struct run_args *a, const struct bench_report *rep)
+{
+	char why[1024] = "";
+
+	if (a->rec.db != NULL &&
+	    !drvbench_record_ok("run", bench_records_add_scenario(a->rec.db, a->rec.run, rep, why,
+								   sizeof(why)), why))
+		a->record_failed = true;
+	if (a->junit != NULL && !bench_junit_add_report(a->junit, rep))
+		a->record_failed = true;
+}
+
 /* A row for a scenario that did not run, failed with why. */
-static void run_not_run(const struct bench_scenario *sc, const char *label, const char *why,
-			bool verbose)
+static void run_not_run(struct run_args *a, const struct bench_scenario *sc, const char *label,
+			const char *why)
 {
 	struct bench_report rep;
 
@@ -163,7 +186,8 @@ static void run_not_run(const struct bench_scenario *sc, const char *label, cons
 	rep.result = BENCH_FAIL;
 	snprintf(rep.host, sizeof(rep.host), "%s", label);
 	snprintf(rep.why, sizeof(rep.why), "not run: %s", why);
-	drvbench_print_row(stdout, &rep, verbose);
+	drvbench_print_row(stdout, &rep, a->verbose);
+	run_keep(a, &rep);
 }
 
 static void run_one(const struct run_args *a, const struct bench_scenario *sc,
@@ -176,7 +200,7 @@ static void run_one(const struct run_args *a, const struct bench_scenario *sc,
 		bench_scenario_run(sc, host, base, rep);
 }
 
-static void run_on_host(const struct run_args *a, const struct drvbench_target *t,
+static void run_on_host(struct run_args *a, const struct drvbench_target *t,
 			const struct bench_scenario *const *sel, size_t nsel,
 			const struct bench_host_factory *host, struct run_totals *tot)
 {
@@ -202,7 +226,7 @@ static void run_on_host(const struct run_args *a, const struct drvbench_target *
 		struct bench_report rep;
 
 		if (down[0] != '\0') {
-			run_not_run(sel[i], label, down, a->verbose);
+			run_not_run(a, sel[i], label, down);
 			failed++;
 			continue;
 		}
@@ -218,6 +242,7 @@ static void run_on_host(const struct run_args *a, const struct drvbench_target *
 		}
 		drvbench_print_row(stdout, &rep, a->verbose);
 		fflush(stdout);
+		run_keep(a, &rep);
 		passed += rep.result == BENCH_PASS;
 		failed += rep.result == BENCH_FAIL;
 		cannot += rep.result == BENCH_CANNOT_RUN;
@@ -227,7 +252,7 @@ static void run_on_host(const struct run_args *a, const struct drvbench_target *
 	}
 	if (bench_interrupted() == BENCH_INTERRUPT_DEADLINE) {
 		for (; i < nsel; i++, failed++)
-			run_not_run(sel[i], label, bench_interrupt_reason(), a->verbose);
+			run_not_run(a, sel[i], label, bench_interrupt_reason());
 	} else if (bench_interrupted()) {
 		tot->not_run += (unsigned)(nsel - i); /* from the one cut short, if any */
 	}
@@ -255,6 +280,8 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		{ "isolate", no_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "scenario-timeout", required_argument, NULL, OPT_SCENARIO_TIMEOUT },
+		{ "junit", required_argument, NULL, 'J' },
+		DRVBENCH_RECORD_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -299,6 +326,14 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		case OPT_SCENARIO_TIMEOUT:
 			if (!run_seconds("--scenario-timeout", optarg, &a->scenario_timeout_s))
 				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'J':
+			a->junit_path = optarg;
+			break;
+		case 0x100:
+		case 0x101:
+		case 0x102:
+			drvbench_record_option(&a->rec, c, optarg);
 			break;
 		case 'h':
 			drvbench_run_usage(stdout);
@@ -375,6 +410,42 @@ static void run_free(struct run_args *a)
 		free(a->name_buf[i]);
 }
 
+/* The JUnit file and the records are opened before any work: a bad path
+ * fails in the first millisecond, not after the last scenario. */
+static bool run_open_outputs(struct run_args *a, const struct drvbench_target *t)
+{
+	char name[512];
+
+	if (a->junit_path != NULL) {
+		a->junit_file = fopen(a->junit_path, "w");
+		snprintf(name, sizeof(name), "drvbench run %s %s", bench_kext_bundle_id(t->kext),
+			 bench_kext_version(t->kext));
+		a->junit = bench_junit_new(name);
+		if (a->junit_file == NULL || a->junit == NULL) {
+			fprintf(stderr, "drvbench run: cannot write %s\n", a->junit_path);
+			return false;
+		}
+	}
+	return drvbench_record_begin(&a->rec, "run", "run", t,
+				     a->nhosts == 1 ? a->hosts[0]->name : "all");
+}
+
+/* After the kext is closed (a coverage build's counters are on disk). */
+static bool run_close_outputs(struct run_args *a)
+{
+	bool ok = !a->record_failed;
+	bool stopped = bench_interrupted() && bench_interrupted() != BENCH_INTERRUPT_DEADLINE;
+
+	if (a->junit_file != NULL) {
+		ok = (a->junit == NULL || bench_junit_write(a->junit, a->junit_file)) && ok;
+		ok = fclose(a->junit_file) == 0 && ok;
+		if (!ok)
+			fprintf(stderr, "drvbench run: error writing %s\n", a->junit_path);
+	}
+	bench_junit_free(a->junit);
+	return drvbench_record_end(&a->rec, "run", stopped ? "interrupted" : "done") && ok;
+}
+
 /* Hosts not started because the deadline passed: their scenarios failed. */
 static void run_hosts_skipped(const struct run_args *a, const struct drvbench_target *t, size_t h,
 			      size_t nsel, struct run_totals *tot)
@@ -410,6 +481,7 @@ static int run_all(struct run_args *a)
 	struct drvbench_target t;
 	char why[256] = "";
 	size_t nsel = 0, h;
+	bool outputs_ok;
 	int status = drvbench_target_open("run", &a->target, &t);
 
 	if (status >= 0)
@@ -421,6 +493,11 @@ static int run_all(struct run_args *a)
 	}
 	if (a->nhosts == 0) /* none named: every host (unavailable ones are listed) */
 		run_set_host(a, "all");
+	if (!run_open_outputs(a, &t)) {
+		drvbench_target_close(&t);
+		run_close_outputs(a);
+		return DRVBENCH_EXIT_USAGE;
+	}
 	if (!bench_interrupt_install(why, sizeof(why)))
 		fprintf(stderr, "drvbench run: %s; an interrupt will stop the run where it is\n",
 			why);
@@ -433,16 +510,18 @@ static int run_all(struct run_args *a)
 		tot.not_run += (unsigned)((a->nhosts - h) * nsel);
 	bench_interrupt_deadline(0);
 	drvbench_target_close(&t);
+	outputs_ok = run_close_outputs(a);
 	printf("total: %u scenario run(s) on %u host(s): %u passed, %u failed, %u cannot run"
 	       " (%u host(s) unavailable)\n",
 	       tot.passed + tot.failed + tot.cannot, tot.hosts, tot.passed, tot.failed, tot.cannot,
 	       tot.unavailable);
 	if (bench_interrupted() && bench_interrupted() != BENCH_INTERRUPT_DEADLINE) {
-		printf("drvbench run: %s: %u scenario(s) not run or cut short\n",
-		       bench_interrupt_reason(), tot.not_run);
+		printf("drvbench run: %s: %u scenario(s) not run or cut short; the scenarios above "
+		       "were kept\n", bench_interrupt_reason(), tot.not_run);
 		bench_interrupt_exit();
 	}
-	return run_status(a, &tot);
+	status = run_status(a, &tot);
+	return outputs_ok ? status : drvbench_exit_worst(status, DRVBENCH_EXIT_OUTPUT);
 }
 
 int drvbench_cmd_run(int argc, char **argv)

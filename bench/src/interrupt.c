@@ -123,6 +123,11 @@ int bench_interrupted(void)
 	return intr_sig;
 }
 
+volatile sig_atomic_t *bench_interrupt_flag(void)
+{
+	return &intr_sig;
+}
+
 int bench_interrupt_fd(void)
 {
 	return intr_fd;

@@ -11,7 +11,8 @@
  *     on a QEMU host fails at once (every wait of the qemu host polls
  *     bench_interrupt_fd()); an isolated run is killed and what it left is
  *     swept; the sim host finishes its scenario, which takes milliseconds.
- *     bench_cycle_run stops between two cycles by itself.
+ *     Give bench_cycle_run bench_interrupt_flag() as its stop flag: it
+ *     stops between two cycles (and does not count one cut short).
  *  3. Write what was done, saying it was interrupted and by what
  *     (bench_interrupt_reason()); flush every output.
  *  4. After a signal, end with bench_interrupt_exit(): the process dies of
@@ -47,6 +48,9 @@ void bench_interrupt_deadline(unsigned seconds);
 /* 0 until interrupted; then the signal: SIGINT, SIGTERM, SIGHUP, or
  * BENCH_INTERRUPT_DEADLINE. */
 int bench_interrupted(void);
+/* The same value as a flag a loop can be given to poll (bench_cycle_config
+ * .stop): non-zero once interrupted. */
+volatile sig_atomic_t *bench_interrupt_flag(void);
 /* Readable from the interrupt on (a wait polls it beside its own fd); -1
  * when not installed. bench_interrupt_fd_ref() points at the current value
  * (for a layer that reads it at every wait: shim_qemu_interrupt_on). */
