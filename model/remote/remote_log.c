@@ -31,6 +31,8 @@ static void log_write(model_remote *r, const char *line, size_t n)
 }
 
 static void log_vline(model_remote *r, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void log_vline(model_remote *r, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 	int n = snprintf(line, sizeof(line), "%s", MODEL_REMOTE_LOG_PREFIX);
