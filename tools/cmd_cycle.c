@@ -1,7 +1,12 @@
 /* drvbench cycle: repeat start/stop, attach/detach, sleep/wake or
  * open/close N times on a host, watch every counter for a trend, write the
- * per-cycle series. Exit 0 when no kind failed (CANNOT RUN is reported but
- * is not a failure), 1 when one did, 2 on a bad command line. */
+ * per-cycle series as the cycles run (files opened first: cycle_files.h).
+ * The exit status is drvbench.h's: CANNOT RUN is reported but fails
+ * nothing; the host named unavailable is not tested (3); a lost output is
+ * 4. SIGINT, SIGTERM or SIGHUP stop the run between two cycles: the series
+ * so far is written and marked interrupted (and committed to the records),
+ * then drvbench dies of the signal (bench/interrupt.h); --timeout bounds
+ * the whole run. */
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
@@ -12,10 +17,11 @@
 #include <unistd.h>
 
 #include "bench/cycle.h"
+#include "bench/interrupt.h"
 #include "bench/junit.h"
+#include "cycle_files.h"
 #include "cycle_plan.h"
 #include "drvbench.h"
-#include "interrupt.h"
 #include "run_report.h"
 #include "target.h"
 
@@ -23,6 +29,7 @@
 /* --count's ceiling: a run past BENCH_CYCLE_MAX_COUNT keeps a window of its
  * series in memory and the rest in the records (or only the trend fit). */
 #define CYCLE_COUNT_LIMIT 1000000000000ul
+#define CYCLE_MAX_SECONDS 604800ul /* --timeout: a week */
 
 struct cycle_progress {
 	const char *label;
@@ -30,6 +37,17 @@ struct cycle_progress {
 	const struct bench_cycle_result *res; /* the run in progress, for the status line */
 	double duration_s;
 	bool status;                          /* the weekend run's status line */
+};
+
+/* One kind's streamed CSV, fed after every cycle. */
+struct cycle_live {
+	struct bench_cycle_csv csv;
+	struct cycle_file *csv_file;
+};
+
+struct cycle_totals {
+	unsigned failed, cannot, cut, not_run;
+	bool output_lost;
 };
 
 void drvbench_cycle_usage(FILE *out)
@@ -41,13 +59,17 @@ void drvbench_cycle_usage(FILE *out)
 		"                      [--kind KIND] [--host HOST] [--count N] [--csv FILE]\n"
 		"                      [--json FILE] [--plant-leak PERIOD] [--junit FILE]\n"
 		"                      [--duration D] [--checkpoint N] [--record [--records PATH]\n"
-		"                      [--label L]] [--resume]\n\n"
+		"                      [--label L]] [--resume] [--timeout S] [--require-hosts]\n\n"
 		"Repeat one operation N times on HOST with the kext, snapshot the kernel\n"
 		"counters after every cycle (per-class live counts, allocations and bytes, wired\n"
 		"bytes, prepared descriptors, user-client connections and handles, log drops)\n"
 		"and fail when the end state differs from the start or a counter trends up:\n"
 		"least-squares slope above max(%.4f, 1/(N-1)) per cycle (a leak of one object\n"
-		"per 100 cycles is 0.01). A progress bar shows on a terminal.\n\n"
+		"per 100 cycles is 0.01). A progress bar shows on a terminal.\n"
+		"Output files are created before the first cycle; the CSV grows as the cycles\n"
+		"run. SIGINT, SIGTERM or SIGHUP stop the run between two cycles: the series so\n"
+		"far is written (JSON: \"interrupted\": true) and committed, then drvbench dies\n"
+		"of the signal.\n\n"
 		"After every cycle the driver must still answer (the test module's alive check,\n"
 		"or at least a running service on a present device).\n\n"
 		"options:\n" DRVBENCH_TARGET_HELP
@@ -65,8 +87,13 @@ void drvbench_cycle_usage(FILE *out)
 		DRVBENCH_RECORD_HELP
 		"      --junit FILE       JUnit XML: one test case per cycle kind\n"
 		"      --csv FILE         per-cycle series as CSV (with several kinds, one file\n"
-		"                         each: FILE with -KIND before its extension)\n"
+		"                         each: FILE with -KIND before its extension, unless FILE\n"
+		"                         is not a regular file, e.g. /dev/stdout: then all in it)\n"
 		"      --json FILE        per-cycle series, trends and verdict as JSON (same naming)\n"
+		"  -t, --timeout S        the whole run may take S seconds: the kind under way\n"
+		"                         stops and fails, the rest fail unrun (exit 1)\n"
+		"  -r, --require-hosts    accepted as for run: cycle runs on the one host named,\n"
+		"                         and that host unavailable is always exit 3\n"
 		"      --plant-leak P     self-test: wrap the drivers' start to leak one object of\n"
 		"                         class " BENCH_CYCLE_LEAK_CLASS " every P starts\n"
 		"  -h, --help             this text\n\n"
@@ -79,8 +106,8 @@ void drvbench_cycle_usage(FILE *out)
 	drvbench_print_hosts(out, NULL);
 	fprintf(out, "devices (built-in profiles):\n");
 	drvbench_print_devices(out);
-	fprintf(out, "\nExit status: 0 no kind failed, 1 a kind failed, 2 bad command line,\n"
-		     "128+N stopped by signal N (what was done is kept; --resume goes on).\n");
+	fprintf(out, "\n" DRVBENCH_EXIT_HELP
+		     "After a signal, what was done is kept; --resume goes on from there.\n");
 }
 
 static bool cycle_set_kind(struct cycle_args *a, const char *name)
@@ -137,6 +164,8 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 		{ "checkpoint", required_argument, NULL, 'C' },
 		{ "resume", no_argument, NULL, 'R' },
 		{ "junit", required_argument, NULL, 'J' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "require-hosts", no_argument, NULL, 'r' },
 		DRVBENCH_RECORD_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -144,7 +173,7 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":K:T:D:k:H:n:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":K:T:D:k:H:n:d:t:rh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'K':
 			a->target.kext = optarg;
@@ -196,6 +225,12 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 		case 'J':
 			a->junit_path = optarg;
 			break;
+		case 't':
+			if (!cycle_number("--timeout", optarg, CYCLE_MAX_SECONDS, &a->timeout_s))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'r':
+			break; /* the one host named is always required */
 		case 0x100:
 		case 0x101:
 		case 0x102:
@@ -256,41 +291,48 @@ static void cycle_progress(void *arg, unsigned long done, unsigned long total)
 		fputc('\n', stderr);
 }
 
-/* FILE, or FILE with "-KIND" before its extension when several kinds run. */
-static void cycle_path(char *buf, size_t len, const char *file, const char *kind, bool several)
+static void cycle_row(void *arg, const struct bench_cycle_series *s)
 {
-	const char *slash = strrchr(file, '/');
-	const char *dot = strrchr(slash != NULL ? slash : file, '.');
+	struct cycle_live *live = arg;
 
-	if (!several)
-		snprintf(buf, len, "%s", file);
-	else if (dot == NULL || dot == file || dot[-1] == '/')
-		snprintf(buf, len, "%s-%s", file, kind);
-	else
-		snprintf(buf, len, "%.*s-%s%s", (int)(dot - file), file, kind, dot);
+	if (!bench_cycle_csv_update(&live->csv, s, false) && live->csv_file->error == 0)
+		live->csv_file->error = live->csv.error;
 }
 
-static bool cycle_write(const char *file, const struct bench_cycle_result *res, bool several,
-			bool (*writer)(FILE *, const struct bench_cycle_result *))
+/* The kind's series to its files; false when a file lost it (why says so). */
+static bool cycle_finish_files(struct cycle_live *live, struct cycle_file *json,
+			       const struct bench_cycle_result *res, char *why, size_t len)
 {
-	char path[4096];
-	FILE *f;
-	bool ok;
+	bool ok = true;
 
-	cycle_path(path, sizeof(path), file, res->kind, several);
-	f = fopen(path, "w");
-	if (f == NULL) {
-		fprintf(stderr, "drvbench cycle: cannot write %s: %s\n", path, strerror(errno));
-		return false;
+	if (live->csv_file != NULL) {
+		live->csv_file->written = true;
+		if (!bench_cycle_csv_update(&live->csv, &res->series, true)) {
+			snprintf(why, len, "output: error writing %s: %s", live->csv_file->path,
+				 strerror(live->csv.error));
+			ok = false;
+		}
 	}
-	ok = writer(f, res);
-	ok = fclose(f) == 0 && ok;
-	if (!ok)
-		fprintf(stderr, "drvbench cycle: error writing %s\n", path);
+	if (json != NULL) {
+		json->written = true;
+		errno = 0;
+		if (!bench_cycle_write_json(json->f, res)) {
+			json->error = errno != 0 ? errno : EIO;
+			snprintf(why, len, "output: error writing %s: %s", json->path,
+				 strerror(json->error));
+			ok = false;
+		}
+	}
 	return ok;
 }
 
-static void cycle_print(const struct bench_cycle_result *res)
+/* Stopped by a signal: neither passed nor failed. */
+static bool cycle_cut(const struct bench_cycle_result *res)
+{
+	return res->stopped && bench_interrupted() != BENCH_INTERRUPT_DEADLINE;
+}
+
+static void cycle_print(const struct bench_cycle_result *res, const char *output_why)
 {
 	double rate = res->seconds > 0 ? (double)res->done / res->seconds : 0.0;
 
@@ -301,13 +343,40 @@ static void cycle_print(const struct bench_cycle_result *res)
 	else
 		snprintf(cycles, sizeof(cycles), "%7lu/%-7lu", res->done, res->requested);
 	printf("%-14s %-14s %-10s %s %8.3f s %10.0f/s  trends %zu\n", res->kind, res->host,
-	       bench_result_string(res->result), cycles, res->seconds, rate, res->ntrends);
+	       cycle_cut(res) ? "INTERRUPTED" : bench_result_string(res->result), cycles,
+	       res->seconds, rate, res->ntrends);
 	if (res->why[0] != '\0')
 		printf("    %s\n", res->why);
+	if (output_why[0] != '\0')
+		printf("    %s\n", output_why);
 }
 
-static enum bench_result cycle_one(struct cycle_args *a, const struct drvbench_target *t,
-				   struct cycle_job *job)
+/* After an interrupt the verdict is that of the cycles done, and says so;
+ * after the deadline, a kind that did not finish failed. */
+static void cycle_note_interrupt(const struct cycle_args *a, struct bench_cycle_result *res)
+{
+	char why[sizeof(res->why) + 160];
+
+	if (!res->stopped)
+		return;
+	if (bench_interrupted() == BENCH_INTERRUPT_DEADLINE) {
+		res->result = BENCH_FAIL;
+		snprintf(why, sizeof(why), "%s after %lu cycles (--timeout %lu)%s%s",
+			 bench_interrupt_reason(), res->done, a->timeout_s, res->why[0] ? "; " : "",
+			 res->why);
+	} else if (res->result == BENCH_FAIL) {
+		snprintf(why, sizeof(why), "%s after %lu cycles; the cycles done failed: %s",
+			 bench_interrupt_reason(), res->done, res->why);
+	} else { /* why only says where it stopped */
+		snprintf(why, sizeof(why), "%s after %lu cycles; the cycles done passed",
+			 bench_interrupt_reason(), res->done);
+	}
+	snprintf(res->why, sizeof(res->why), "%.*s", (int)sizeof(res->why) - 1, why);
+}
+
+static void cycle_one(struct cycle_args *a, const struct drvbench_target *t, size_t i,
+		      struct cycle_job *job, struct cycle_files *csv, struct cycle_files *json,
+		      struct cycle_totals *tot)
 {
 	struct bench_cycle_result *res = calloc(1, sizeof(*res));
 	struct cycle_progress p = { .label = job->kind->name, .t0 = cycle_now(), .res = res,
@@ -315,24 +384,32 @@ static enum bench_result cycle_one(struct cycle_args *a, const struct drvbench_t
 				    .status = job->duration_s > 0 || a->rec.on };
 	struct bench_cycle_config cfg = { .kind = job->kind, .host = job->host,
 					  .count = job->count, .duration_s = job->duration_s,
-					  .stop = &drvbench_interrupted };
-	bool several = a->nkinds > 1;
-	enum bench_result verdict;
+					  .stop = bench_interrupt_flag() };
+	struct cycle_live live = { .csv_file = NULL };
+	char output_why[4200] = "";
 
 	if (res == NULL) {
 		fprintf(stderr, "drvbench cycle: out of memory\n");
-		return BENCH_FAIL;
+		tot->failed++;
+		return;
 	}
 	drvbench_target_options(t, &cfg.opt);
 	if (job->leak_period != 0)
 		cfg.opt.wrap_kext = bench_cycle_leak_wrap(job->leak_period);
 	if (!drvbench_cycle_job_hook(a, job, &cfg)) {
 		free(res);
-		return BENCH_FAIL;
+		tot->failed++;
+		return;
 	}
 	if (isatty(STDERR_FILENO)) {
 		cfg.progress = cycle_progress;
 		cfg.progress_arg = &p;
+	}
+	if (csv->n > i) {
+		live.csv_file = &csv->file[i];
+		bench_cycle_csv_start(&live.csv, live.csv_file->f);
+		cfg.row = cycle_row;
+		cfg.row_arg = &live;
 	}
 	bench_cycle_run(&cfg, res);
 	drvbench_cycle_job_done(job);
@@ -340,20 +417,88 @@ static enum bench_result cycle_one(struct cycle_args *a, const struct drvbench_t
 		bench_cycle_leak_reap();
 	if (p.status && cfg.progress != NULL)
 		fputc('\n', stderr);
-	cycle_print(res);
-	verdict = res->result;
-	if (a->junit != NULL && !bench_junit_add_cycle(a->junit, res))
-		verdict = BENCH_FAIL;
-	if (res->result != BENCH_CANNOT_RUN && a->csv != NULL &&
-	    !cycle_write(a->csv, res, several, bench_cycle_write_csv))
-		verdict = BENCH_FAIL;
-	if (res->result != BENCH_CANNOT_RUN && a->json != NULL &&
-	    !cycle_write(a->json, res, several, bench_cycle_write_json))
-		verdict = BENCH_FAIL;
+	cycle_note_interrupt(a, res);
+	if (!cycle_finish_files(&live, json->n > i ? &json->file[i] : NULL, res, output_why,
+				sizeof(output_why)))
+		tot->output_lost = true;
+	cycle_print(res, output_why);
+	if (a->junit != NULL && !cycle_cut(res) && !bench_junit_add_cycle(a->junit, res))
+		tot->output_lost = true;
+	tot->failed += res->result == BENCH_FAIL && !cycle_cut(res);
+	tot->cannot += res->result == BENCH_CANNOT_RUN;
+	tot->cut += cycle_cut(res);
 	bench_cycle_result_free(res);
 	free(res);
 	fflush(stdout);
-	return verdict;
+}
+
+/* Kinds the deadline left unstarted failed; after a signal they are only counted. */
+static void cycle_not_run(const struct cycle_job *jobs, size_t from, size_t njobs,
+			  const char *label, struct cycle_totals *tot)
+{
+	for (size_t i = from; i < njobs; i++) {
+		if (bench_interrupted() != BENCH_INTERRUPT_DEADLINE) {
+			tot->not_run++;
+			continue;
+		}
+		printf("%-14s %-14s %-10s %15s\n    not run: %s\n", jobs[i].kind->name, label, "FAIL",
+		       "0", bench_interrupt_reason());
+		tot->failed++;
+	}
+}
+
+/* Opens --csv and --json for every job; false (reason printed) on a bad path. */
+static bool cycle_open_files(const struct cycle_args *a, const struct cycle_job *jobs,
+			     size_t njobs, struct cycle_files *csv, struct cycle_files *json)
+{
+	const char *names[CYCLE_MAX_KINDS];
+
+	for (size_t i = 0; i < njobs; i++)
+		names[i] = jobs[i].kind->name;
+	memset(csv, 0, sizeof(*csv));
+	memset(json, 0, sizeof(*json));
+	if (a->csv != NULL && !cycle_files_open(csv, a->csv, names, njobs))
+		return false;
+	if (a->json != NULL && !cycle_files_open(json, a->json, names, njobs)) {
+		cycle_files_close(csv);
+		return false;
+	}
+	return true;
+}
+
+static int cycle_all(struct cycle_args *a, const struct drvbench_target *t,
+		     struct cycle_job *jobs, size_t njobs, const char *label)
+{
+	struct cycle_files csv, json;
+	struct cycle_totals tot = { 0 };
+	char why[256] = "";
+	int status;
+	size_t i;
+
+	if (!cycle_open_files(a, jobs, njobs, &csv, &json))
+		return DRVBENCH_EXIT_USAGE;
+	if (!bench_interrupt_install(why, sizeof(why)))
+		fprintf(stderr, "drvbench cycle: %s; an interrupt will stop the run where it is\n",
+			why);
+	bench_interrupt_deadline((unsigned)a->timeout_s);
+	printf("drvbench cycle: %s %s on host %s, %zu kind(s)\n\n", bench_kext_bundle_id(t->kext),
+	       bench_kext_version(t->kext), label, njobs);
+	printf("%-14s %-14s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
+	       "rate");
+	fflush(stdout);
+	for (i = 0; i < njobs && !bench_interrupted(); i++)
+		cycle_one(a, t, i, &jobs[i], &csv, &json, &tot);
+	cycle_not_run(jobs, i, njobs, label, &tot);
+	bench_interrupt_deadline(0);
+	if (!cycle_files_close(&csv) || !cycle_files_close(&json))
+		tot.output_lost = true;
+	printf("\n%zu kind(s): %zu passed, %u failed, %u cannot run", njobs,
+	       njobs - tot.failed - tot.cannot - tot.cut - tot.not_run, tot.failed, tot.cannot);
+	if (tot.cut + tot.not_run > 0)
+		printf(", %u cut short, %u not run", tot.cut, tot.not_run);
+	printf("\n");
+	status = tot.failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	return tot.output_lost ? drvbench_exit_worst(status, DRVBENCH_EXIT_OUTPUT) : status;
 }
 
 int drvbench_cmd_cycle(int argc, char **argv)
@@ -361,11 +506,9 @@ int drvbench_cmd_cycle(int argc, char **argv)
 	struct cycle_args a = { .host = &bench_host_sim_factory };
 	struct cycle_job jobs[CYCLE_MAX_KINDS];
 	struct drvbench_target t;
-	unsigned failed = 0, cannot = 0;
 	size_t njobs = 0;
 	char label[64], why[256] = "";
 	int status;
-	bool outputs_ok;
 
 	cycle_set_kind(&a, "all");
 	status = cycle_parse(&a, argc, argv);
@@ -382,30 +525,21 @@ int drvbench_cmd_cycle(int argc, char **argv)
 	}
 	bench_host_label(jobs[0].host, t.profile, label, sizeof(label));
 	if (!jobs[0].host->available(t.profile, why, sizeof(why))) {
-		printf("drvbench cycle: host %s unavailable: %s\n", label, why);
+		printf("drvbench cycle: host %s unavailable: %s: nothing was tested\n", label, why);
 		drvbench_target_close(&t);
 		drvbench_cycle_outputs_close(&a, false);
-		return DRVBENCH_EXIT_FAILED;
+		return DRVBENCH_EXIT_NOT_TESTED;
 	}
-	printf("drvbench cycle: %s %s on host %s, %zu kind(s)\n\n", bench_kext_bundle_id(t.kext),
-	       bench_kext_version(t.kext), label, njobs);
-	printf("%-14s %-14s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
-	       "rate");
-	drvbench_interrupt_install();
-	for (size_t i = 0; i < njobs && !drvbench_interrupted; i++) {
-		enum bench_result r = cycle_one(&a, &t, &jobs[i]);
-
-		failed += r == BENCH_FAIL;
-		cannot += r == BENCH_CANNOT_RUN;
+	status = cycle_all(&a, &t, jobs, njobs, label);
+	drvbench_target_close(&t); /* first: a coverage build's counters reach the disk */
+	if (!drvbench_cycle_outputs_close(&a, status != DRVBENCH_EXIT_USAGE)) {
+		printf("drvbench cycle: the records or the JUnit file could not be written\n");
+		status = drvbench_exit_worst(status, DRVBENCH_EXIT_OUTPUT);
 	}
-	drvbench_target_close(&t);
-	outputs_ok = drvbench_cycle_outputs_close(&a, true);
-	if (drvbench_interrupted) {
-		printf("\ndrvbench cycle: interrupted; the cycles done were kept%s\n",
+	if (bench_interrupted() && bench_interrupted() != BENCH_INTERRUPT_DEADLINE) {
+		printf("drvbench cycle: %s; the cycles done were kept%s\n", bench_interrupt_reason(),
 		       a.rec.on ? " (drvbench cycle --kext ... --resume goes on)" : "");
-		return drvbench_interrupt_status();
+		bench_interrupt_exit();
 	}
-	printf("\n%zu kind(s): %zu passed, %u failed, %u cannot run\n", njobs,
-	       njobs - failed - cannot, failed, cannot);
-	return failed > 0 || !outputs_ok ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	return status;
 }

@@ -8,7 +8,7 @@
 
 #include "cycle_plan.h"
 #include "drvbench.h"
-#include "interrupt.h"
+#include "bench/interrupt.h"
 
 bool cycle_duration(const char *s, double *out)
 {
@@ -209,7 +209,10 @@ bool drvbench_cycle_outputs_close(struct cycle_args *a, bool ran)
 	}
 	bench_junit_free(a->junit);
 	a->junit = NULL;
+	/* After a signal the run can be resumed; after --timeout it is over. */
 	return drvbench_record_end(&a->rec, "cycle",
-				   drvbench_interrupted ? "interrupted" : ran ? "done" : "failed") &&
+				   bench_interrupted() != 0 &&
+				   bench_interrupted() != BENCH_INTERRUPT_DEADLINE ? "interrupted"
+				   : ran ? "done" : "failed") &&
 	       ok;
 }

@@ -21,7 +21,7 @@ struct cycle_args {
 	const struct bench_host_factory *host;
 	const struct bench_cycle_kind *kinds[CYCLE_MAX_KINDS];
 	size_t nkinds;
-	unsigned long count, leak_period, checkpoint;
+	unsigned long count, leak_period, checkpoint, timeout_s;
 	double duration_s;
 	bool resume;
 	const char *csv, *json, *junit_path;

@@ -1,5 +1,6 @@
 /* drvbench: entry point. Finds the subcommand and hands it the rest of the
  * command line; all work lives in the cmd_*.c files. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,7 +48,32 @@ void drvbench_usage(FILE *out)
 	for (unsigned i = 0; (c = drvbench_cmd_at(i)) != NULL; i++)
 		fprintf(out, "  %-8s %s\n", c->name, c->summary);
 	fprintf(out, "\n'drvbench COMMAND --help' describes a command's options.\n"
-		     "Exit status: 0 all passed, 1 a scenario failed, 2 bad command line.\n");
+		     DRVBENCH_EXIT_HELP);
+}
+
+int drvbench_exit_worst(int a, int b)
+{
+	static const int rank[] = { [DRVBENCH_EXIT_OK] = 0, [DRVBENCH_EXIT_NOT_TESTED] = 1,
+				    [DRVBENCH_EXIT_FAILED] = 2, [DRVBENCH_EXIT_USAGE] = 3,
+				    [DRVBENCH_EXIT_OUTPUT] = 4 };
+
+	if (a < 0 || a > DRVBENCH_EXIT_OUTPUT)
+		return a;
+	if (b < 0 || b > DRVBENCH_EXIT_OUTPUT)
+		return b;
+	return rank[a] >= rank[b] ? a : b;
+}
+
+/* A report nobody can read is not a pass: `drvbench run > /dev/full` used
+ * to exit 0. */
+static int drvbench_check_stdout(int status)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	fprintf(stderr, "drvbench: cannot write the report to standard output: %s\n",
+		errno != 0 ? strerror(errno) : "a write failed");
+	return drvbench_exit_worst(status, DRVBENCH_EXIT_OUTPUT);
 }
 
 int main(int argc, char **argv)
@@ -64,7 +90,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			drvbench_usage(stdout);
-			return DRVBENCH_EXIT_OK;
+			return drvbench_check_stdout(DRVBENCH_EXIT_OK);
 		}
 		fprintf(stderr, "drvbench: unknown option '%s'\n", argv[optind - 1]);
 		fprintf(stderr, "try 'drvbench --help'\n");
@@ -84,5 +110,5 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0; /* GNU getopt: full re-initialisation for the subcommand */
-	return cmd->fn(argc, argv);
+	return drvbench_check_stdout(cmd->fn(argc, argv));
 }

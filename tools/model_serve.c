@@ -3,7 +3,9 @@
  * inherited socket, until QEMU hangs up.
  *   qemu-system-x86_64 ... -object memory-backend-memfd,id=mem,size=128M,share=on
  *       -machine q35,memory-backend=mem -device x-pci-proxy-dev,id=p0,addr=4,fd=N
- * Exit: 0 when QEMU hung up, 1 when the stream broke, 2 on bad usage. */
+ * Exit: 0 when QEMU hung up between messages, 1 when the stream broke (a
+ * framing or I/O error, a hang-up in the middle of a message, a peer that
+ * stopped reading; the reason is on stderr), 2 on bad usage. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -98,6 +98,17 @@ void drvbench_print_row(FILE *out, const struct bench_report *rep, bool verbose)
 	}
 }
 
+void drvbench_print_interrupted_row(FILE *out, const struct bench_report *rep, const char *reason)
+{
+	char line[8];
+	enum shim_log_level level;
+
+	fprintf(out, "%-36s %-10s %6.3f ms %-9s %-9s %-11s %5s  %s\n", rep->scenario->name,
+		"INTERRUPTED", rep->elapsed_ms, "-", "-", "-", "-", reason);
+	while (shim_log_pop(line, sizeof(line), &level))
+		;
+}
+
 void drvbench_print_summary(FILE *out, const char *host, unsigned passed, unsigned failed,
 			    unsigned cannot)
 {

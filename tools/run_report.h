@@ -14,6 +14,8 @@ void drvbench_print_scenarios(FILE *out, const struct bench_test_module *module)
 void drvbench_print_table_head(FILE *out);
 /* One row; with verbose, per-class counts and the kernel log beneath it. */
 void drvbench_print_row(FILE *out, const struct bench_report *rep, bool verbose);
+/* The row of a scenario cut short by an interrupt: neither passed nor failed. */
+void drvbench_print_interrupted_row(FILE *out, const struct bench_report *rep, const char *reason);
 void drvbench_print_summary(FILE *out, const char *host, unsigned passed, unsigned failed,
 			    unsigned cannot);
 

@@ -137,9 +137,20 @@ static bool bench_cycle_time_up(const struct bench_cycle_config *cfg, double bef
 	return cfg->duration_s > 0.0 && before + (bench_cycle_now(cfg) - t_run) >= cfg->duration_s;
 }
 
-/* The cycles themselves; false (with why) at the first failing cycle. */
-static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_cycle_ctx *ctx,
-			  struct bench_cycle_result *res, unsigned long *from)
+/* How the cycles ended: all done (or stopped between two), a cycle failed
+ * (why says how), or a stop cut a cycle short (an interrupted QEMU gave up
+ * mid-way: the machine's state says nothing about the driver any more). */
+enum bench_cycle_end { BENCH_CYCLES_OK, BENCH_CYCLES_FAILED, BENCH_CYCLES_CUT };
+
+static bool bench_cycle_stop_asked(const struct bench_cycle_config *cfg)
+{
+	return cfg->stop != NULL && *cfg->stop;
+}
+
+/* The cycles themselves, up to the first failing one. */
+static enum bench_cycle_end bench_cycle_loop(const struct bench_cycle_config *cfg,
+					     struct bench_cycle_ctx *ctx,
+					     struct bench_cycle_result *res, unsigned long *from)
 {
 	size_t verifier_before = shim_verifier_count();
 	double t_run = bench_cycle_now(cfg), before = res->seconds;
@@ -151,7 +162,7 @@ static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_
 		double t0 = bench_cycle_now(cfg);
 		shim_ret r;
 
-		if (cfg->stop != NULL && *cfg->stop) {
+		if (bench_cycle_stop_asked(cfg)) {
 			res->stopped = true;
 			break;
 		}
@@ -160,6 +171,11 @@ static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_
 		ctx->index = i;
 		r = cfg->kind->cycle(ctx, step, sizeof(step));
 		bench_cycle_drain_log();
+		if (r != SHIM_OK && bench_cycle_stop_asked(cfg)) {
+			res->stopped = true; /* cut short: neither a cycle done nor a failure */
+			res->seconds = before + (bench_cycle_now(cfg) - t_run);
+			return BENCH_CYCLES_CUT;
+		}
 		bench_cycle_sample(&smp);
 		bench_cycle_series_add(&res->series, &smp, (bench_cycle_now(cfg) - t0) * 1e6);
 		bench_cycle_fit_add(&res->fit, &res->series, res->series.rows - 1);
@@ -167,8 +183,11 @@ static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_
 		res->seconds = before + (bench_cycle_now(cfg) - t_run);
 		if (cfg->progress != NULL)
 			cfg->progress(cfg->progress_arg, res->done, res->requested);
+		if (cfg->row != NULL)
+			cfg->row(cfg->row_arg, &res->series);
 		if (r != SHIM_OK) {
 			bench_why_append(res->why, sizeof(res->why), "cycle %lu: %s", i, step);
+			bench_machine_note_host_gone(ctx->fx, res->why, sizeof(res->why));
 			ok = false;
 			break;
 		}
@@ -182,10 +201,10 @@ static bool bench_cycle_loop(const struct bench_cycle_config *cfg, struct bench_
 		}
 		if (cfg->checkpoint_every > 0 && res->done % cfg->checkpoint_every == 0 &&
 		    res->done < res->requested && !bench_cycle_checkpoint(cfg, res, from, false))
-			return false;
+			return BENCH_CYCLES_FAILED;
 	}
 	res->seconds = before + (bench_cycle_now(cfg) - t_run);
-	return ok && res->why[0] == '\0';
+	return ok && res->why[0] == '\0' ? BENCH_CYCLES_OK : BENCH_CYCLES_FAILED;
 }
 
 /* A resumed part starts on a fresh machine: each counter is shifted so that
@@ -203,37 +222,41 @@ static void bench_cycle_stitch(const struct bench_cycle_config *cfg,
 		res->series.offset[c] = cfg->resume->fit.last[c] - row[c];
 }
 
-static void bench_cycle_booted(const struct bench_cycle_config *cfg, struct bench_machine *fx,
-			    struct bench_cycle_result *res, unsigned long *from)
+static enum bench_cycle_end bench_cycle_booted(const struct bench_cycle_config *cfg,
+					       struct bench_machine *fx,
+					       struct bench_cycle_result *res, unsigned long *from)
 {
 	struct bench_cycle_ctx ctx = { .fx = fx };
 	struct bench_cycle_sample pre;
+	enum bench_cycle_end end;
 	shim_ret r = SHIM_OK;
 
 	if (fx->svc == NULL) {
 		bench_why_append(res->why, sizeof(res->why), "driver did not start: match %s",
 			      shim_ret_string(fx->match_ret));
 		res->result = BENCH_FAIL;
-		return;
+		return BENCH_CYCLES_FAILED;
 	}
 	if (cfg->kind->setup != NULL)
 		r = cfg->kind->setup(&ctx, res->why, sizeof(res->why));
 	if (r != SHIM_OK) {
 		res->result = r == SHIM_ERR_UNSUPPORTED ? BENCH_CANNOT_RUN : BENCH_FAIL;
-		return;
+		return BENCH_CYCLES_FAILED;
 	}
 	bench_cycle_drain_log();
 	bench_cycle_sample(&pre);
 	bench_cycle_stitch(cfg, res, &pre);
-	if (!bench_cycle_loop(cfg, &ctx, res, from))
+	end = bench_cycle_loop(cfg, &ctx, res, from);
+	if (end == BENCH_CYCLES_FAILED)
 		res->result = BENCH_FAIL;
 	if (cfg->kind->teardown != NULL)
 		cfg->kind->teardown(&ctx);
 	bench_cycle_find_trends(res); /* first: the most specific reason */
 	if (res->ntrends > 0)
 		res->result = BENCH_FAIL;
-	if (!bench_cycle_end_state(&pre, res->why, sizeof(res->why)))
+	if (end != BENCH_CYCLES_CUT && !bench_cycle_end_state(&pre, res->why, sizeof(res->why)))
 		res->result = BENCH_FAIL;
+	return end;
 }
 
 /* The part of the run already done (a resume), and the series to hold the rest. */
@@ -276,6 +299,7 @@ void bench_cycle_run(const struct bench_cycle_config *cfg, struct bench_cycle_re
 {
 	struct bench_machine fx;
 	struct bench_options opt;
+	enum bench_cycle_end end;
 	char down[384] = "";
 	unsigned long from = 0;
 
@@ -291,11 +315,13 @@ void bench_cycle_run(const struct bench_cycle_config *cfg, struct bench_cycle_re
 	opt.hotplug = opt.hotplug || cfg->kind->hotplug;
 	if (bench_machine_boot(&fx, cfg->host, &opt, res->why, sizeof(res->why)) != SHIM_OK) {
 		res->result = fx.host_refused ? BENCH_CANNOT_RUN : BENCH_FAIL;
+		res->stopped = bench_cycle_stop_asked(cfg); /* a start-up given up */
 		bench_cycle_checkpoint(cfg, res, &from, true);
 		return;
 	}
-	bench_cycle_booted(cfg, &fx, res, &from);
-	if (!bench_machine_shutdown(&fx, down, sizeof(down))) {
+	end = bench_cycle_booted(cfg, &fx, res, &from);
+	/* After a cycle cut short, shutdown finds what the cut left: not news. */
+	if (!bench_machine_shutdown(&fx, down, sizeof(down)) && end != BENCH_CYCLES_CUT) {
 		bench_why_append(res->why, sizeof(res->why), "shutdown: %s", down);
 		res->result = BENCH_FAIL;
 	}

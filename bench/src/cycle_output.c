@@ -1,25 +1,93 @@
 /* Output of a cycle run: the per-cycle series as CSV or JSON, and the
  * progress line a terminal shows while the cycles run. */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "bench/cycle.h"
 
+static double bench_csv_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void bench_cycle_csv_start(struct bench_cycle_csv *w, FILE *out)
+{
+	struct stat st;
+
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->seekable = fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
+	w->flushed_at = bench_csv_now();
+}
+
+static bool bench_csv_fail(struct bench_cycle_csv *w)
+{
+	if (!w->failed)
+		w->error = errno != 0 ? errno : EIO;
+	w->failed = true;
+	return false;
+}
+
+/* A column appeared: the header written is wrong, start the file over. */
+static bool bench_csv_restart(struct bench_cycle_csv *w)
+{
+	if (fflush(w->out) != 0 || ftruncate(fileno(w->out), 0) != 0 || fseek(w->out, 0, SEEK_SET) != 0)
+		return bench_csv_fail(w);
+	w->ncols = 0;
+	w->rows = 0;
+	return true;
+}
+
+bool bench_cycle_csv_update(struct bench_cycle_csv *w, const struct bench_cycle_series *s,
+			    bool final)
+{
+	double now;
+
+	if (w->failed)
+		return false;
+	if (!w->seekable && !final)
+		return true; /* the whole series once it is complete */
+	errno = 0;
+	if (w->ncols != 0 && w->ncols != s->ncols && !bench_csv_restart(w))
+		return false;
+	if (w->ncols == 0) {
+		fputs("cycle,cycle_us", w->out);
+		for (size_t c = 0; c < s->ncols; c++)
+			fprintf(w->out, ",%s", bench_cycle_col_name(s, c));
+		fputc('\n', w->out);
+		w->ncols = s->ncols;
+	}
+	for (; w->rows < s->rows; w->rows++) {
+		fprintf(w->out, "%lu,%.3f", w->rows, s->cycle_us[w->rows]);
+		for (size_t c = 0; c < s->ncols; c++)
+			fprintf(w->out, ",%lld", (long long)bench_cycle_value(s, w->rows, c));
+		fputc('\n', w->out);
+	}
+	now = bench_csv_now();
+	if (final || now - w->flushed_at >= BENCH_CYCLE_CSV_FLUSH_S) {
+		w->flushed_at = now;
+		if (fflush(w->out) != 0)
+			return bench_csv_fail(w);
+	}
+	if (ferror(w->out))
+		return bench_csv_fail(w);
+	return true;
+}
+
 bool bench_cycle_write_csv(FILE *out, const struct bench_cycle_result *res)
 {
-	const struct bench_cycle_series *s = &res->series;
+	struct bench_cycle_csv w;
 
-	fputs("cycle,cycle_us", out);
-	for (size_t c = 0; c < s->ncols; c++)
-		fprintf(out, ",%s", bench_cycle_col_name(s, c));
-	fputc('\n', out);
-	for (unsigned long r = 0; r < s->rows; r++) {
-		fprintf(out, "%lu,%.3f", r, s->cycle_us[r]);
-		for (size_t c = 0; c < s->ncols; c++)
-			fprintf(out, ",%lld", (long long)bench_cycle_value(s, r, c));
-		fputc('\n', out);
-	}
-	return fflush(out) == 0 && !ferror(out);
+	bench_cycle_csv_start(&w, out);
+	w.seekable = false; /* one pass, nothing to start over */
+	return bench_cycle_csv_update(&w, &res->series, true);
 }
 
 /* Reasons and class names are ours, but escape anyway: JSON must parse. */
@@ -84,9 +152,10 @@ bool bench_cycle_write_json(FILE *out, const struct bench_cycle_result *res)
 	bench_json_string(out, bench_result_string(res->result));
 	fputs(",\n  \"why\": ", out);
 	bench_json_string(out, res->why);
-	fprintf(out, ",\n  \"requested\": %lu, \"done\": %lu, \"seconds\": %.6f, "
-		     "\"slope_threshold\": %.6f,\n",
-		res->requested, res->done, res->seconds, res->threshold);
+	fprintf(out, ",\n  \"interrupted\": %s, \"requested\": %lu, \"done\": %lu, "
+		     "\"seconds\": %.6f, \"slope_threshold\": %.6f,\n",
+		res->stopped ? "true" : "false", res->requested, res->done, res->seconds,
+		res->threshold);
 	bench_json_trends(out, res);
 	bench_json_series(out, &res->series);
 	fputs("}\n", out);

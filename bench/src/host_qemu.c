@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "bench/host.h"
+#include "bench/interrupt.h"
 #include "host_qemu_common.h"
 #include "log_follow.h"
 #include "shim/host_qemu.h"
@@ -138,6 +139,7 @@ static shim_ret qemu_create(const struct bench_options *opt, struct bench_host_p
 	}
 	devices[0] = p->device_arg;
 	devices[1] = NULL;
+	shim_qemu_interrupt_on(bench_interrupt_fd_ref()); /* waits end at an interrupt */
 	r = shim_qemu_host_create(&qo, &out->host, why, len);
 	if (r != SHIM_OK) {
 		qemu_release(p);
@@ -166,4 +168,6 @@ const struct bench_host_factory bench_host_qemu_factory = {
 	.caps = BENCH_CAP_DEVICE_ERRORS, /* from QEMU's output and liveness, see above */
 	.available = qemu_available,
 	.create = qemu_create,
+	.sweep = bench_qemu_sweep,
+	.abandon = bench_qemu_abandon,
 };

@@ -84,20 +84,18 @@ shim_ret bench_qemu_device_arg(const struct bench_options *opt, const char *id, 
 shim_ret bench_backing_create(const struct bench_profile *p, struct bench_backing_dir *b,
 			      const char **extra, char *why, size_t len)
 {
-	const char *tmp = getenv("TMPDIR");
+	char err[512];
 	size_t n = 0;
+	shim_ret r;
 
 	memset(b, 0, sizeof(*b));
 	extra[0] = NULL;
 	if (p->nbacking == 0)
 		return SHIM_OK;
-	snprintf(b->dir, sizeof(b->dir), "%s/drvbench-backing-XXXXXX",
-		 tmp != NULL && *tmp ? tmp : "/tmp");
-	if (mkdtemp(b->dir) == NULL) {
-		snprintf(why, len, "qemu: cannot make a directory for backing files in %s: %s",
-			 tmp != NULL && *tmp ? tmp : "/tmp", strerror(errno));
-		b->dir[0] = '\0';
-		return SHIM_ERR_HOST;
+	r = shim_qemu_tmpdir_make("backing", SHIM_QEMU_TMPDIR_PATH - 1, &b->dir, err, sizeof(err));
+	if (r != SHIM_OK) {
+		snprintf(why, len, "qemu: backing files: %s", err);
+		return r;
 	}
 	for (size_t i = 0; i < p->nbacking && i < BENCH_PROFILE_MAX_BACKING; i++) {
 		const struct bench_backing *bk = &p->backing[i];
@@ -108,9 +106,9 @@ shim_ret bench_backing_create(const struct bench_profile *p, struct bench_backin
 				 bk->kind);
 			return SHIM_ERR_BAD_ARGUMENT;
 		}
-		if ((size_t)snprintf(b->files[i], sizeof(b->files[i]), "%s/%.64s.img", b->dir,
+		if ((size_t)snprintf(b->files[i], sizeof(b->files[i]), "%s/%.64s.img", b->dir.path,
 				     bk->id) >= sizeof(b->files[i])) {
-			snprintf(why, len, "qemu: backing file path too long in %s", b->dir);
+			snprintf(why, len, "qemu: backing file path too long in %s", b->dir.path);
 			return SHIM_ERR_BAD_ARGUMENT;
 		}
 		fd = open(b->files[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
@@ -133,12 +131,18 @@ shim_ret bench_backing_create(const struct bench_profile *p, struct bench_backin
 
 void bench_backing_remove(struct bench_backing_dir *b)
 {
-	for (size_t i = 0; i < b->nfiles; i++)
-		unlink(b->files[i]);
-	if (b->dir[0] != '\0')
-		rmdir(b->dir);
-	b->dir[0] = '\0';
+	shim_qemu_tmpdir_remove(&b->dir); /* its files with it */
 	b->nfiles = 0;
+}
+
+void bench_qemu_sweep(void)
+{
+	shim_qemu_tmpdir_sweep();
+}
+
+void bench_qemu_abandon(void)
+{
+	shim_qemu_tmpdir_abandon();
 }
 
 /* Copies s into a JSON string body (quotes and backslashes escaped). */

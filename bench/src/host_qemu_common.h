@@ -5,12 +5,13 @@
 
 #include "bench/host.h"
 #include "internal.h"
+#include "shim/host_qemu.h"
 
 #define BENCH_QEMU_ARG_LEN 512
 #define BENCH_BACKING_PATH 512
 
 struct bench_backing_dir {
-	char dir[BENCH_BACKING_PATH];     /* "" when none was made */
+	struct shim_qemu_tmpdir dir;      /* locked, swept once no one holds it */
 	size_t nfiles;
 	char files[BENCH_PROFILE_MAX_BACKING][BENCH_BACKING_PATH];
 	char drive_args[BENCH_PROFILE_MAX_BACKING][BENCH_BACKING_PATH + 64];
@@ -29,6 +30,10 @@ BENCH_INTERNAL shim_ret bench_backing_create(const struct bench_profile *p,
 					     struct bench_backing_dir *b, const char **extra,
 					     char *why, size_t len);
 BENCH_INTERNAL void bench_backing_remove(struct bench_backing_dir *b);
+/* The factories' sweep and abandon (bench/host.h): QEMU's temp dirs and
+ * backing dirs (shim/host_qemu.h). */
+BENCH_INTERNAL void bench_qemu_sweep(void);
+BENCH_INTERNAL void bench_qemu_abandon(void);
 /* A human-monitor command ("device_add", "ARGS") through QMP; QEMU's own
  * error text, if it printed one, is quoted in why. */
 BENCH_INTERNAL shim_ret bench_qemu_hmp(const struct shim_host *h, const char *cmd,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "bench/host.h"
+#include "bench/interrupt.h"
 #include "host_qemu_common.h"
 #include "model_spec.h"
 #include "log_follow.h"
@@ -101,6 +102,7 @@ static shim_ret proxy_create(const struct bench_options *opt, struct bench_host_
 	}
 	model_device_destroy(probe);
 	qo.proxy_model = p->spec;
+	shim_qemu_interrupt_on(bench_interrupt_fd_ref()); /* waits end at an interrupt */
 	r = shim_qemu_host_create(&qo, &out->host, why, len);
 	if (r != SHIM_OK) {
 		free(p);
@@ -129,4 +131,6 @@ const struct bench_host_factory bench_host_qemu_proxy_factory = {
 	.caps = BENCH_CAP_DEVICE_ERRORS, /* the model's reports, from the remote's log */
 	.available = proxy_available,
 	.create = proxy_create,
+	.sweep = bench_qemu_sweep,
+	.abandon = bench_qemu_abandon,
 };

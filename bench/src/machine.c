@@ -49,6 +49,7 @@ static shim_ret bench_boot_machine(struct bench_machine *fx, char *why, size_t l
 
 	if (r != SHIM_OK) {
 		fx->host_refused = r == SHIM_ERR_UNSUPPORTED;
+		fx->host_failed = !fx->host_refused;
 		return r;
 	}
 	fx->parts_live = true;
@@ -176,6 +177,16 @@ bool bench_machine_shutdown(struct bench_machine *fx, char *why, size_t len)
 	}
 	shim_verifier_clear(); /* the next machine starts clean; the report keeps the story */
 	return ok;
+}
+
+bool bench_machine_note_host_gone(struct bench_machine *fx, char *why, size_t len)
+{
+	if (fx->machine == NULL || shim_machine_host_ping(fx->machine) != SHIM_ERR_HOST)
+		return false;
+	if (strstr(why, shim_machine_last_error(fx->machine)) == NULL)
+		bench_why_append(why, len, "the host is gone: %s",
+				 shim_machine_last_error(fx->machine));
+	return true;
 }
 
 bool bench_machine_device_errors(struct bench_machine *fx, unsigned long *count, const char **last)

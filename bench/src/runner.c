@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/interrupt.h"
 #include "bench/scenario.h"
 
 static const char *const bench_cap_names[] = {
@@ -136,12 +137,16 @@ void bench_scenario_run(const struct bench_scenario *sc, const struct bench_host
 	r = bench_machine_boot(&fx, host, &opt, rep->why, sizeof(rep->why));
 	if (r != SHIM_OK) {
 		rep->result = fx.host_refused ? BENCH_CANNOT_RUN : BENCH_FAIL;
+		rep->host_failed = fx.host_failed;
+		rep->interrupted = bench_interrupted() != 0;
 		shim_counters_snapshot(&rep->after);
 		rep->elapsed_ms = bench_now_ms() - t0;
 		return;
 	}
 	rep->before = fx.base.counters;
 	rep->result = bench_run_booted(sc, &fx, rep->why, sizeof(rep->why));
+	if (rep->result == BENCH_FAIL)
+		bench_machine_note_host_gone(&fx, rep->why, sizeof(rep->why));
 	if (!bench_machine_shutdown(&fx, down, sizeof(down))) {
 		if (rep->result != BENCH_FAIL)
 			snprintf(rep->why, sizeof(rep->why), "shutdown: %s", down);
@@ -153,5 +158,6 @@ void bench_scenario_run(const struct bench_scenario *sc, const struct bench_host
 	rep->after = after.counters;
 	bench_report_classes(rep, &fx.base, &after);
 	rep->log_drops = rep->after.log_dropped - rep->before.log_dropped;
+	rep->interrupted = bench_interrupted() != 0;
 	rep->elapsed_ms = bench_now_ms() - t0;
 }

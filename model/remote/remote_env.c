@@ -6,8 +6,6 @@
  * serve loop's poll() timeout is the time to the next deadline). A scale
  * above 1 makes a model's long delays (edu's 100 ms DMA) pass sooner. */
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <time.h>
 
 #include "model/timer_list.h"
@@ -15,17 +13,6 @@
 
 #define NS_PER_MS 1000000ull
 #define MAX_WAIT_MS 1000 /* poll at least this often, so waits stay bounded */
-
-void model_remote_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(MODEL_REMOTE_LOG_PREFIX, stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static uint64_t mono_ns(void)
 {
@@ -126,7 +113,8 @@ static void env_set_intx(void *ctx, model_device *dev, bool level)
 	(void)dev;
 	(void)level;
 	if (r->stats.intx_changes++ == 0 && !r->opt.quiet)
-		model_remote_log("INTx is not available through the proxy (MSI only)");
+		model_remote_log(r, MODEL_REMOTE_LOG_KEEP,
+				 "INTx is not available through the proxy (MSI only)");
 }
 
 static void env_device_error(void *ctx, model_device *dev, const char *msg)
@@ -136,7 +124,7 @@ static void env_device_error(void *ctx, model_device *dev, const char *msg)
 
 	r->stats.device_errors++;
 	if (!r->opt.quiet)
-		model_remote_log("device error (%s): %s", name, msg);
+		model_remote_log(r, MODEL_REMOTE_LOG_KEEP, "device error (%s): %s", name, msg);
 }
 
 const struct model_env_ops model_remote_env_ops = {

@@ -1,6 +1,7 @@
 /* Guest RAM as the remote sees it: the regions of the latest SYNC_SYSMEM,
- * each mapped shared from its memfd. Every SYNC_SYSMEM brings fresh
+ * each mapped shared from its memfd (sealed against shrinking). Every SYNC_SYSMEM brings fresh
  * duplicated fds, so the previous set is unmapped and closed first. */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,26 +24,39 @@ void model_remote_mem_release(model_remote *r)
 	r->stats.regions = 0;
 }
 
-/* A region past the end of its file would SIGBUS on access: refuse it. */
-static bool map_region(struct remote_region *g, const struct model_remote_region *w)
+/* A region past the end of its file would SIGBUS on access, and so would
+ * one whose file the peer shrinks later: refuse both. QEMU's own guest RAM
+ * (memory-backend-memfd, seal=on by default) comes sealed against
+ * shrinking; checking the seal is complete where catching SIGBUS is not. */
+static bool map_region(model_remote *r, struct remote_region *g,
+		       const struct model_remote_region *w)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t pg = (uint64_t)w->offset & ~((uint64_t)page - 1);
 	uint64_t delta = (uint64_t)w->offset - pg;
+	int seals = fcntl(g->fd, F_GET_SEALS);
 	struct stat st;
 	void *p;
 
+	if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
+		r->stats.rejected++;
+		model_remote_log(r, MODEL_REMOTE_LOG_PEER, "SYNC_SYSMEM region 0x%" PRIx64 "+0x%"
+				 PRIx64 ": its fd is not a memfd sealed against shrinking "
+				 "(F_SEAL_SHRINK): not mapped", w->gpa, w->size);
+		return false;
+	}
 	if (fstat(g->fd, &st) != 0 || st.st_size < 0 ||
 	    (uint64_t)st.st_size < (uint64_t)w->offset + w->size) {
-		model_remote_log("SYNC_SYSMEM region 0x%" PRIx64 "+0x%" PRIx64
-				 " lies beyond its fd's end: not mapped",
-				 w->gpa, w->size);
+		r->stats.rejected++;
+		model_remote_log(r, MODEL_REMOTE_LOG_PEER, "SYNC_SYSMEM region 0x%" PRIx64 "+0x%"
+				 PRIx64 " lies beyond its fd's end: not mapped", w->gpa, w->size);
 		return false;
 	}
 	p = mmap(NULL, (size_t)(w->size + delta), PROT_READ | PROT_WRITE, MAP_SHARED, g->fd,
 		 (off_t)pg);
 	if (p == MAP_FAILED) {
-		model_remote_log("cannot map region 0x%" PRIx64 "+0x%" PRIx64, w->gpa, w->size);
+		model_remote_log(r, MODEL_REMOTE_LOG_PEER, "cannot map region 0x%" PRIx64 "+0x%"
+				 PRIx64, w->gpa, w->size);
 		return false;
 	}
 	g->map = p;
@@ -59,7 +73,7 @@ void model_remote_mem_sync(model_remote *r, const struct model_remote_msg *m, co
 		g->fd = fds[i];
 		g->gpa = m->u.sysmem.r[i].gpa;
 		g->size = m->u.sysmem.r[i].size;
-		if (map_region(g, &m->u.sysmem.r[i]))
+		if (map_region(r, g, &m->u.sysmem.r[i]))
 			r->stats.regions++;
 	}
 	r->nregions = m->u.sysmem.count;

@@ -23,14 +23,24 @@ struct model_remote {
 	unsigned nregions;
 	int irqfds[2];         /* kept, never used: INTx needs KVM's irqfd */
 	model_timer *timers;   /* armed timers, earliest first */
+	unsigned long peer_lines; /* peer lines asked for, logged or not */
 	uint64_t clock_origin; /* CLOCK_MONOTONIC ns at create */
 	struct model_remote_stats stats;
 };
 
-/* Log line to stderr with MODEL_REMOTE_LOG_PREFIX. */
-MODEL_INTERNAL void model_remote_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A log line on stderr with MODEL_REMOTE_LOG_PREFIX, never waited for
+ * (remote_log.c). A line about the peer is thinned past
+ * MODEL_REMOTE_LOG_BURST; one kept (a device error: the bench counts them;
+ * the line that ends a session) is always written when stderr can take it. */
+enum model_remote_log_kind { MODEL_REMOTE_LOG_PEER, MODEL_REMOTE_LOG_KEEP };
+MODEL_INTERNAL void model_remote_log(model_remote *r, enum model_remote_log_kind kind,
+				     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The closing line: how many peer lines were not logged, if any. */
+MODEL_INTERNAL void model_remote_log_summary(model_remote *r);
 
-/* Guest RAM (remote_mem.c). Takes the fds: they are closed when replaced. */
+/* Guest RAM (remote_mem.c). Takes the fds: they are closed when replaced.
+ * A region whose fd is not sealed against shrinking is not mapped: a peer
+ * that shrank the file would make the next access to it a SIGBUS. */
 MODEL_INTERNAL void model_remote_mem_sync(model_remote *r, const struct model_remote_msg *m, const int *fds);
 MODEL_INTERNAL void model_remote_mem_release(model_remote *r);
 /* Copies between guest RAM and buf; false (nothing copied) unless the

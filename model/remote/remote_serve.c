@@ -38,6 +38,7 @@ void model_remote_destroy(model_remote *r)
 {
 	if (!r)
 		return;
+	model_remote_log_summary(r);
 	model_device_destroy(r->dev); /* cancels the model's timers through the env */
 	model_remote_drop_timers(r);
 	model_remote_mem_release(r);
@@ -73,20 +74,27 @@ static int bar_decode(const model_remote *r, const struct model_remote_msg *m, u
 	return -1;
 }
 
-static bool reject(model_remote *r, const struct model_remote_msg *m, const char *why)
+static enum remote_tx_status send_ret(model_remote *r, uint64_t value)
+{
+	return model_remote_send_ret(r->fd, value, r->opt.send_timeout_ms);
+}
+
+static enum remote_tx_status reject(model_remote *r, const struct model_remote_msg *m,
+				    const char *why)
 {
 	r->stats.rejected++;
-	model_remote_log("rejected %s: %s", model_remote_cmd_string((int)m->cmd), why);
-	return !model_remote_cmd_wants_reply((int)m->cmd) || model_remote_send_ret(r->fd, ALL_ONES);
+	model_remote_log(r, MODEL_REMOTE_LOG_PEER, "rejected %s: %s",
+			 model_remote_cmd_string((int)m->cmd), why);
+	return model_remote_cmd_wants_reply((int)m->cmd) ? send_ret(r, ALL_ONES) : REMOTE_TX_SENT;
 }
 
-static bool reply(model_remote *r, uint64_t value)
+static enum remote_tx_status reply(model_remote *r, uint64_t value)
 {
 	r->stats.replies++;
-	return model_remote_send_ret(r->fd, value);
+	return send_ret(r, value);
 }
 
-static bool do_bar(model_remote *r, const struct model_remote_msg *m)
+static enum remote_tx_status do_bar(model_remote *r, const struct model_remote_msg *m)
 {
 	uint64_t off = 0;
 	int bar = bar_decode(r, m, &off);
@@ -94,10 +102,10 @@ static bool do_bar(model_remote *r, const struct model_remote_msg *m)
 
 	if (bar < 0) {
 		r->stats.rejected++;
-		model_remote_log("%s at %s 0x%" PRIx64 " size %u decodes to no BAR",
-				 model_remote_cmd_string((int)m->cmd), m->u.bar.memory ? "GPA" : "port",
-				 m->u.bar.addr, m->u.bar.size);
-		return model_remote_send_ret(r->fd, m->cmd == MODEL_REMOTE_BAR_READ ? ALL_ONES : 0);
+		model_remote_log(r, MODEL_REMOTE_LOG_PEER, "%s at %s 0x%" PRIx64 " size %u decodes "
+				 "to no BAR", model_remote_cmd_string((int)m->cmd),
+				 m->u.bar.memory ? "GPA" : "port", m->u.bar.addr, m->u.bar.size);
+		return send_ret(r, m->cmd == MODEL_REMOTE_BAR_READ ? ALL_ONES : 0);
 	}
 	if (m->cmd == MODEL_REMOTE_BAR_READ)
 		return reply(r, ops->bar_read ? ops->bar_read(r->dev, (unsigned)bar, off, m->u.bar.size)
@@ -117,13 +125,13 @@ static void do_irqfd(model_remote *r, struct remote_rx *rx)
 	rx->nfds = 0;
 }
 
-/* False when the reply could not be sent (QEMU gone). */
-static bool dispatch(model_remote *r, struct remote_rx *rx)
+/* Whether the reply (if any) went out. */
+static enum remote_tx_status dispatch(model_remote *r, struct remote_rx *rx)
 {
 	struct model_remote_msg m;
 	unsigned nfds = rx->fd_overflow ? MODEL_REMOTE_MAX_FDS + 1 : rx->nfds;
 	enum model_remote_status st = model_remote_decode(rx->buf, rx->len, nfds, &m);
-	bool ok = true;
+	enum remote_tx_status tx = REMOTE_TX_SENT;
 
 	r->stats.messages++;
 	if (st != MODEL_REMOTE_OK) {
@@ -140,28 +148,28 @@ static bool dispatch(model_remote *r, struct remote_rx *rx)
 		break;
 	case MODEL_REMOTE_CFG_WRITE:
 		model_config_write(r->dev, (uint16_t)m.u.cfg.off, m.u.cfg.val, m.u.cfg.len);
-		ok = reply(r, 0);
+		tx = reply(r, 0);
 		break;
 	case MODEL_REMOTE_CFG_READ:
-		ok = reply(r, model_config_read(r->dev, (uint16_t)m.u.cfg.off, m.u.cfg.len));
+		tx = reply(r, model_config_read(r->dev, (uint16_t)m.u.cfg.off, m.u.cfg.len));
 		break;
 	case MODEL_REMOTE_BAR_WRITE:
 	case MODEL_REMOTE_BAR_READ:
-		ok = do_bar(r, &m);
+		tx = do_bar(r, &m);
 		break;
 	case MODEL_REMOTE_DEVICE_RESET:
 		/* QEMU clears its own BARs and command on reset; ours must follow. */
 		model_device_reset(r->dev);
-		ok = reply(r, 0);
+		tx = reply(r, 0);
 		break;
 	case MODEL_REMOTE_RET:
 	case MODEL_REMOTE_CMD_COUNT:
 	default:
-		ok = reject(r, &m, "not a request");
+		tx = reject(r, &m, "not a request");
 		break;
 	}
 	model_remote_rx_close_fds(rx);
-	return ok;
+	return tx;
 }
 
 int model_remote_step(model_remote *r, int timeout_ms)
@@ -169,33 +177,50 @@ int model_remote_step(model_remote *r, int timeout_ms)
 	struct pollfd p = { .fd = r->fd, .events = POLLIN };
 	struct remote_rx rx;
 	int wait = model_remote_run_timers(r), rc;
+	enum remote_tx_status tx;
 
 	if (timeout_ms >= 0 && (wait < 0 || wait > timeout_ms))
 		wait = timeout_ms;
 	rc = poll(&p, 1, wait);
 	if (rc < 0 && errno != EINTR) {
-		model_remote_log("poll failed: errno %d", errno);
+		model_remote_log(r, MODEL_REMOTE_LOG_KEEP, "poll failed: errno %d", errno);
 		return -2;
 	}
 	if (rc <= 0) {
 		model_remote_run_timers(r);
 		return 0;
 	}
-	rc = model_remote_recv(r->fd, &rx);
-	if (rc == -1)
+	switch (model_remote_recv(r->fd, &rx)) {
+	case REMOTE_RX_OK:
+		break;
+	case REMOTE_RX_EOF:
 		return -1;
-	if (rc == -3) {
+	case REMOTE_RX_TOO_BIG:
 		r->stats.rejected++;
-		model_remote_log("rejected a message: %s; cannot resynchronise, closing",
+		model_remote_log(r, MODEL_REMOTE_LOG_KEEP, "rejected a message: %s; cannot "
+				 "resynchronise, closing",
 				 model_remote_status_string(MODEL_REMOTE_E_TOO_BIG));
 		return -2;
-	}
-	if (rc < 0) {
-		model_remote_log("receive failed (error or message cut short); closing");
+	case REMOTE_RX_CUT:
+		model_remote_log(r, MODEL_REMOTE_LOG_KEEP, "the peer hung up in the middle of a "
+				 "message (%zu of %zu bytes came); closing", rx.got, rx.want);
+		return -2;
+	case REMOTE_RX_ERROR:
+	default:
+		model_remote_log(r, MODEL_REMOTE_LOG_KEEP, "receive failed (error, or the rest "
+				 "of a message never came); closing");
 		return -2;
 	}
-	if (!dispatch(r, &rx))
+	tx = dispatch(r, &rx);
+	if (tx == REMOTE_TX_GONE)
 		return -1; /* the reply could not be sent: QEMU hung up */
+	if (tx == REMOTE_TX_STALLED) {
+		model_remote_log(r, MODEL_REMOTE_LOG_KEEP, "the peer stopped reading: a reply "
+				 "found no room for %u ms; closing",
+				 r->opt.send_timeout_ms ? r->opt.send_timeout_ms
+							: MODEL_REMOTE_SEND_TIMEOUT_MS);
+		return -2;
+	}
 	model_remote_run_timers(r);
 	return 1;
 }

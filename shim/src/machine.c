@@ -148,6 +148,15 @@ const char *shim_machine_last_error(const shim_machine *m)
 	return m ? m->last_error : shim_machine_create_error;
 }
 
+shim_ret shim_machine_host_ping(shim_machine *m)
+{
+	uint32_t id = 0;
+
+	if (!m)
+		return SHIM_ERR_BAD_ARGUMENT;
+	return shim_hostcall_cfg_read(m, SHIM_BDF(0, 0, 0), 0, 4, &id);
+}
+
 /* ---- services ---- */
 
 static void shim_service_free(shim_object *obj)

@@ -1,5 +1,6 @@
 /* The test side of the mpqemu socket (see remote_peer.h). */
 #include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +16,12 @@
 bool remote_peer_open(struct remote_peer *p, unsigned time_scale)
 {
 	struct model_remote_options opt = { .time_scale = time_scale, .quiet = true };
+
+	return remote_peer_open_with(p, &opt);
+}
+
+bool remote_peer_open_with(struct remote_peer *p, const struct model_remote_options *opt)
+{
 	int sv[2];
 	model_device *dev;
 
@@ -23,7 +30,7 @@ bool remote_peer_open(struct remote_peer *p, unsigned time_scale)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return false;
 	dev = model_catalog_create("edu", NULL, 0);
-	p->r = dev ? model_remote_create(dev, sv[1], &opt) : NULL;
+	p->r = dev ? model_remote_create(dev, sv[1], opt) : NULL;
 	if (!p->r) {
 		model_device_destroy(dev);
 		close(sv[0]);
@@ -31,6 +38,7 @@ bool remote_peer_open(struct remote_peer *p, unsigned time_scale)
 		return false;
 	}
 	p->sock = sv[0];
+	p->remote_sock = sv[1];
 	return true;
 }
 
@@ -155,8 +163,10 @@ bool remote_peer_add_ram(struct remote_peer *p, size_t size)
 	struct model_remote_msg m = { .cmd = MODEL_REMOTE_SYNC_SYSMEM };
 	void *ram;
 
-	p->memfd = memfd_create("remote-test-ram", MFD_CLOEXEC);
-	if (p->memfd < 0 || ftruncate(p->memfd, (off_t)size) != 0)
+	/* Sealed against resizing, as QEMU's memory-backend-memfd is. */
+	p->memfd = memfd_create("remote-test-ram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (p->memfd < 0 || ftruncate(p->memfd, (off_t)size) != 0 ||
+	    fcntl(p->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0)
 		return false;
 	ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, p->memfd, 0);
 	if (ram == MAP_FAILED)

@@ -11,6 +11,7 @@
 
 struct remote_peer {
 	int sock;          /* our end; the remote owns the other */
+	int remote_sock;   /* the remote's end (for socket options in a test) */
 	model_remote *r;
 	int memfd;         /* guest RAM, -1 until peer_add_ram */
 	uint8_t *ram;
@@ -19,6 +20,8 @@ struct remote_peer {
 
 /* An edu model served on a socketpair; time_scale speeds up its timers. */
 bool remote_peer_open(struct remote_peer *p, unsigned time_scale);
+/* The same with the remote's options given in full. */
+bool remote_peer_open_with(struct remote_peer *p, const struct model_remote_options *opt);
 void remote_peer_close(struct remote_peer *p);
 /* Raw bytes plus fds, as one sendmsg. */
 bool remote_peer_send(struct remote_peer *p, const void *buf, size_t len, const int *fds,
@@ -37,7 +40,8 @@ uint64_t remote_peer_cfg_read(struct remote_peer *p, uint32_t off, unsigned len)
 void remote_peer_cfg_write(struct remote_peer *p, uint32_t off, uint32_t val, unsigned len);
 uint64_t remote_peer_bar_read(struct remote_peer *p, uint64_t addr, unsigned size);
 void remote_peer_bar_write(struct remote_peer *p, uint64_t addr, uint64_t val, unsigned size);
-/* A memfd of size bytes mapped here and announced as one region at GPA 0. */
+/* A memfd of size bytes, sealed against resizing as QEMU's is, mapped here
+ * and announced as one region at GPA 0. */
 bool remote_peer_add_ram(struct remote_peer *p, size_t size);
 /* Open file descriptors of this process. */
 unsigned remote_peer_open_fds(void);

@@ -124,6 +124,7 @@ struct bench_cycle_trend {
 };
 
 typedef void (*bench_cycle_progress_fn)(void *arg, unsigned long done, unsigned long total);
+typedef void (*bench_cycle_row_fn)(void *arg, const struct bench_cycle_series *s);
 
 struct bench_cycle_result;
 
@@ -155,7 +156,10 @@ struct bench_cycle_config {
 	void *progress_arg;
 	/* Optional: stop after this many seconds of cycling (over all parts). */
 	double duration_s;
-	/* Optional: set (by a signal handler) to stop after the cycle in progress. */
+	/* Optional: set (by a signal handler) to stop after the cycle in progress
+	 * (bench_interrupt_flag(), bench/interrupt.h). A cycle that fails while
+	 * it is set was cut short by the stop (a QEMU host gives up its waits at
+	 * an interrupt): it is not counted, and the end state is not judged. */
 	volatile sig_atomic_t *stop;
 	/* Optional: checkpoints. With window set, the series keeps only the rows
 	 * since the last checkpoint (the trend fit still spans the whole run), so
@@ -170,6 +174,10 @@ struct bench_cycle_config {
 	 * in virtual time are reproducible. */
 	double (*clock)(void *arg);
 	void *clock_arg;
+	/* Optional, after every cycle with its row in the series: a writer
+	 * streams the series from here (without a window). */
+	bench_cycle_row_fn row;
+	void *row_arg;
 };
 
 struct bench_cycle_result {
@@ -189,7 +197,10 @@ struct bench_cycle_result {
 };
 
 /* Boots a machine, runs the cycles, checks end state and trends, shuts
- * down. Never aborts; the result owns the series (bench_cycle_result_free). */
+ * down. Never aborts; the result owns the series (bench_cycle_result_free).
+ * Once the run is interrupted (bench_interrupted()), no further cycle
+ * starts; a cycle the interrupt cut short (its QEMU gave up) is not one
+ * of the done. */
 void bench_cycle_run(const struct bench_cycle_config *cfg, struct bench_cycle_result *res);
 void bench_cycle_result_free(struct bench_cycle_result *res);
 
@@ -200,7 +211,28 @@ unsigned long bench_cycle_scaled(unsigned long n, unsigned long min);
 
 /* Header "cycle,cycle_us,<columns>", one row per cycle. False on a write error. */
 bool bench_cycle_write_csv(FILE *out, const struct bench_cycle_result *res);
-/* One JSON object: kind, host, result, why, counts, trends, columns, series. */
+
+/* The same CSV written while the cycles run, so an interrupted or killed
+ * run leaves the rows it did: rows are appended as they come and flushed
+ * at least every BENCH_CYCLE_CSV_FLUSH_S; when a class first seen mid-run
+ * adds a column, the file starts over with the new header. A stream that
+ * cannot seek (a pipe, a terminal) gets the whole series at the end. */
+#define BENCH_CYCLE_CSV_FLUSH_S 0.1
+struct bench_cycle_csv {
+	FILE *out;
+	bool seekable, failed;
+	int error;                /* errno of the first failed write */
+	size_t ncols;             /* columns in the header written (0: none yet) */
+	unsigned long rows;       /* rows written */
+	double flushed_at;
+};
+void bench_cycle_csv_start(struct bench_cycle_csv *w, FILE *out);
+/* Writes the rows of s not written yet; with final, everything and a
+ * flush. False once a write failed (w->error says why). */
+bool bench_cycle_csv_update(struct bench_cycle_csv *w, const struct bench_cycle_series *s,
+			    bool final);
+/* One JSON object: kind, host, result, why, interrupted, counts, trends,
+ * columns, series. */
 bool bench_cycle_write_json(FILE *out, const struct bench_cycle_result *res);
 /* One line of a progress bar with rate and ETA ("\r", no newline). */
 void bench_cycle_progress_line(FILE *out, const char *label, unsigned long done,

@@ -80,6 +80,13 @@ struct bench_host_factory {
 	 * scenario is then CANNOT RUN, not FAIL. */
 	shim_ret (*create)(const struct bench_options *opt, struct bench_host_parts *out, char *why,
 			   size_t len);
+	/* Optional. Removes what processes of this host that were killed left
+	 * behind and no live process holds (temp dirs): after an isolated run
+	 * was killed, say. */
+	void (*sweep)(void);
+	/* Optional, async-signal-safe: the process is about to die of a
+	 * signal; remove what only it holds (its live temp dirs). */
+	void (*abandon)(void);
 };
 
 extern const struct bench_host_factory bench_host_sim_factory;

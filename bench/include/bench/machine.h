@@ -59,6 +59,7 @@ struct bench_machine {
 	bool parts_live;
 	struct bench_tap *tap;     /* NULL with opt.no_tap */
 	bool host_refused;         /* boot failed because the host cannot run this */
+	bool host_failed;          /* boot failed because the host did not start (QEMU) */
 	struct bench_baseline base;      /* before anything was created */
 	struct bench_baseline pre_match; /* machine and kext up, no driver yet */
 };
@@ -67,7 +68,9 @@ struct bench_machine {
  * match attempted (fx->svc tells whether
  * the driver started). On error nothing is left behind and why says what
  * failed; fx->host_refused tells a host that is unavailable here or cannot
- * build this variant (CANNOT RUN) from a real failure. */
+ * build this variant (CANNOT RUN) from a real failure, and fx->host_failed
+ * a host that could not be started at all (QEMU did not come up) from a
+ * failure further on. */
 shim_ret bench_machine_boot(struct bench_machine *fx, const struct bench_host_factory *factory,
 			 const struct bench_options *opt, char *why, size_t len);
 /* Tears down whatever boot built (tolerates partial state). True when
@@ -77,6 +80,12 @@ bool bench_machine_shutdown(struct bench_machine *fx, char *why, size_t len);
 /* The device this machine is about: the first function a personality of
  * the kext matches, or without a kext the first with the profile's IDs. */
 shim_pci_device *bench_machine_find_device(struct bench_machine *fx);
+
+/* After a failure: when the host no longer answers (QEMU died, or was
+ * killed), appends what became of it to why ("the host is gone: QEMU (pid
+ * N) killed by signal 9 (SIGKILL) ...") and returns true. A bare
+ * "SHIM_ERR_HOST: host failure" says nothing of the cause. */
+bool bench_machine_note_host_gone(struct bench_machine *fx, char *why, size_t len);
 
 /* Host observations; false when this host cannot tell. */
 bool bench_machine_device_errors(struct bench_machine *fx, unsigned long *count, const char **last);

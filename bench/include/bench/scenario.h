@@ -85,6 +85,12 @@ struct bench_report {
 	struct bench_class_report classes[BENCH_MAX_CLASSES];
 	long log_drops;          /* messages the log ring dropped during the run */
 	double elapsed_ms;       /* wall clock */
+	/* The host could not be started (QEMU did not come up): nothing
+	 * reached the driver, and the host's next scenarios would fail the same. */
+	bool host_failed;
+	/* The run was interrupted while this one ran (bench/interrupt.h): its
+	 * result says nothing about the driver. */
+	bool interrupted;
 };
 
 const char *bench_result_string(enum bench_result r);     /* "PASS", "FAIL", "CANNOT RUN" */

@@ -99,11 +99,25 @@ struct model_remote_options {
 	 * model's 100 ms delay passes in 10 ms of real time. */
 	unsigned time_scale;
 	bool quiet; /* no log lines for device errors (rejects are always logged) */
+	/* A reply the peer does not take within this many ms means it stopped
+	 * reading: the session ends as broken (0: MODEL_REMOTE_SEND_TIMEOUT_MS). */
+	unsigned send_timeout_ms;
 };
+
+#define MODEL_REMOTE_SEND_TIMEOUT_MS 5000u
+/* Lines about a misbehaving peer (rejected messages, refused guest RAM):
+ * the first MODEL_REMOTE_LOG_BURST are logged, then one line each time the
+ * count of those not logged reaches a power of ten; the session's last
+ * line gives the total. Device errors are never thinned (the bench counts
+ * them in the log), but no line is ever waited for: one stderr cannot take
+ * at once (a full pipe) is dropped and counted. */
+#define MODEL_REMOTE_LOG_BURST 10u
 
 struct model_remote_stats {
 	unsigned long messages, rejected, replies;
 	unsigned long sysmem_syncs, dma_errors, device_errors, intx_changes;
+	unsigned long log_suppressed; /* peer lines past the burst, not logged */
+	unsigned long log_dropped;    /* lines stderr could not take without waiting */
 	unsigned regions; /* currently mapped guest-RAM regions */
 };
 
@@ -114,12 +128,15 @@ struct model_remote_stats {
 model_remote *model_remote_create(model_device *dev, int fd, const struct model_remote_options *opt);
 void model_remote_destroy(model_remote *r);
 
-/* Serves until QEMU hangs up: 0 on EOF, -1 when the stream cannot be
- * recovered (framing error, I/O error); the reason was logged. */
+/* Serves until QEMU hangs up: 0 on EOF between messages, -1 when the
+ * stream cannot be recovered (framing or I/O error, a hang-up in the middle
+ * of a message, a peer that stopped reading replies); the reason was
+ * logged. */
 int model_remote_serve(model_remote *r);
 /* One bounded step: runs due timers, waits up to timeout_ms for one
  * message and handles it. 1 = a message handled (or rejected and
- * skipped), 0 = nothing arrived, -1 = EOF, -2 = unrecoverable. */
+ * skipped), 0 = nothing arrived, -1 = EOF between messages (or the peer
+ * gone while a reply was sent), -2 = unrecoverable. */
 int model_remote_step(model_remote *r, int timeout_ms);
 void model_remote_get_stats(const model_remote *r, struct model_remote_stats *out);
 

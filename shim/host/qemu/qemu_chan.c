@@ -42,16 +42,22 @@ static shim_ret chan_fail(struct shim_qemu_chan *c, const char *why)
 	return SHIM_ERR_HOST;
 }
 
-/* Waits for `events` on the fd until deadline_ns; 1 ready, 0 timeout, -1 error. */
+#define CHAN_INTERRUPTED -2
+
+/* Waits for `events` on the fd until deadline_ns; 1 ready, 0 timeout, -1
+ * error, CHAN_INTERRUPTED once the run is interrupted (qemu_intr.c). */
 static int chan_wait(struct shim_qemu_chan *c, short events, uint64_t deadline_ns)
 {
 	for (;;) {
 		uint64_t now = shim_qemu_now_ns();
 		uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
 		struct timespec ts = { (time_t)(left / 1000000000u), (long)(left % 1000000000u) };
-		struct pollfd pfd = { .fd = c->fd, .events = events };
-		int n = ppoll(&pfd, 1, &ts, NULL);
+		struct pollfd pfd[2] = { { .fd = c->fd, .events = events },
+					 { .fd = shim_qemu_interrupt_fd(), .events = POLLIN } };
+		int n = ppoll(pfd, pfd[1].fd >= 0 ? 2 : 1, &ts, NULL);
 
+		if (n > 0 && (pfd[1].revents & POLLIN))
+			return CHAN_INTERRUPTED;
 		if (n > 0)
 			return 1;
 		if (n == 0)
@@ -82,6 +88,8 @@ shim_ret shim_qemu_chan_send(struct shim_qemu_chan *c, const char *data, size_t 
 
 			if (w == 0)
 				return chan_fail(c, "send timed out (QEMU not reading)");
+			if (w == CHAN_INTERRUPTED)
+				return chan_fail(c, "interrupted (the run was stopped)");
 			if (w < 0)
 				return chan_fail(c, "poll failed while sending");
 			continue;
@@ -143,6 +151,8 @@ shim_ret shim_qemu_chan_line(struct shim_qemu_chan *c, uint64_t deadline_ns, cha
 
 			if (w == 0)
 				return SHIM_ERR_TIMEOUT;
+			if (w == CHAN_INTERRUPTED)
+				return chan_fail(c, "interrupted (the run was stopped)");
 			if (w < 0)
 				return chan_fail(c, "poll failed while receiving");
 		}

@@ -266,6 +266,7 @@ shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_
 	if (r != SHIM_OK)
 		r = shim_qemu_host_result(h, SHIM_ERR_HOST, h->qmp.detail);
 	if (r == SHIM_OK) {
+		shim_qemu_phase("handshake");
 		r = shim_qemu_irq_setup(h);
 		r = shim_qemu_host_result(h, r, h->qt.detail);
 	}
@@ -276,6 +277,7 @@ shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_
 	}
 	/* QEMU answered qtest, so it has loaded the firmware and is connected */
 	shim_qemu_proc_forget_files(&h->proc);
+	shim_qemu_phase("ready");
 	out->ops = &qemu_ops;
 	out->ctx = h;
 	return SHIM_OK;

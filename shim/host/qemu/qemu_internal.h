@@ -14,6 +14,17 @@
 /* ---- time (qemu_chan.c) ---- */
 SHIM_QEMU_INTERNAL uint64_t shim_qemu_now_ns(void);
 
+/* ---- interruption (qemu_intr.c, shim_qemu_interrupt_on) ---- */
+/* The fd every wait also polls, -1 for none. */
+SHIM_QEMU_INTERNAL int shim_qemu_interrupt_fd(void);
+/* True once that fd is readable: the run was interrupted. */
+SHIM_QEMU_INTERNAL bool shim_qemu_interrupted(void);
+/* A start-up reached `phase` ("tmpdir", "listen", "spawn", "connect",
+ * "handshake", "ready", "remote"): the test hook DRVBENCH_TEST_SIGNAL. */
+SHIM_QEMU_INTERNAL void shim_qemu_phase(const char *phase);
+/* The root of the temp dirs: $TMPDIR, else /tmp. */
+SHIM_QEMU_INTERNAL const char *shim_qemu_tmp_root(void);
+
 /* ---- a line channel over a connected socket (qemu_chan.c) ---- */
 struct shim_qemu_chan {
 	int fd;
@@ -58,7 +69,7 @@ struct shim_qemu_proc {
 	int wstatus;
 	int qt_fd, qmp_fd;   /* connected sockets, -1 when closed */
 	int log_fd;          /* QEMU's output, open for reading even once unlinked */
-	char dir[80];        /* private temp dir: halt.bin, sockets, output log */
+	struct shim_qemu_tmpdir tmp; /* private temp dir: halt.bin, sockets, output log */
 };
 /* NULL-terminated argv (malloc'd strings) or NULL on bad options / no memory. */
 SHIM_QEMU_INTERNAL char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,

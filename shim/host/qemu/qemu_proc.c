@@ -1,6 +1,8 @@
 /* The QEMU process: a private temp dir per machine (so tests run in
- * parallel), listening sockets QEMU connects to, spawn with death signal
- * and own process group, stderr captured for error reports, kill + reap. */
+ * parallel; locked, so a killed run's dir is swept: qemu_tmpdir.c),
+ * listening sockets QEMU connects to, spawn with death signal and own
+ * process group, stderr captured for error reports, kill + reap. Every
+ * wait of the start-up also ends when the run is interrupted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -22,27 +24,36 @@
 #define HLT_OPCODE 0xf4
 #define STDERR_LOG SHIM_QEMU_LOG_NAME
 
-static const char *const proc_files[] = { "halt.bin", "qt.sock", "qmp.sock", STDERR_LOG };
+#define PROC_PATH (SHIM_QEMU_TMPDIR_PATH + 16)
+/* The longest name in the dir that must fit a unix socket path (108 bytes
+ * with its NUL). */
+#define LONGEST_SOCKET "/qmp.sock"
 
-static void proc_path(const struct shim_qemu_proc *p, const char *name, char *buf, size_t len)
+/* False when the path does not fit (the dir's length was checked when it
+ * was made, so only a bug gets here). */
+static bool proc_path(const struct shim_qemu_proc *p, const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s", p->dir, name);
+	return (size_t)snprintf(buf, len, "%s/%s", p->tmp.path, name) < len;
 }
 
-static int proc_make_dir(struct shim_qemu_proc *p)
+static shim_ret proc_make_dir(struct shim_qemu_proc *p, char *err, size_t errlen)
 {
-	const char *tmp = getenv("TMPDIR");
+	struct sockaddr_un sa;
+	size_t max = sizeof(sa.sun_path) - 1 - strlen(LONGEST_SOCKET);
+	shim_ret r = shim_qemu_tmpdir_make("qemu", max, &p->tmp, err, errlen);
 
-	/* unix socket paths are limited to 108 bytes */
-	if (!tmp || !*tmp || strlen(tmp) > 40)
-		tmp = "/tmp";
-	snprintf(p->dir, sizeof(p->dir), "%s/drvbench-qemu-XXXXXX", tmp);
-	return mkdtemp(p->dir) ? 0 : -1;
+	if (r == SHIM_ERR_BAD_ARGUMENT) {
+		size_t used = strlen(err);
+
+		snprintf(err + used, errlen - used, " (QEMU's sockets are in it, and a unix "
+			 "socket path has at most %zu)", sizeof(sa.sun_path) - 1);
+	}
+	return r;
 }
 
 static int proc_write_bios(const struct shim_qemu_proc *p)
 {
-	char path[128];
+	char path[PROC_PATH];
 	unsigned char *img = malloc(HALT_BIOS_SIZE);
 	int fd, rc = -1;
 
@@ -66,7 +77,11 @@ static int proc_listen(const struct shim_qemu_proc *p, const char *name)
 
 	if (fd < 0)
 		return -1;
-	proc_path(p, name, sa.sun_path, sizeof(sa.sun_path));
+	if (!proc_path(p, name, sa.sun_path, sizeof(sa.sun_path))) {
+		close(fd);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
 		close(fd);
 		return -1;
@@ -128,13 +143,17 @@ static void proc_fail(struct shim_qemu_proc *p, const char *what, char *err, siz
 	snprintf(err, errlen, "%s; %s; stderr: %s", what, status, tail[0] ? tail : "(empty)");
 }
 
-/* Accepts QEMU's connection on lfd, watching for QEMU's exit meanwhile. */
+/* Accepts QEMU's connection on lfd, watching for QEMU's exit and for an
+ * interrupt meanwhile. */
 static int proc_accept(struct shim_qemu_proc *p, int lfd, uint64_t deadline_ns)
 {
 	while (shim_qemu_now_ns() < deadline_ns) {
-		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-		int n = poll(&pfd, 1, 20);
+		struct pollfd pfd[2] = { { .fd = lfd, .events = POLLIN },
+					 { .fd = shim_qemu_interrupt_fd(), .events = POLLIN } };
+		int n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 20);
 
+		if (n > 0 && (pfd[1].revents & POLLIN))
+			return -1;
 		if (n > 0)
 			return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (n < 0 && errno != EINTR)
@@ -148,7 +167,7 @@ static int proc_accept(struct shim_qemu_proc *p, int lfd, uint64_t deadline_ns)
 static shim_ret proc_spawn(struct shim_qemu_proc *p, const struct shim_qemu_options *o,
 			   char **argv, char *err, size_t errlen)
 {
-	char logpath[128];
+	char logpath[PROC_PATH];
 	int pipefd[2], logfd, e;
 	pid_t parent = getpid();
 
@@ -193,31 +212,41 @@ shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_o
 	memset(p, 0, sizeof(*p));
 	p->pid = -1;
 	p->qt_fd = p->qmp_fd = p->log_fd = -1;
-	if (proc_make_dir(p) < 0) {
-		p->dir[0] = '\0';
-		snprintf(err, errlen, "cannot create a temp dir: %s", strerror(errno));
-		return SHIM_ERR_HOST;
-	}
-	argv = shim_qemu_args_build(o, p->dir, err, errlen);
+	r = proc_make_dir(p, err, errlen);
+	if (r != SHIM_OK)
+		return r;
+	r = SHIM_ERR_HOST;
+	shim_qemu_phase("tmpdir");
+	argv = shim_qemu_args_build(o, p->tmp.path, err, errlen);
 	if (!argv) {
 		r = SHIM_ERR_BAD_ARGUMENT;
 		goto out;
 	}
 	if (proc_write_bios(p) < 0 || (qt_l = proc_listen(p, "qt.sock")) < 0 ||
 	    (qmp_l = proc_listen(p, "qmp.sock")) < 0) {
-		snprintf(err, errlen, "cannot prepare %s: %s", p->dir, strerror(errno));
+		snprintf(err, errlen, "cannot prepare %s: %s", p->tmp.path, strerror(errno));
+		goto out;
+	}
+	shim_qemu_phase("listen");
+	if (shim_qemu_interrupted()) {
+		snprintf(err, errlen, "interrupted before QEMU was started");
 		goto out;
 	}
 	r = proc_spawn(p, o, argv, err, errlen);
 	if (r != SHIM_OK)
 		goto out;
+	shim_qemu_phase("spawn");
 	uint64_t deadline = shim_qemu_now_ns() + (uint64_t)timeout_ms * 1000000u;
 	p->qt_fd = proc_accept(p, qt_l, deadline);
 	if (p->qt_fd >= 0)
 		p->qmp_fd = proc_accept(p, qmp_l, deadline);
 	if (p->qmp_fd < 0) {
-		proc_fail(p, "QEMU did not connect its qtest/QMP sockets", err, errlen);
+		proc_fail(p, shim_qemu_interrupted() ? "interrupted while QEMU was starting"
+						     : "QEMU did not connect its qtest/QMP sockets",
+			  err, errlen);
 		r = SHIM_ERR_HOST;
+	} else {
+		shim_qemu_phase("connect");
 	}
 out:
 	if (qt_l >= 0)
@@ -281,16 +310,7 @@ void shim_qemu_proc_kill(struct shim_qemu_proc *p)
 
 void shim_qemu_proc_forget_files(struct shim_qemu_proc *p)
 {
-	char path[128];
-
-	if (p->dir[0]) {
-		for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
-			proc_path(p, proc_files[i], path, sizeof(path));
-			unlink(path);
-		}
-		rmdir(p->dir);
-		p->dir[0] = '\0';
-	}
+	shim_qemu_tmpdir_remove(&p->tmp);
 }
 
 void shim_qemu_proc_stop(struct shim_qemu_proc *p)

@@ -43,6 +43,14 @@ static void remote_child(int sock, int log_fd, const char *model, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
+	/* Not the parent's handlers (they would report an interrupt that is
+	 * not the parent's): a terminal's ^C is the parent's to act on (it
+	 * stops QEMU, and the remote exits on the hang-up); TERM and HUP end it. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	alarm(0);
 	if (devnull >= 0) {
 		dup2(devnull, 0);
 		dup2(devnull, 1);
@@ -220,6 +228,7 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 		shim_qemu_proxy_stop(&h->remote);
 		goto out;
 	}
+	shim_qemu_phase("remote");
 	snprintf(h->remote.device_arg, sizeof(h->remote.device_arg),
 		 "x-pci-proxy-dev,id=" SHIM_QEMU_PROXY_ID ",addr=%u,fd=%d", slot, qemu_end);
 	for (size_t i = 0; i < ndev; i++)

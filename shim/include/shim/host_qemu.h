@@ -77,4 +77,38 @@ size_t shim_qemu_host_log_read(const struct shim_host *h, enum shim_qemu_log_kin
 /* Guest-physical address of the MSI mailbox page (excluded from the DMA window). */
 uint64_t shim_qemu_host_mailbox(const struct shim_host *h);
 
+/* ---- interruption ----
+ * Process-wide, as signals are: once *fd is readable (say the read end of
+ * a pipe a SIGINT handler writes to), every wait of every qemu host gives
+ * up at once: QEMU's start-up, qtest and QMP exchanges, event waits. The
+ * host is then dead, its last error "interrupted". fd is read at each wait
+ * (so the caller may change it, e.g. to -1 in a child); NULL: never. */
+void shim_qemu_interrupt_on(const int *fd);
+
+/* ---- temp dirs ----
+ * QEMU's files (firmware image, sockets, its output) and a device's
+ * backing files live in private dirs $TMPDIR/drvbench-KIND-XXXXXX (else
+ * under /tmp). Each holds an flock on itself while its process (or a fork
+ * of it) lives; a dir whose lock is free belongs to no one and is removed
+ * by the sweep that runs before every new dir is made, whatever pid made
+ * it: pids are reused, and a concurrent run's dir is locked. */
+#define SHIM_QEMU_TMPDIR_PATH 256
+struct shim_qemu_tmpdir {
+	char path[SHIM_QEMU_TMPDIR_PATH]; /* "" when none */
+	int lock_fd;
+	int slot;                          /* for shim_qemu_tmpdir_abandon */
+};
+/* A new locked dir for KIND ("qemu", "backing") whose path is at most
+ * max_len characters: SHIM_ERR_BAD_ARGUMENT naming TMPDIR when it is too
+ * long for that, SHIM_ERR_HOST naming the dir that could not be made. */
+shim_ret shim_qemu_tmpdir_make(const char *kind, size_t max_len, struct shim_qemu_tmpdir *t,
+			       char *err, size_t errlen);
+/* Removes the dir, its files and its lock. */
+void shim_qemu_tmpdir_remove(struct shim_qemu_tmpdir *t);
+/* Removes every dir of ours whose lock is free; returns how many. */
+unsigned shim_qemu_tmpdir_sweep(void);
+/* Async-signal-safe: removes this process's live dirs, for a process about
+ * to die of a signal. */
+void shim_qemu_tmpdir_abandon(void);
+
 #endif

@@ -29,6 +29,10 @@ shim_pci_device *shim_machine_device(shim_machine *m, size_t i);
 /* Host-side detail of the last SHIM_ERR_HOST (e.g. QEMU's exit status and
  * stderr tail); with m NULL, why the last shim_machine_create failed. */
 const char *shim_machine_last_error(const shim_machine *m);
+/* Whether the host still answers (a config read of 00:00.0): SHIM_OK, or
+ * its error (SHIM_ERR_HOST once QEMU is gone), with
+ * shim_machine_last_error saying what became of it. */
+shim_ret shim_machine_host_ping(shim_machine *m);
 
 /* Parse the manifest (libplist: XML or binary) and check it: a
  * reverse-DNS CFBundleIdentifier, CFBundleVersion, at least one

@@ -1,0 +1,3 @@
+#!/bin/sh
+# A QEMU that starts and never connects its sockets.
+exec sleep 3600
