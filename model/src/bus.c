@@ -189,8 +189,8 @@ uint64_t model_bus_mem_read(model_bus *bus, uint64_t addr, unsigned size)
 			v |= (uint64_t)ram[i] << (8 * i);
 		return v;
 	}
-	if (decode(bus, addr, size, false, &hit) && hit.dev->ops->bar_read)
-		return hit.dev->ops->bar_read(hit.dev, hit.bar, hit.off, size);
+	if (decode(bus, addr, size, false, &hit))
+		return model_device_bar_read(hit.dev, hit.bar, hit.off, size);
 	return 0;
 }
 
@@ -211,8 +211,7 @@ void model_bus_mem_write(model_bus *bus, uint64_t addr, uint64_t val, unsigned s
 		for (unsigned i = 0; i < size; i++)
 			ram[i] = (uint8_t)(val >> (8 * i));
 	} else if (decode(bus, addr, size, false, &hit)) {
-		if (hit.dev->ops->bar_write)
-			hit.dev->ops->bar_write(hit.dev, hit.bar, hit.off, val, size);
+		model_device_bar_write(hit.dev, hit.bar, hit.off, val, size);
 	} else if (size == 4 && in_msi_window(addr, size)) {
 		model_bus_push_irq(bus, true, (uint32_t)val, true);
 	}

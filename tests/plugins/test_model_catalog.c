@@ -281,8 +281,8 @@ static void test_plugin_of_another_abi_version_is_refused_unrun(void **state)
 {
 	(void)state;
 	/* Its create() aborts: reaching it would end this test program. */
-	refused(BADABI_PLUGIN, BADABI_PLUGIN ": built for model plugin ABI version 99",
-		"this drvbench loads version 1", NULL);
+	refused(BADABI_PLUGIN, BADABI_PLUGIN ": built for model plugin ABI version 100",
+		"this drvbench loads version 2", NULL);
 }
 
 static void test_plugin_building_another_identity_is_refused(void **state)
