@@ -116,7 +116,7 @@ const struct bench_host_factory bench_host_sim_factory = {
 	.kind = BENCH_HOST_SIM,
 	.name = "sim",
 	.summary = "in-process model bus running the profile's model (nanoseconds per access)",
-	.caps = BENCH_CAP_DEVICE_ERRORS | BENCH_CAP_DMA_OBSERVER,
+	.caps = BENCH_CAP_DEVICE_ERRORS | BENCH_CAP_DMA_OBSERVER | BENCH_CAP_VIRTUAL_TIME,
 	.available = sim_available,
 	.create = sim_create,
 };

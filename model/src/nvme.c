@@ -265,7 +265,7 @@ static bool nvme_start(struct nvme *n, uint32_t cc)
 	uint64_t acq = nvme_reg32(n, NVME_REG_ACQ) | (uint64_t)nvme_reg32(n, NVME_REG_ACQ + 4) << 32;
 	uint32_t page = 4096u << NVME_CC_MPS(cc);
 
-	if (n->cfg.never_ready || n->sq[0].valid || n->cq[0].valid)
+	if (n->sq[0].valid || n->cq[0].valid)
 		return false;
 	if (!(NVME_CAP_CSS & (1u << NVME_CC_CSS(cc))) || NVME_CC_MPS(cc) > NVME_CAP_MPSMAX ||
 	    NVME_CC_IOCQES(cc) != 4 || NVME_CC_IOSQES(cc) != 6 || (asq & (page - 1)) ||
@@ -284,6 +284,8 @@ static void nvme_write_cc(struct nvme *n, uint32_t data)
 
 	if (NVME_CC_EN(data) && !NVME_CC_EN(cc)) {
 		nvme_set_reg32(n, NVME_REG_CC, data);
+		if (n->cfg.never_ready)
+			return; /* neither ready nor failed: the driver waits out CAP.TO */
 		nvme_set_reg32(n, NVME_REG_CSTS, nvme_start(n, data) ? NVME_CSTS_RDY : NVME_CSTS_CFS);
 		return;
 	}
