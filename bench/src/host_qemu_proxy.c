@@ -95,7 +95,7 @@ static shim_ret proxy_create(const struct bench_options *opt, struct bench_host_
 	if (probe->msi_cap == 0 && probe->msix.cap == 0) {
 		snprintf(why, len, "qemu-proxy: '%s' has no MSI or MSI-X capability, and INTx cannot "
 				   "cross x-pci-proxy-dev (needs KVM irqfd); the proxy path is "
-				   "message-signalled only", p->spec);
+				   "MSI-only (MSI or MSI-X)", p->spec);
 		model_device_destroy(probe);
 		free(p);
 		return SHIM_ERR_UNSUPPORTED;

@@ -470,11 +470,17 @@ shim_ret nvme_wait(struct nvme_queue *q, struct nvme_request *r)
 			return s;
 		now = shim_workloop_now_ns(st->wl);
 		if (now >= watch) {
+			uint32_t csts;
+
 			/* A completion whose interrupt never came (masked, lost). */
 			(void)nvme_queue_reap(q);
 			if (r->done)
 				return SHIM_OK;
-			if (nvme_rd32(st, NVME_REG_CSTS) & NVME_CSTS_CFS)
+			/* Silence: a removed device, or a controller that failed. */
+			csts = nvme_rd32(st, NVME_REG_CSTS);
+			if (csts == NVME_ALL_ONES32 || !shim_pci_is_present(st->dev))
+				return nvme_wait_gave_up(q, r, false);
+			if (csts & NVME_CSTS_CFS)
 				return nvme_wait_gave_up(q, r, true);
 			watch = now + NVME_WATCH_NS;
 		}

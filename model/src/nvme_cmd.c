@@ -373,7 +373,7 @@ static uint16_t nvme_delete_cq(struct nvme *n, const struct nvme_cmd *c)
 	uint16_t qid = (uint16_t)c->cdw10;
 
 	if (!qid || qid >= n->queues || !n->cq[qid].valid)
-		return NVME_SC_INVALID_QID | NVME_DNR;
+		return NVME_SC_INVALID_CQ | NVME_DNR; /* QEMU says Invalid CQ here, not Invalid QID */
 	for (unsigned q = 1; q < n->queues; q++)
 		if (n->sq[q].valid && n->sq[q].cqid == qid)
 			return NVME_SC_INVALID_QDELETE; /* without DNR, as QEMU */
