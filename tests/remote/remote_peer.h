@@ -19,6 +19,8 @@ struct remote_peer {
 
 /* An edu model served on a socketpair; time_scale speeds up its timers. */
 bool remote_peer_open(struct remote_peer *p, unsigned time_scale);
+/* The same with another model of the catalogue (model/catalog.h spec). */
+bool remote_peer_open_model(struct remote_peer *p, const char *spec, unsigned time_scale);
 void remote_peer_close(struct remote_peer *p);
 /* Raw bytes plus fds, as one sendmsg. */
 bool remote_peer_send(struct remote_peer *p, const void *buf, size_t len, const int *fds,
