@@ -31,7 +31,7 @@ struct shim_qemu_options {
 	size_t keep_fd_count;
 	unsigned timeout_ms;       /* per qtest/QMP exchange; 0: 5000 */
 	/* Proxy mode: non-NULL serves this model/ device ("edu") from a child
-	 * process through -device x-pci-proxy-dev (model/remote; MSI only, no
+	 * process through -device x-pci-proxy-dev (model/remote; MSI or MSI-X only, no
 	 * INTx). The child is reaped with QEMU; its death fails every later op. */
 	const char *proxy_model;
 	unsigned proxy_slot;       /* bus-0 slot of the proxied device; 0: 4 */
