@@ -3,7 +3,6 @@
  * controller; unwound in reverse on failure), stop (controller disabled
  * before its memory goes), removal (outstanding work fails at once), and
  * the kext descriptor its kmod_info entry symbol names. */
-#include "nvme/nvme_userclient.h"
 #include "nvme_private.h"
 #include "shim/alloc.h"
 #include "shim/log.h"

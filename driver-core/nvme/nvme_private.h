@@ -6,6 +6,7 @@
 #define NVME_PRIVATE_H
 
 #include "nvme/nvme_driver.h"
+#include "nvme/nvme_userclient.h"
 #include "nvme_regs.h"
 #include "shim/dma.h"
 #include "shim/driver.h"
@@ -160,9 +161,5 @@ shim_ret nvme_op_enter(shim_service *svc, struct nvme_state **out);
 shim_ret nvme_op_leave(struct nvme_state *st, shim_ret r);
 /* A flush nobody waits for: fn runs at its completion (or failure). */
 shim_ret nvme_flush_async(struct nvme_state *st, nvme_done_fn fn, void *ctx);
-
-/* nvme_userclient.c */
-shim_ret nvme_userclient_start(shim_service *svc);
-void nvme_userclient_stop(shim_service *svc);
 
 #endif
