@@ -14,6 +14,10 @@ static const struct drvbench_cmd drvbench_cmds[] = {
 	  drvbench_cmd_cycle, drvbench_cycle_usage },
 	{ "fuzz", "run a libFuzzer campaign on a user-client target", drvbench_cmd_fuzz,
 	  drvbench_fuzz_usage },
+	{ "compare", "what changed between two recorded releases (exit 1 on a regression)",
+	  drvbench_cmd_compare, drvbench_compare_usage },
+	{ "report", "the records as one self-contained HTML page with plots", drvbench_cmd_report,
+	  drvbench_report_usage },
 	{ "help", "show help for drvbench or one subcommand", drvbench_cmd_help,
 	  drvbench_help_usage },
 };
