@@ -4,8 +4,9 @@
  * qemu-proxy:nvme; on the QEMU hosts also the qtest socket round trips per
  * read, with the host's CPU mapping of guest RAM in use and without it (as
  * before guest RAM was shared: DMA memory and the MSI mailbox through
- * qtest). Release or debugoptimized builds give the figures that count.
- * usage: bench_nvme KEXT [SIM_READS [QEMU_READS]] */
+ * qtest). Release or debugoptimized builds give the figures that count;
+ * --record keeps them in the records database too.
+ * usage: bench_nvme [--record ...] KEXT [SIM_READS [QEMU_READS]] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "bench/host.h"
 #include "bench/kext.h"
 #include "bench/machine.h"
+#include "bench_figures.h"
 #include "nvme/nvme_userclient.h"
 #include "shim/host_qemu.h"
 #include "shim/uc_client.h"
@@ -28,7 +30,10 @@ struct nvb_run {
 	const struct bench_host_factory *host;
 	bool mapped;
 	unsigned long reads;
+	const char *figure;       /* the figures' name stem */
 };
+
+static struct bench_figures nvb_fig;
 
 struct nvb_result {
 	double reads_per_s;
@@ -140,24 +145,32 @@ static unsigned long nvb_arg(int argc, char **argv, int i, unsigned long dflt)
 
 int main(int argc, char **argv)
 {
-	unsigned long sim_reads = nvb_arg(argc, argv, 2, NVB_SIM_READS);
-	unsigned long qemu_reads = nvb_arg(argc, argv, 3, NVB_QEMU_READS);
-	const struct nvb_run runs[] = {
-		{ &bench_host_sim_factory, true, sim_reads },
-		{ &bench_host_qemu_factory, true, qemu_reads },
-		{ &bench_host_qemu_factory, false, qemu_reads },
-		{ &bench_host_qemu_proxy_factory, true, qemu_reads },
-		{ &bench_host_qemu_proxy_factory, false, qemu_reads },
+	unsigned long sim_reads = NVB_SIM_READS, qemu_reads = NVB_QEMU_READS;
+	struct nvb_run runs[] = {
+		{ &bench_host_sim_factory, true, sim_reads, "sim" },
+		{ &bench_host_qemu_factory, true, qemu_reads, "qemu_mapped" },
+		{ &bench_host_qemu_factory, false, qemu_reads, "qemu_unmapped" },
+		{ &bench_host_qemu_proxy_factory, true, qemu_reads, "proxy_mapped" },
+		{ &bench_host_qemu_proxy_factory, false, qemu_reads, "proxy_unmapped" },
 	};
 	struct bench_kext *kext = NULL;
 	char why[256];
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s KEXT [SIM_READS [QEMU_READS]]\n", argv[0]);
+	if (!bench_figures_options(&nvb_fig, &argc, argv))
+		return 2;
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: %s " BENCH_FIGURES_USAGE " KEXT [SIM_READS [QEMU_READS]]\n",
+			argv[0]);
 		return 2;
 	}
+	sim_reads = nvb_arg(argc, argv, 2, NVB_SIM_READS);
+	qemu_reads = nvb_arg(argc, argv, 3, NVB_QEMU_READS);
 	if (bench_kext_open(argv[1], &kext, why, sizeof(why)) != SHIM_OK) {
 		fprintf(stderr, "bench_nvme: %s\n", why);
+		return 1;
+	}
+	if (!bench_figures_begin(&nvb_fig, "bench_nvme", kext, "nvme")) {
+		bench_kext_close(kext);
 		return 1;
 	}
 	printf("4 KiB reads through the NVMe driver's user client (synchronous, one at a time)\n");
@@ -179,7 +192,18 @@ int main(int argc, char **argv)
 		else
 			printf("%18s", "-");
 		printf("%s%s\n", res.why[0] ? "  " : "", res.why);
+		if (res.done) {
+			char name[96];
+
+			snprintf(name, sizeof(name), "nvme_%s_4k_reads_per_s", runs[i].figure);
+			bench_figure(&nvb_fig, name, res.reads_per_s, "1/s");
+			if (res.round_trips >= 0) {
+				snprintf(name, sizeof(name), "nvme_%s_round_trips_per_read",
+					 runs[i].figure);
+				bench_figure(&nvb_fig, name, res.round_trips, "1");
+			}
+		}
 	}
 	bench_kext_close(kext);
-	return 0;
+	return bench_figures_end(&nvb_fig) ? 0 : 1;
 }
