@@ -111,6 +111,7 @@ static shim_ret nvme_start(shim_service *svc, shim_pci_device *dev)
 	st->dev = dev;
 	st->wl = shim_service_workloop(svc);
 	st->timeout_ns = NVME_DEFAULT_TIMEOUT_NS;
+	st->watch_ns = NVME_WATCH_NS;
 	r = nvme_map(st);
 	if (r != SHIM_OK)
 		goto fail_release_state;

@@ -393,6 +393,16 @@ shim_ret nvme_set_timeout(shim_service *svc, uint64_t ns)
 	return SHIM_OK;
 }
 
+shim_ret nvme_set_watch(shim_service *svc, uint64_t ns)
+{
+	struct nvme_state *st = nvme_state_from_service(svc);
+
+	if (!st)
+		return SHIM_ERR_NOT_READY;
+	st->watch_ns = ns ? ns : NVME_WATCH_NS;
+	return SHIM_OK;
+}
+
 shim_ret nvme_set_queue_interrupt(shim_service *svc, unsigned queue, bool enabled)
 {
 	struct nvme_state *st = nvme_state_from_service(svc);

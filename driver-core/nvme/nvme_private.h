@@ -20,7 +20,8 @@
 #define NVME_DRIVER_CLASS "org_drvbench_driver_nvme"
 #define NVME_ALL_ONES32 0xffffffffu
 /* Waits look at the controller's status this often while nothing arrives,
- * so a fatal status is seen long before a command's timeout. */
+ * so a fatal status is seen long before a command's timeout (default of
+ * nvme_set_watch). */
 #define NVME_WATCH_NS 10000000ull
 
 struct nvme_state;
@@ -74,6 +75,7 @@ struct nvme_state {
 	uint64_t cap;
 	uint32_t doorbell_stride;   /* bytes between doorbells */
 	uint64_t timeout_ns;
+	uint64_t watch_ns;
 	bool msix;
 	unsigned vectors;
 	unsigned nq;                /* I/O queues in use */

@@ -453,11 +453,18 @@ static shim_ret nvme_wait_gave_up(struct nvme_queue *q, struct nvme_request *r, 
 	return SHIM_ERR_TIMEOUT;
 }
 
+/* t + ns, saturating: a very long period is "never". */
+static uint64_t nvme_time_after(uint64_t t, uint64_t ns)
+{
+	return ns > UINT64_MAX - t ? UINT64_MAX : t + ns;
+}
+
 shim_ret nvme_wait(struct nvme_queue *q, struct nvme_request *r)
 {
 	struct nvme_state *st = q->st;
-	uint64_t start = shim_workloop_now_ns(st->wl), watch = start + NVME_WATCH_NS;
-	uint64_t deadline = start + st->timeout_ns;
+	uint64_t start = shim_workloop_now_ns(st->wl);
+	uint64_t watch = nvme_time_after(start, st->watch_ns);
+	uint64_t deadline = nvme_time_after(start, st->timeout_ns);
 
 	for (unsigned round = 0; round < NVME_WAIT_MAX_ROUNDS; round++) {
 		uint64_t now, until;
@@ -472,6 +479,7 @@ shim_ret nvme_wait(struct nvme_queue *q, struct nvme_request *r)
 		if (now >= watch) {
 			uint32_t csts;
 
+			st->stats.watch_looks++;
 			/* A completion whose interrupt never came (masked, lost). */
 			(void)nvme_queue_reap(q);
 			if (r->done)
@@ -482,7 +490,7 @@ shim_ret nvme_wait(struct nvme_queue *q, struct nvme_request *r)
 				return nvme_wait_gave_up(q, r, false);
 			if (csts & NVME_CSTS_CFS)
 				return nvme_wait_gave_up(q, r, true);
-			watch = now + NVME_WATCH_NS;
+			watch = nvme_time_after(now, st->watch_ns);
 		}
 		if (now >= deadline)
 			return nvme_wait_gave_up(q, r, false);

@@ -162,7 +162,8 @@ static shim_ret shim_dma_bounce(shim_dma_command *cmd, shim_memdesc *md, uint64_
 	if (cmd->spec.flags & SHIM_DMA_NO_BOUNCE)
 		return SHIM_ERR_UNSUPPORTED;
 	/* The pool's mask is the highest address of the last byte. */
-	r = shim_memdesc_alloc_internal(cmd->dev, len, cmd->limit, &cmd->bounce);
+	r = shim_memdesc_alloc_internal(cmd->dev, len, cmd->spec.alignment, cmd->limit,
+					&cmd->bounce);
 	if (r != SHIM_OK)
 		return r == SHIM_ERR_NO_DEVICE ? r : SHIM_ERR_NO_RESOURCES;
 	if (cmd->dir & SHIM_DMA_TO_DEVICE) {

@@ -277,9 +277,11 @@ SHIM_INTERNAL uint8_t *shim_machine_ram_ptr(shim_machine *m, uint64_t addr, uint
  * are physically contiguous (up to the end of md). off < length. */
 SHIM_INTERNAL uint64_t shim_memdesc_phys_at(const shim_memdesc *md, uint64_t off, uint64_t *run);
 /* A contiguous buffer for the shim's own use (bounce buffers): zeroed,
- * counted as wired, not prepared; released with shim_memdesc_release_. */
+ * counted as wired, not prepared, aligned to at least a page (align is a
+ * power of two or 0); released with shim_memdesc_release_. */
 SHIM_INTERNAL shim_ret shim_memdesc_alloc_internal(shim_pci_device *dev, uint64_t size,
-						   uint64_t phys_mask, shim_memdesc **out);
+						   uint64_t align, uint64_t phys_mask,
+						   shim_memdesc **out);
 /* prepare/complete without fault injection, for the shim's own calls. */
 SHIM_INTERNAL void shim_memdesc_wire(shim_memdesc *md);
 SHIM_INTERNAL shim_ret shim_memdesc_unwire(shim_memdesc *md, const char *file, int line);

@@ -120,13 +120,15 @@ shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t al
 	return shim_memdesc_contiguous(dev, size, align, phys_mask, out);
 }
 
-shim_ret shim_memdesc_alloc_internal(shim_pci_device *dev, uint64_t size, uint64_t phys_mask,
-				     shim_memdesc **out)
+shim_ret shim_memdesc_alloc_internal(shim_pci_device *dev, uint64_t size, uint64_t align,
+				     uint64_t phys_mask, shim_memdesc **out)
 {
 	*out = NULL;
 	if (dev->gone)
 		return SHIM_ERR_NO_DEVICE;
-	return shim_memdesc_contiguous(dev, size, SHIM_DMA_DEFAULT_ALIGN, phys_mask, out);
+	if (align < SHIM_DMA_DEFAULT_ALIGN)
+		align = SHIM_DMA_DEFAULT_ALIGN;
+	return shim_memdesc_contiguous(dev, size, align, phys_mask, out);
 }
 
 static void shim_pages_free(shim_machine *m, uint64_t *pages, uint64_t n, uint64_t cap)

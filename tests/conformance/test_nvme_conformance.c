@@ -29,6 +29,8 @@
 #define NC_CASES 6
 #define NC_REPORT 4096
 #define NC_LOG 64
+#define NC_WATCH_NS 3600000000000ull /* an hour: longer than any command's timeout */
+#define NC_BOOT_TRIES 3
 
 enum { NC_SIM, NC_QEMU, NC_PROXY, NC_HOSTS };
 static const char *const nc_tag[NC_HOSTS] = { "sim", "qemu", "proxy" };
@@ -41,6 +43,8 @@ struct nc_api {
 	__typeof__(&nvme_flush) flush;
 	__typeof__(&nvme_passthru) passthru;
 	__typeof__(&nvme_completion_log) completion_log;
+	__typeof__(&nvme_set_watch) set_watch;
+	__typeof__(&nvme_get_stats) get_stats;
 };
 
 struct nc_host {
@@ -277,7 +281,11 @@ static shim_ret nc_resolve(struct nc_host *h, char *why, size_t len)
 	NC_RESOLVE(flush, "nvme_flush");
 	NC_RESOLVE(passthru, "nvme_passthru");
 	NC_RESOLVE(completion_log, "nvme_completion_log");
-	return SHIM_OK;
+	NC_RESOLVE(set_watch, "nvme_set_watch");
+	NC_RESOLVE(get_stats, "nvme_get_stats");
+	/* No look at the controller mid-wait: when it comes depends on the
+	 * load on this machine, not on the device (nvme_set_watch). */
+	return h->api.set_watch(h->svc, NC_WATCH_NS);
 }
 
 /* Boots f's machine with nvme under a recorder, the kext loaded and
@@ -379,7 +387,28 @@ static void nc_run_host(int host, const struct bench_host_factory *f)
 	struct nc_host h;
 	char why[CONF_WHY_LEN] = "";
 
-	S.booted[host] = nc_boot(&h, f, why, sizeof(why)) == SHIM_OK;
+	for (int t = 1;; t++) {
+		struct nvme_stats st;
+
+		S.booted[host] = nc_boot(&h, f, why, sizeof(why)) == SHIM_OK;
+		/* A wait during start that outlasted the default watch looked at
+		 * the controller: the busy machine's doing, not the driver's or
+		 * the device's. That start is not compared; the next may be. */
+		if (!S.booted[host] || h.api.get_stats(h.svc, &st) != SHIM_OK ||
+		    st.watch_looks == 0)
+			break;
+		nc_shutdown(&h);
+		shim_verifier_clear();
+		if (t == NC_BOOT_TRIES) {
+			S.booted[host] = false;
+			snprintf(why, sizeof(why), "the driver's start looked at the controller "
+				 "mid-wait on all %d tries (the machine is too busy to compare "
+				 "traces)", NC_BOOT_TRIES);
+			break;
+		}
+		fprintf(stderr, "nvme conformance: %s start %d looked at the controller "
+			"mid-wait (a busy machine); booting again\n", nc_tag[host], t);
+	}
 	snprintf(S.boot_why[host], sizeof(S.boot_why[host]), "%s", why);
 	if (S.booted[host]) {
 		nc_keep(&h, &S.rec[host][0]);

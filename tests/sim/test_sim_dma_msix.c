@@ -203,6 +203,28 @@ static void test_a_32_bit_command_bounces_memory_above_4_gib(void **state)
 	shim_memdesc_release(md);
 }
 
+static void test_a_bounce_keeps_the_commands_alignment(void **state)
+{
+	struct fx *f = *state;
+	const struct shim_dma_spec spec = { .address_bits = 32, .alignment = 4 * PAGE };
+	struct shim_dma_segment seg[2];
+	shim_dma_command *cmd;
+	shim_memdesc *md;
+	uint64_t off = 0;
+	uint32_t n = 2;
+
+	assert_int_equal(SHIM_OK, shim_memdesc_alloc_pages(f->dev, PAGE, &md));
+	assert_int_equal(SHIM_OK, shim_dma_command_create(f->dev, &spec, &cmd));
+	assert_int_equal(SHIM_OK, shim_dma_command_prepare(cmd, md, 0, PAGE, SHIM_DMA_TO_DEVICE));
+	assert_true(shim_dma_command_bounced(cmd));
+	assert_int_equal(SHIM_OK, shim_dma_command_segments(cmd, &off, seg, &n));
+	assert_int_equal(1, n);
+	assert_int_equal(0, seg[0].addr % (4 * PAGE));
+	assert_int_equal(SHIM_OK, shim_dma_command_complete(cmd));
+	shim_dma_command_release(cmd);
+	shim_memdesc_release(md);
+}
+
 static void test_a_command_that_may_not_bounce_refuses_memory_out_of_reach(void **state)
 {
 	struct fx *f = *state;
@@ -369,6 +391,8 @@ int main(void)
 			test_pageable_memory_is_scattered_and_named_by_a_dma_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_32_bit_command_bounces_memory_above_4_gib,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_bounce_keeps_the_commands_alignment, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_a_command_that_may_not_bounce_refuses_memory_out_of_reach, setup,
 			teardown),

@@ -36,6 +36,7 @@ struct nvme_stats {
 	uint64_t commands, completions;
 	uint64_t interrupts[NVME_MAX_QUEUES]; /* completions handled per queue's interrupt */
 	uint64_t timeouts, errors, resets, unknown_cids, device_errors;
+	uint64_t watch_looks; /* waits that looked at the controller (nvme_set_watch) */
 };
 
 /* A completion the driver consumed: queue, command ID, SQ head, status
@@ -78,6 +79,11 @@ shim_ret nvme_passthru(shim_service *svc, unsigned queue, const uint8_t sqe[64],
 size_t nvme_completion_log(shim_service *svc, struct nvme_completion *out, size_t max);
 /* Command timeout (virtual ns; 0: NVME_DEFAULT_TIMEOUT_NS). */
 shim_ret nvme_set_timeout(shim_service *svc, uint64_t ns);
+/* How long a wait goes without news before it reaps the queue itself and
+ * reads the controller's status (0: 10 ms). The look is timing-dependent
+ * (extra register reads, a completion before its interrupt), so a trace
+ * meant to be compared between hosts sets a period longer than any wait. */
+shim_ret nvme_set_watch(shim_service *svc, uint64_t ns);
 /* Interrupts of one queue off (its vector masked: completions wait) or on. */
 shim_ret nvme_set_queue_interrupt(shim_service *svc, unsigned queue, bool enabled);
 
