@@ -11,7 +11,7 @@ set -u
 
 # The driver-facing shim headers; the platform side (host*.h, machine.h,
 # uc_client.h) and shim/src internals are off limits.
-readonly SHIM_ALLOWED=" types ioreturn libkern verifier alloc log object lock pci workloop memory driver userclient power "
+readonly SHIM_ALLOWED=" types ioreturn libkern verifier alloc log object lock pci workloop memory dma driver userclient power "
 readonly ANGLE_ALLOWED=" stddef.h stdint.h stdbool.h stdarg.h limits.h "
 
 # The driver a file belongs to: driver-core/<name>, or driver-core itself.

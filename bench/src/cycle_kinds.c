@@ -9,6 +9,7 @@
 #include "bench/pm.h"
 #include "shim/power_policy.h"
 #include "generic.h"
+#include "io.h"
 #include "shim/uc_client.h"
 
 static shim_ret bench_check_alive(struct bench_machine *fx, const char *after, char *why,
@@ -89,11 +90,43 @@ static shim_ret attach_detach_setup(struct bench_cycle_ctx *c, char *why, size_t
 	return bench_machine_can_hotplug(c->fx, why, len) ? SHIM_OK : SHIM_ERR_UNSUPPORTED;
 }
 
+/* A client with every async call the user client allows outstanding, so
+ * the device goes with I/O in flight (nothing when there is no client to
+ * talk to); false when the calls themselves went wrong. */
+static bool attach_detach_io(struct bench_machine *fx, struct bench_io *io, bool *open,
+			     char *why, size_t len)
+{
+	unsigned accepted = 0;
+	char ignored[BENCH_WHY_LEN];
+
+	*open = fx->svc != NULL && shim_service_userclient(fx->svc) != NULL &&
+		bench_io_open(fx, io, ignored, sizeof(ignored)) == SHIM_OK;
+	if (*open && bench_io_each(io, true, &accepted, why, len) != SHIM_OK) {
+		bench_io_close(io);
+		*open = false;
+		return false;
+	}
+	return true;
+}
+
 static shim_ret attach_detach_cycle(struct bench_cycle_ctx *c, char *why, size_t len)
 {
 	struct bench_machine *fx = c->fx;
-	shim_ret r = bench_machine_unplug(fx, why, len);
+	struct bench_io io;
+	bool io_open;
+	shim_ret r;
 
+	if (!attach_detach_io(fx, &io, &io_open, why, len))
+		return SHIM_ERR_BAD_SHAPE;
+	r = bench_machine_unplug(fx, why, len);
+	if (io_open) {
+		bench_io_close(&io); /* its connection went with the service */
+		if (r == SHIM_OK && io.late != 0) {
+			snprintf(why, len, "%lu completion(s) reached the client after its service "
+					   "went", io.late);
+			return SHIM_ERR_BUSY;
+		}
+	}
 	if (r != SHIM_OK)
 		return r;
 	if (fx->svc != NULL) {
@@ -217,7 +250,8 @@ static const struct bench_cycle_kind bench_cycle_kinds[] = {
 	  NULL, start_stop_cycle, NULL, false },
 	{ "load-unload", "stop, unload the kext (its image unmapped), load it afresh, match",
 	  load_unload_setup, load_unload_cycle, NULL, false },
-	{ "attach-detach", "surprise-remove the device, re-plug it, match again",
+	{ "attach-detach", "surprise-remove the device with async calls outstanding, re-plug it, "
+	  "match again",
 	  attach_detach_setup, attach_detach_cycle, NULL, true },
 	{ "sleep-wake", "system sleep and wake through the power policy; the driver must answer",
 	  sleep_wake_setup, sleep_wake_cycle, NULL, false },

@@ -1,7 +1,7 @@
 #include "host_forward.h"
 
-#if SHIM_HOST_VERSION != 1
-#error "bench host_forward implements shim/host.h version 1"
+#if SHIM_HOST_VERSION != 2
+#error "bench host_forward implements shim/host.h version 2"
 #endif
 
 #define IN(ctx) (((struct bench_host_forward *)(ctx))->inner)
@@ -91,6 +91,11 @@ static shim_ret fw_device_reset(void *ctx, uint16_t bdf)
 	return IN(ctx).ops->device_reset(IN(ctx).ctx, bdf);
 }
 
+static shim_ret fw_ram_map(void *ctx, uint64_t addr, uint64_t len, void **ptr)
+{
+	return IN(ctx).ops->ram_map(IN(ctx).ctx, addr, len, ptr);
+}
+
 static void fw_destroy(void *ctx)
 {
 	IN(ctx).ops->destroy(IN(ctx).ctx);
@@ -107,6 +112,7 @@ static const struct shim_host_ops forward_ops = {
 	.irq_next = fw_irq_next, .dma_next = fw_dma_next,
 	.layout = fw_layout, .last_error = fw_last_error, .destroy = fw_destroy,
 	.device_reset = fw_device_reset,
+	.ram_map = fw_ram_map,
 };
 
 void bench_host_forward_init(struct bench_host_forward *fw, struct shim_host inner)
@@ -118,4 +124,6 @@ void bench_host_forward_init(struct bench_host_forward *fw, struct shim_host inn
 		fw->ops.dma_next = NULL;
 	if (inner.ops->device_reset == NULL)
 		fw->ops.device_reset = NULL;
+	if (inner.ops->ram_map == NULL)
+		fw->ops.ram_map = NULL;
 }

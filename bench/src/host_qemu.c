@@ -120,6 +120,7 @@ static shim_ret qemu_create(const struct bench_options *opt, struct bench_host_p
 	const char *devices[2];
 	bool hotplug = opt->hotplug || opt->profile->hotplug;
 	struct shim_qemu_options qo = { .machine = hotplug ? "pc" : "q35", .ram_mb = ram >> 20,
+					.ram_high_mb = opt->profile->ram_high >> 20,
 					.device_args = devices, .extra_args = extra };
 	struct qemu_priv *p = calloc(1, sizeof(*p));
 	shim_ret r;

@@ -73,6 +73,7 @@ static shim_ret proxy_create(const struct bench_options *opt, struct bench_host_
 	bool hotplug = opt->hotplug || opt->profile->hotplug;
 	struct proxy_priv *p = calloc(1, sizeof(*p));
 	struct shim_qemu_options qo = { .machine = hotplug ? "pc" : "q35", .ram_mb = ram >> 20,
+					.ram_high_mb = opt->profile->ram_high >> 20,
 					.proxy_slot = bench_profile_slot(opt->profile) };
 	model_device *probe;
 	shim_ret r;
@@ -86,16 +87,16 @@ static shim_ret proxy_create(const struct bench_options *opt, struct bench_host_
 		return SHIM_ERR_BAD_ARGUMENT;
 	}
 	/* Build it once here, so a bad spec fails with its reason, and an
-	 * INTx-only device (no MSI capability) is refused up front. */
+	 * INTx-only device (no MSI or MSI-X capability) is refused up front. */
 	probe = bench_model_create(p->spec, why, len);
 	if (probe == NULL) {
 		free(p);
 		return SHIM_ERR_BAD_ARGUMENT;
 	}
-	if (probe->msi_cap == 0) {
-		snprintf(why, len, "qemu-proxy: '%s' has no MSI capability, and INTx cannot cross "
-				   "x-pci-proxy-dev (needs KVM irqfd); the proxy path is MSI-only",
-			 p->spec);
+	if (probe->msi_cap == 0 && probe->msix.cap == 0) {
+		snprintf(why, len, "qemu-proxy: '%s' has no MSI or MSI-X capability, and INTx cannot "
+				   "cross x-pci-proxy-dev (needs KVM irqfd); the proxy path is "
+				   "MSI-only (MSI or MSI-X)", p->spec);
 		model_device_destroy(probe);
 		free(p);
 		return SHIM_ERR_UNSUPPORTED;

@@ -87,10 +87,10 @@ static shim_ret sim_create(const struct bench_options *opt, struct bench_host_pa
 		free(p);
 		return SHIM_ERR_BAD_ARGUMENT;
 	}
-	p->bus = model_bus_create(ram);
+	p->bus = model_bus_create_split(ram, opt->profile->ram_high);
 	if (p->bus == NULL) {
-		snprintf(why, len, "sim: cannot create a bus with %llu bytes of RAM",
-			 (unsigned long long)ram);
+		snprintf(why, len, "sim: cannot create a bus with %llu bytes of RAM (%llu above 4 GiB)",
+			 (unsigned long long)ram, (unsigned long long)opt->profile->ram_high);
 		free(p);
 		return SHIM_ERR_NO_MEMORY;
 	}
@@ -116,7 +116,7 @@ const struct bench_host_factory bench_host_sim_factory = {
 	.kind = BENCH_HOST_SIM,
 	.name = "sim",
 	.summary = "in-process model bus running the profile's model (nanoseconds per access)",
-	.caps = BENCH_CAP_DEVICE_ERRORS | BENCH_CAP_DMA_OBSERVER,
+	.caps = BENCH_CAP_DEVICE_ERRORS | BENCH_CAP_DMA_OBSERVER | BENCH_CAP_VIRTUAL_TIME,
 	.available = sim_available,
 	.create = sim_create,
 };

@@ -31,7 +31,7 @@ static struct bench_profile_file *bench_profile_files;
 
 static const char *const bench_profile_keys[] = {
 	"Name", "Summary", "VendorID", "DeviceID", "ClassCode", "Model", "QEMUDevice",
-	"QEMUOptions", "QEMUBacking", "Hotplug", "Slot", NULL,
+	"QEMUOptions", "QEMUBacking", "Hotplug", "Slot", "RAMAbove4G", NULL,
 };
 
 static const char *keep(struct bench_profile_file *f, const char *s)
@@ -243,6 +243,10 @@ static const char *parse(struct bench_profile_file *f, plist_t root, char *bad_k
 	if (node != NULL && (!get_uint(node, 31, &slot) || slot == 0))
 		return "Slot is not an integer 1..31";
 	f->p.slot = (unsigned)slot;
+	node = plist_dict_get_item(root, "RAMAbove4G");
+	if (node != NULL && (!get_uint(node, 4096ull << 20, &f->p.ram_high) ||
+			     f->p.ram_high % (1u << 20) != 0))
+		return "RAMAbove4G is not a byte count in whole MiB up to 4 GiB";
 	if (f->p.summary == NULL)
 		f->p.summary = "device profile from a file";
 	return NULL;
@@ -304,7 +308,7 @@ const struct bench_profile *bench_profile_file_load(const char *path, char *why,
 			 bad_key[0] ? " '" : "", bad_key, bad_key[0] ? "' (known: Name, Summary, "
 								"VendorID, DeviceID, ClassCode, Model, "
 								"QEMUDevice, QEMUOptions, QEMUBacking, "
-								"Hotplug, Slot)" : "");
+								"Hotplug, Slot, RAMAbove4G)" : "");
 		bench_profile_file_free(f);
 		return NULL;
 	}

@@ -10,6 +10,7 @@
 static const char *const bench_cap_names[] = {
 	"a device-error counter",   /* BENCH_CAP_DEVICE_ERRORS */
 	"observation of device DMA", /* BENCH_CAP_DMA_OBSERVER */
+	"a virtual clock (timeouts that cost no real time)", /* BENCH_CAP_VIRTUAL_TIME */
 };
 
 const char *bench_result_string(enum bench_result r)
@@ -120,7 +121,8 @@ void bench_scenario_run(const struct bench_scenario *sc, const struct bench_host
 	rep->scenario = sc;
 	bench_host_label(host, base->profile, rep->host, sizeof(rep->host));
 	shim_counters_snapshot(&rep->before);
-	for (unsigned bit = 0; missing != 0 && bit < 2; bit++) {
+	for (unsigned bit = 0; missing != 0 && bit < sizeof(bench_cap_names) / sizeof(bench_cap_names[0]);
+	     bit++) {
 		if (missing & (1u << bit)) {
 			rep->result = bench_cannot_run(rep->why, sizeof(rep->why),
 						       "needs %s; host %s has none",

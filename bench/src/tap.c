@@ -5,8 +5,8 @@
 #include "host_forward.h"
 #include "tap.h"
 
-#if SHIM_HOST_VERSION != 1
-#error "bench tap implements shim/host.h version 1"
+#if SHIM_HOST_VERSION != 2
+#error "bench tap implements shim/host.h version 2"
 #endif
 
 struct bench_tap {

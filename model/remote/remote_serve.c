@@ -98,7 +98,6 @@ static enum remote_tx_status do_bar(model_remote *r, const struct model_remote_m
 {
 	uint64_t off = 0;
 	int bar = bar_decode(r, m, &off);
-	const struct model_device_ops *ops = r->dev->ops;
 
 	if (bar < 0) {
 		r->stats.rejected++;
@@ -108,10 +107,8 @@ static enum remote_tx_status do_bar(model_remote *r, const struct model_remote_m
 		return send_ret(r, m->cmd == MODEL_REMOTE_BAR_READ ? ALL_ONES : 0);
 	}
 	if (m->cmd == MODEL_REMOTE_BAR_READ)
-		return reply(r, ops->bar_read ? ops->bar_read(r->dev, (unsigned)bar, off, m->u.bar.size)
-					      : ALL_ONES);
-	if (ops->bar_write)
-		ops->bar_write(r->dev, (unsigned)bar, off, m->u.bar.val, m->u.bar.size);
+		return reply(r, model_device_bar_read(r->dev, (unsigned)bar, off, m->u.bar.size));
+	model_device_bar_write(r->dev, (unsigned)bar, off, m->u.bar.val, m->u.bar.size);
 	return reply(r, 0);
 }
 
@@ -123,6 +120,48 @@ static void do_irqfd(model_remote *r, struct remote_rx *rx)
 		r->irqfds[i] = rx->fds[i];
 	}
 	rx->nfds = 0;
+}
+
+/* QEMU's x-pci-proxy-dev sizes every BAR as a 32-bit one (and would take
+ * the upper half of a 64-bit BAR for a BAR of its own), so a model's
+ * 64-bit memory BAR is shown to QEMU, and to the guest's firmware behind
+ * it, as a 32-bit BAR with nothing in the slot after it: type bits 00, the
+ * upper dword reading 0 and ignoring writes. The model keeps decoding it
+ * (its upper address stays 0). */
+static int wide_bar_part(const model_remote *r, uint16_t off)
+{
+	unsigned dw = (off & ~3u);
+
+	for (unsigned i = 0; i + 1 < MODEL_BAR_COUNT; i++) {
+		if (r->dev->bars[i].kind != MODEL_BAR_MEM64)
+			continue;
+		if (dw == MODEL_PCI_BAR0 + 4 * i)
+			return 1;
+		if (dw == MODEL_PCI_BAR0 + 4 * (i + 1))
+			return 2;
+	}
+	return 0;
+}
+
+static uint32_t cfg_read(model_remote *r, const struct model_remote_msg *m)
+{
+	uint16_t off = (uint16_t)m->u.cfg.off;
+	uint32_t v = model_config_read(r->dev, off, m->u.cfg.len);
+	int part = wide_bar_part(r, off);
+
+	if (part == 2)
+		return 0;
+	if (part == 1 && (off & 3u) == 0)
+		v &= ~(uint32_t)0x6; /* memory type: 32-bit */
+	return v;
+}
+
+static void cfg_write(model_remote *r, const struct model_remote_msg *m)
+{
+	uint16_t off = (uint16_t)m->u.cfg.off;
+
+	if (wide_bar_part(r, off) != 2)
+		model_config_write(r->dev, off, m->u.cfg.val, m->u.cfg.len);
 }
 
 /* Whether the reply (if any) went out. */
@@ -147,11 +186,11 @@ static enum remote_tx_status dispatch(model_remote *r, struct remote_rx *rx)
 		do_irqfd(r, rx);
 		break;
 	case MODEL_REMOTE_CFG_WRITE:
-		model_config_write(r->dev, (uint16_t)m.u.cfg.off, m.u.cfg.val, m.u.cfg.len);
+		cfg_write(r, &m);
 		tx = reply(r, 0);
 		break;
 	case MODEL_REMOTE_CFG_READ:
-		tx = reply(r, model_config_read(r->dev, (uint16_t)m.u.cfg.off, m.u.cfg.len));
+		tx = reply(r, cfg_read(r, &m));
 		break;
 	case MODEL_REMOTE_BAR_WRITE:
 	case MODEL_REMOTE_BAR_READ:

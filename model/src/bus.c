@@ -11,20 +11,30 @@
 
 model_bus *model_bus_create(uint64_t ram_size)
 {
+	return model_bus_create_split(ram_size, 0);
+}
+
+model_bus *model_bus_create_split(uint64_t ram_size, uint64_t high_size)
+{
 	model_bus *bus;
 
-	if (ram_size > SIZE_MAX)
+	if (ram_size > MODEL_BUS_LOW_RAM_MAX || high_size > SIZE_MAX ||
+	    high_size > UINT64_MAX - MODEL_BUS_HIGH_RAM_BASE)
 		return NULL;
 	bus = calloc(1, sizeof(*bus));
 	if (!bus)
 		return NULL;
 	/* calloc: pages the guest never touches cost nothing. */
 	bus->ram = calloc(ram_size ? (size_t)ram_size : 1, 1);
-	if (!bus->ram) {
+	bus->ram_high = high_size ? calloc((size_t)high_size, 1) : NULL;
+	if (!bus->ram || (high_size && !bus->ram_high)) {
+		free(bus->ram);
+		free(bus->ram_high);
 		free(bus);
 		return NULL;
 	}
 	bus->ram_size = ram_size;
+	bus->ram_high_size = high_size;
 	for (unsigned i = 0; i < MODEL_BUS_SLOTS; i++)
 		bus->slots[i] = (struct model_bus_slot){ .bus = bus, .index = i };
 	return bus;
@@ -37,12 +47,34 @@ void model_bus_destroy(model_bus *bus)
 	for (unsigned i = 0; i < MODEL_BUS_SLOTS; i++)
 		model_device_destroy(model_bus_detach(bus, i));
 	free(bus->ram);
+	free(bus->ram_high);
 	free(bus);
 }
 
 uint64_t model_bus_ram_size(const model_bus *bus)
 {
 	return bus->ram_size;
+}
+
+uint64_t model_bus_ram_high_size(const model_bus *bus)
+{
+	return bus->ram_high_size;
+}
+
+uint8_t *model_bus_ram_ptr(const model_bus *bus, uint64_t addr, uint64_t len)
+{
+	if (addr <= bus->ram_size && len <= bus->ram_size - addr)
+		return bus->ram + addr;
+	if (bus->ram_high && addr >= MODEL_BUS_HIGH_RAM_BASE &&
+	    addr - MODEL_BUS_HIGH_RAM_BASE <= bus->ram_high_size &&
+	    len <= bus->ram_high_size - (addr - MODEL_BUS_HIGH_RAM_BASE))
+		return bus->ram_high + (addr - MODEL_BUS_HIGH_RAM_BASE);
+	return NULL;
+}
+
+void *model_bus_ram_map(model_bus *bus, uint64_t addr, uint64_t len)
+{
+	return model_bus_ram_ptr(bus, addr, len);
 }
 
 bool model_bus_attach(model_bus *bus, unsigned slot, model_device *dev)
@@ -138,11 +170,6 @@ static bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io, struct
 	return false;
 }
 
-static bool in_ram(const model_bus *bus, uint64_t addr, uint64_t len)
-{
-	return addr <= bus->ram_size && len <= bus->ram_size - addr;
-}
-
 static bool valid_size(unsigned size)
 {
 	return size == 1 || size == 2 || size == 4 || size == 8;
@@ -153,15 +180,17 @@ uint64_t model_bus_mem_read(model_bus *bus, uint64_t addr, unsigned size)
 	struct bar_hit hit;
 	uint64_t v = 0;
 
+	uint8_t *ram;
+
 	if (!valid_size(size))
 		return 0;
-	if (in_ram(bus, addr, size)) {
+	if ((ram = model_bus_ram_ptr(bus, addr, size)) != NULL) {
 		for (unsigned i = 0; i < size; i++)
-			v |= (uint64_t)bus->ram[addr + i] << (8 * i);
+			v |= (uint64_t)ram[i] << (8 * i);
 		return v;
 	}
-	if (decode(bus, addr, size, false, &hit) && hit.dev->ops->bar_read)
-		return hit.dev->ops->bar_read(hit.dev, hit.bar, hit.off, size);
+	if (decode(bus, addr, size, false, &hit))
+		return model_device_bar_read(hit.dev, hit.bar, hit.off, size);
 	return 0;
 }
 
@@ -174,15 +203,15 @@ static bool in_msi_window(uint64_t addr, uint64_t len)
 void model_bus_mem_write(model_bus *bus, uint64_t addr, uint64_t val, unsigned size)
 {
 	struct bar_hit hit;
+	uint8_t *ram;
 
 	if (!valid_size(size))
 		return;
-	if (in_ram(bus, addr, size)) {
+	if ((ram = model_bus_ram_ptr(bus, addr, size)) != NULL) {
 		for (unsigned i = 0; i < size; i++)
-			bus->ram[addr + i] = (uint8_t)(val >> (8 * i));
+			ram[i] = (uint8_t)(val >> (8 * i));
 	} else if (decode(bus, addr, size, false, &hit)) {
-		if (hit.dev->ops->bar_write)
-			hit.dev->ops->bar_write(hit.dev, hit.bar, hit.off, val, size);
+		model_device_bar_write(hit.dev, hit.bar, hit.off, val, size);
 	} else if (size == 4 && in_msi_window(addr, size)) {
 		model_bus_push_irq(bus, true, (uint32_t)val, true);
 	}
@@ -212,19 +241,23 @@ void model_bus_io_write(model_bus *bus, uint16_t port, uint32_t val, unsigned si
 
 bool model_bus_ram_read(model_bus *bus, uint64_t addr, void *buf, size_t len)
 {
-	if (!in_ram(bus, addr, len))
+	uint8_t *ram = model_bus_ram_ptr(bus, addr, len);
+
+	if (!ram)
 		return false;
 	if (len)
-		memcpy(buf, bus->ram + addr, len);
+		memcpy(buf, ram, len);
 	return true;
 }
 
 bool model_bus_ram_write(model_bus *bus, uint64_t addr, const void *buf, size_t len)
 {
-	if (!in_ram(bus, addr, len))
+	uint8_t *ram = model_bus_ram_ptr(bus, addr, len);
+
+	if (!ram)
 		return false;
 	if (len)
-		memcpy(bus->ram + addr, buf, len);
+		memcpy(ram, buf, len);
 	return true;
 }
 

@@ -164,12 +164,11 @@ static void env_device_error(void *ctx, model_device *dev, const char *msg)
 static bool dma_in_ram(struct model_bus_slot *s, model_device *dev, uint64_t addr, size_t len,
 		       const char *what)
 {
-	uint64_t ram = s->bus->ram_size;
-
-	if (addr <= ram && len <= ram - addr)
+	if (model_bus_ram_ptr(s->bus, addr, len))
 		return true;
-	model_device_error(dev, "DMA %s outside RAM: 0x%" PRIx64 "+0x%zx (RAM 0x%" PRIx64 ")",
-			   what, addr, len, ram);
+	model_device_error(dev, "DMA %s outside RAM: 0x%" PRIx64 "+0x%zx (RAM 0x%" PRIx64
+			   ", above 4 GiB 0x%" PRIx64 ")", what, addr, len, s->bus->ram_size,
+			   s->bus->ram_high_size);
 	return false;
 }
 

@@ -25,8 +25,10 @@ struct model_bus_ring {
 };
 
 struct model_bus {
-	uint8_t *ram;
+	uint8_t *ram;        /* guest RAM below 4 GiB, at 0 */
 	uint64_t ram_size;
+	uint8_t *ram_high;   /* guest RAM above 4 GiB, at MODEL_BUS_HIGH_RAM_BASE (NULL: none) */
+	uint64_t ram_high_size;
 	uint64_t clock_ns;
 	struct model_bus_slot slots[MODEL_BUS_SLOTS];
 	struct model_bus_irq irqs[MODEL_BUS_QUEUE_LEN];
@@ -38,6 +40,9 @@ struct model_bus {
 
 extern MODEL_INTERNAL const struct model_env_ops model_bus_env_ops;
 
+/* Host pointer to guest RAM [addr, addr+len), or NULL unless the whole
+ * range lies in one of the two RAM regions. */
+MODEL_INTERNAL uint8_t *model_bus_ram_ptr(const model_bus *bus, uint64_t addr, uint64_t len);
 MODEL_INTERNAL void model_bus_push_irq(model_bus *bus, bool msi, uint32_t id, bool level);
 /* Unarm and unlink every timer of the slot. */
 MODEL_INTERNAL void model_bus_drop_timers(struct model_bus_slot *slot);

@@ -10,11 +10,13 @@
 #include "catalog_priv.h"
 #include "model/catalog.h"
 #include "model/edu.h"
+#include "model/nvme.h"
 
 #define MODEL_WHY_MAX 512
 
 static const struct model_plugin *const catalog_builtins[] = {
 	&model_edu_plugin,
+	&model_nvme_plugin,
 };
 
 #define BUILTIN_COUNT (sizeof(catalog_builtins) / sizeof(catalog_builtins[0]))

@@ -1,6 +1,6 @@
 /* Config space of a model PCI function: constructor helpers (which fill both
  * the live copy and the reset copy) and the bus-side config accesses with
- * write masks, BAR sizing and the MSI capability. */
+ * write masks, BAR sizing and the MSI capability (MSI-X: msix.c). */
 #include <string.h>
 
 #include "device_priv.h"
@@ -111,7 +111,12 @@ void model_device_declare_bar(model_device *dev, unsigned bar, enum model_bar_ki
 	dev->bars[bar] = (struct model_bar){ kind, size };
 }
 
-static void link_capability(model_device *dev, uint8_t off)
+void model_device_put_config(model_device *dev, unsigned off, uint32_t val, unsigned size)
+{
+	put(dev, off, val, size);
+}
+
+void model_device_link_capability(model_device *dev, uint8_t off)
 {
 	unsigned p = dev->config[MODEL_PCI_CAP_PTR];
 
@@ -151,7 +156,7 @@ void model_device_add_msi(model_device *dev, unsigned vectors, bool addr64, bool
 	if (maskable)
 		put_wmask(dev, model_msi_mask_off(dev),
 			  vectors == 32 ? 0xffffffffu : (1u << vectors) - 1, 4);
-	link_capability(dev, (uint8_t)off);
+	model_device_link_capability(dev, (uint8_t)off);
 	dev->cap_tail = (uint8_t)((off + size + 3) & ~3u);
 }
 
@@ -212,6 +217,8 @@ void model_config_write(model_device *dev, uint16_t off, uint32_t val, unsigned 
 	if (dev->msi_cap && touches(off, size, dev->msi_cap + 2u, 2))
 		msi_control_written(dev);
 	model_intx_sync(dev, before);
+	if (dev->msix.cap && touches(off, size, dev->msix.cap + 2u, 2))
+		model_msix_control_written(dev);
 	if ((model_msi_flags(dev) & MODEL_MSI_FLAGS_MASKBIT) &&
 	    touches(off, size, model_msi_mask_off(dev), 4))
 		model_msi_flush_pending(dev);

@@ -19,6 +19,7 @@ bool model_intx_effective(const model_device *dev)
 	uint16_t status = (uint16_t)model_cfg_get(dev, MODEL_PCI_STATUS, 2);
 
 	return (status & MODEL_PCI_STATUS_INTX) && !model_device_msi_enabled(dev) &&
+	       !model_device_msix_enabled(dev) &&
 	       !(model_device_command(dev) & MODEL_PCI_CMD_INTX_DISABLE);
 }
 
@@ -161,6 +162,8 @@ void model_device_reset(model_device *dev)
 	bool before = model_intx_effective(dev);
 
 	memcpy(dev->config, dev->reset_config, sizeof(dev->config));
+	if (dev->msix.cap)
+		model_msix_reset(dev);
 	model_intx_sync(dev, before);
 	if (dev->ops && dev->ops->reset)
 		dev->ops->reset(dev);

@@ -47,8 +47,17 @@ static inline unsigned model_msi_pending_off(const model_device *dev)
 	return model_msi_data_off(dev) + 8u;
 }
 
+/* config.c: a constructor's write to config space (live and reset copies),
+ * and the link of a new capability into the list. */
+MODEL_INTERNAL void model_device_put_config(model_device *dev, unsigned off, uint32_t val,
+					    unsigned size);
+MODEL_INTERNAL void model_device_link_capability(model_device *dev, uint8_t off);
+/* msix.c: a config write touched the MSI-X control word; reset of the table. */
+MODEL_INTERNAL void model_msix_control_written(model_device *dev);
+MODEL_INTERNAL void model_msix_reset(model_device *dev);
+
 /* Level the function drives on its INTx pin: the interrupt status bit,
- * unless MSI is on or the command register disables INTx. */
+ * unless MSI or MSI-X is on or the command register disables INTx. */
 MODEL_INTERNAL bool model_intx_effective(const model_device *dev);
 /* Tell the env about an INTx level change since `before`. */
 MODEL_INTERNAL void model_intx_sync(model_device *dev, bool before);

@@ -1,14 +1,15 @@
 /* The sim host: every shim_host_ops call mapped onto an in-process
  * model_bus. The host only borrows the bus; it keeps a one-event lookahead
- * so clock_run can tell that an interrupt is already observable. */
+ * so clock_run can tell that an interrupt is already observable. Guest RAM
+ * is the bus's own memory, so the CPU mapping is a pointer into it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "shim/host_sim.h"
 
-#if SHIM_HOST_VERSION != 1
-#error "the sim host implements shim/host.h version 1"
+#if SHIM_HOST_VERSION != 2
+#error "the sim host implements shim/host.h version 2"
 #endif
 
 #define SIM_RAM_DMA_BASE 0x100000ull           /* first 1 MiB stays out of the pool */
@@ -225,6 +226,16 @@ static shim_ret sim_dma_next(void *ctx, struct shim_host_dma *ev)
 	return SHIM_OK;
 }
 
+static shim_ret sim_ram_map(void *ctx, uint64_t addr, uint64_t len, void **ptr)
+{
+	struct sim_host *h = ctx;
+
+	*ptr = model_bus_ram_map(h->bus, addr, len);
+	if (*ptr == NULL)
+		return sim_fail(h, SHIM_ERR_UNSUPPORTED, "RAM map outside guest RAM", addr, len);
+	return SHIM_OK;
+}
+
 static void sim_layout(void *ctx, struct shim_host_layout *out)
 {
 	struct sim_host *h = ctx;
@@ -232,6 +243,8 @@ static void sim_layout(void *ctx, struct shim_host_layout *out)
 
 	out->dma_base = SIM_RAM_DMA_BASE;
 	out->dma_size = ram > SIM_RAM_DMA_BASE ? ram - SIM_RAM_DMA_BASE : 0;
+	out->dma_high_base = MODEL_BUS_HIGH_RAM_BASE;
+	out->dma_high_size = model_bus_ram_high_size(h->bus);
 	out->mmio32_base = SIM_MMIO32_BASE;
 	out->mmio32_size = SIM_MMIO32_SIZE;
 	out->mmio64_base = SIM_MMIO64_BASE;
@@ -288,6 +301,7 @@ static const struct shim_host_ops sim_ops = {
 	.last_error = sim_last_error,
 	.destroy = sim_destroy,
 	.device_reset = sim_device_reset,
+	.ram_map = sim_ram_map,
 };
 
 shim_ret shim_sim_host_create(model_bus *bus, struct shim_host *out)

@@ -49,6 +49,26 @@ shim_ret shim_dma_pool_create(uint64_t base, uint64_t size, struct shim_dma_pool
 	return SHIM_OK;
 }
 
+shim_ret shim_dma_pool_add(struct shim_dma_pool *pool, uint64_t base, uint64_t size)
+{
+	struct shim_dma_range **pp = &pool->free_list;
+
+	if (size == 0)
+		return SHIM_OK;
+	if (base + size < base)
+		size = UINT64_MAX - base;
+	while (*pp) {
+		if ((*pp)->base + (*pp)->size > base)
+			return SHIM_ERR_BAD_ARGUMENT; /* overlaps or lies below: not "above" */
+		pp = &(*pp)->next;
+	}
+	*pp = shim_dma_range_new(base, size, NULL);
+	if (!*pp)
+		return SHIM_ERR_NO_MEMORY;
+	pool->size += size;
+	return SHIM_OK;
+}
+
 void shim_dma_pool_destroy(struct shim_dma_pool *pool)
 {
 	if (!pool)

@@ -1,6 +1,7 @@
 /* The firmware's job, done through config space alone: find every function
  * on buses 0..max_bus, size its BARs, give them naturally aligned addresses
- * in the host's windows, and note its MSI capability and interrupt pin.
+ * in the host's windows, and note its MSI and MSI-X capabilities (the
+ * table's BAR and offset) and interrupt pin.
  * Decode stays off: enabling it is the driver's business. A BAR that fits
  * no window stops enumeration, with the reason in m->last_error. */
 #include <stdio.h>
@@ -208,6 +209,39 @@ static shim_ret shim_fw_assign_bar(struct shim_fw *fw, shim_pci_device *dev, uns
 	return SHIM_OK;
 }
 
+/* True when [off, off+len) lies in an assigned memory BAR bir of dev. */
+static bool shim_fw_in_mem_bar(const shim_pci_device *dev, unsigned bir, uint64_t off,
+			       uint64_t len)
+{
+	const struct shim_bar *bar = bir < SHIM_PCI_BAR_COUNT ? &dev->bar[bir] : NULL;
+
+	return bar && bar->assigned && (bar->kind == SHIM_BAR_MEM32 || bar->kind == SHIM_BAR_MEM64) &&
+	       off <= bar->size && len <= bar->size - off;
+}
+
+/* MSI-X: where its table and pending bits live. A capability whose table
+ * or PBA lies outside every memory BAR is unusable and left out. */
+static void shim_fw_note_msix(struct shim_fw *fw, shim_pci_device *dev, uint8_t ptr)
+{
+	uint16_t ctrl = (uint16_t)shim_fw_read(fw, dev->bdf, (uint16_t)(ptr + SHIM_MSIX_CTRL), 2);
+	uint32_t table = shim_fw_read(fw, dev->bdf, (uint16_t)(ptr + SHIM_MSIX_TABLE), 4);
+	uint32_t pba = shim_fw_read(fw, dev->bdf, (uint16_t)(ptr + SHIM_MSIX_PBA), 4);
+	unsigned size = (ctrl & SHIM_MSIX_CTRL_SIZE) + 1u;
+
+	if (!shim_fw_in_mem_bar(dev, table & SHIM_MSIX_BIR_MASK, table & ~SHIM_MSIX_BIR_MASK,
+				(uint64_t)size * SHIM_MSIX_ENTRY_SIZE) ||
+	    !shim_fw_in_mem_bar(dev, pba & SHIM_MSIX_BIR_MASK, pba & ~SHIM_MSIX_BIR_MASK,
+				(size + 63u) / 64u * 8u))
+		return;
+	dev->msix_cap = ptr;
+	dev->msix_size = (uint16_t)size;
+	dev->msix_table_bar = (uint8_t)(table & SHIM_MSIX_BIR_MASK);
+	dev->msix_table_off = table & ~SHIM_MSIX_BIR_MASK;
+	dev->msix_pba_bar = (uint8_t)(pba & SHIM_MSIX_BIR_MASK);
+	dev->msix_pba_off = pba & ~SHIM_MSIX_BIR_MASK;
+}
+
+/* The MSI and MSI-X capabilities (BARs are assigned by now). */
 static void shim_fw_find_msi(struct shim_fw *fw, shim_pci_device *dev)
 {
 	uint8_t ptr;
@@ -216,11 +250,14 @@ static void shim_fw_find_msi(struct shim_fw *fw, shim_pci_device *dev)
 		return;
 	ptr = (uint8_t)(shim_fw_read(fw, dev->bdf, SHIM_PCI_CAP_PTR, 1) & 0xfc);
 	for (int n = 0; n < SHIM_PCI_CAP_WALK_MAX && ptr >= 0x40; n++) {
-		if (shim_fw_read(fw, dev->bdf, ptr, 1) == SHIM_PCI_CAP_MSI) {
+		uint32_t id = shim_fw_read(fw, dev->bdf, ptr, 1);
+
+		if (id == SHIM_PCI_CAP_MSI && !dev->msi_cap) {
 			dev->msi_cap = ptr;
 			dev->msi_ctrl = (uint16_t)shim_fw_read(fw, dev->bdf,
 							       (uint16_t)(ptr + SHIM_MSI_CTRL), 2);
-			return;
+		} else if (id == SHIM_PCI_CAP_MSIX && !dev->msix_cap) {
+			shim_fw_note_msix(fw, dev, ptr);
 		}
 		ptr = (uint8_t)(shim_fw_read(fw, dev->bdf, (uint16_t)(ptr + 1), 1) & 0xfc);
 	}

@@ -202,6 +202,17 @@ shim_ret shim_hostcall_dma_next(shim_machine *m, struct shim_host_dma *ev)
 	return shim_hostcall_done(m, m->host.ops->dma_next(m->host.ctx, ev));
 }
 
+void *shim_hostcall_ram_map(shim_machine *m, uint64_t addr, uint64_t len)
+{
+	void *ptr = NULL;
+
+	if (!m->host_alive || !m->host.ops->ram_map || len == 0)
+		return NULL;
+	if (m->host.ops->ram_map(m->host.ctx, addr, len, &ptr) != SHIM_OK)
+		return NULL;
+	return ptr;
+}
+
 shim_ret shim_hostcall_device_reset(shim_machine *m, uint16_t bdf)
 {
 	if (!shim_hostcall_alive(m))

@@ -1,9 +1,13 @@
 /* Interrupt event sources. MSI: the machine hands out global vectors, the
  * host says which message makes each observable, and the device's MSI
  * capability is programmed with it (INTx then disabled in the command
- * register). INTx: level-triggered lines; a source whose filter claimed the
- * line stays auto-disabled until its action has run, so a line held high
- * cannot storm. Filters run in filter context, actions in gated context. */
+ * register). MSI-X: one vector per table entry, each entry programmed with
+ * its own message in the device's table (in a BAR) and masked there while
+ * its source is disabled, so the device keeps a vector raised meanwhile
+ * pending and sends it on unmask. INTx: level-triggered lines; a source
+ * whose filter claimed the line stays auto-disabled until its action has
+ * run, so a line held high cannot storm. Filters run in filter context,
+ * actions in gated context. */
 #include "machine_internal.h"
 #include "shim/alloc.h"
 
@@ -19,6 +23,158 @@ static void shim_intr_source_free(shim_object *obj)
 	shim_pci_device_release(dev);
 	shim_workloop_release(wl);
 }
+
+bool shim_intr_uses_msix(const shim_pci_device *dev)
+{
+	return dev->msix_cap != 0;
+}
+
+/* ---- MSI-X: the table lives in a BAR ---- */
+
+static uint64_t shim_msix_entry(const shim_pci_device *dev, unsigned entry, unsigned field)
+{
+	return dev->bar[dev->msix_table_bar].base + dev->msix_table_off +
+	       (uint64_t)entry * SHIM_MSIX_ENTRY_SIZE + field;
+}
+
+/* Table accesses need memory decode: turned on for them if the driver has
+ * not, and back off after (the previous command word is returned). */
+static uint16_t shim_msix_decode_on(shim_pci_device *dev)
+{
+	uint16_t cmd = shim_pci_cfg_read16(dev, SHIM_PCI_COMMAND);
+
+	if (!(cmd & SHIM_PCI_CMD_MEMORY) && !dev->gone)
+		shim_pci_cfg_write16(dev, SHIM_PCI_COMMAND, (uint16_t)(cmd | SHIM_PCI_CMD_MEMORY));
+	return cmd;
+}
+
+static void shim_msix_decode_restore(shim_pci_device *dev, uint16_t cmd)
+{
+	if (!(cmd & SHIM_PCI_CMD_MEMORY) && !dev->gone)
+		shim_pci_cfg_write16(dev, SHIM_PCI_COMMAND, cmd);
+}
+
+static void shim_msix_write(shim_pci_device *dev, unsigned entry, unsigned field, uint32_t val)
+{
+	if (!dev->gone)
+		(void)shim_hostcall_mem_write(dev->m, shim_msix_entry(dev, entry, field), 4, val);
+}
+
+static void shim_msix_set_ctrl(shim_pci_device *dev, uint16_t set, uint16_t clear)
+{
+	uint16_t off = (uint16_t)(dev->msix_cap + SHIM_MSIX_CTRL);
+	uint16_t ctrl = shim_pci_cfg_read16(dev, off);
+
+	if (!dev->gone)
+		shim_pci_cfg_write16(dev, off, (uint16_t)((ctrl | set) & ~clear));
+}
+
+/* Entry i gets vector base + i: its own message, no consecutive data needed. */
+static shim_ret shim_msix_program(shim_intr_source *src)
+{
+	shim_pci_device *dev = src->dev;
+	unsigned entry = src->index - 1;
+	uint64_t addr;
+	uint32_t data;
+	uint16_t cmd;
+	shim_ret r = shim_hostcall_msi_route(dev->m, src->id, &addr, &data);
+
+	if (r != SHIM_OK)
+		return r;
+	if (dev->gone)
+		return SHIM_ERR_NO_DEVICE;
+	cmd = shim_msix_decode_on(dev);
+	/* The function mask holds every vector while entries change. */
+	shim_msix_set_ctrl(dev, SHIM_MSIX_CTRL_ENABLE | SHIM_MSIX_CTRL_MASKALL, 0);
+	shim_msix_write(dev, entry, SHIM_MSIX_VCTRL, SHIM_MSIX_VCTRL_MASKED);
+	shim_msix_write(dev, entry, SHIM_MSIX_ADDR_LO, (uint32_t)addr);
+	shim_msix_write(dev, entry, SHIM_MSIX_ADDR_HI, (uint32_t)(addr >> 32));
+	shim_msix_write(dev, entry, SHIM_MSIX_DATA, data);
+	if (src->enabled)
+		shim_msix_write(dev, entry, SHIM_MSIX_VCTRL, 0);
+	shim_msix_set_ctrl(dev, 0, SHIM_MSIX_CTRL_MASKALL);
+	shim_msix_decode_restore(dev, cmd);
+	return dev->gone ? SHIM_ERR_NO_DEVICE : SHIM_OK;
+}
+
+static void shim_msix_mask(shim_intr_source *src, bool masked)
+{
+	shim_pci_device *dev = src->dev;
+	uint16_t cmd;
+
+	if (dev->gone || dev->told_gone)
+		return;
+	cmd = shim_msix_decode_on(dev);
+	shim_msix_write(dev, src->index - 1, SHIM_MSIX_VCTRL, masked ? SHIM_MSIX_VCTRL_MASKED : 0);
+	shim_msix_decode_restore(dev, cmd);
+}
+
+/* The block of vectors for the whole table (or as much of it as indexes
+ * go), reserved at the first registration. */
+static void shim_msix_vectors(shim_pci_device *dev)
+{
+	shim_machine *m = dev->m;
+
+	if (dev->msi_vectors_valid)
+		return;
+	if (m->next_vector < SHIM_MSI_FIRST_VECTOR)
+		m->next_vector = SHIM_MSI_FIRST_VECTOR;
+	dev->msi_vec_count = shim_pci_message_interrupt_count(dev, NULL);
+	dev->msi_vec_base = m->next_vector;
+	m->next_vector += dev->msi_vec_count;
+	dev->msi_vectors_valid = true;
+}
+
+static shim_ret shim_msix_route(shim_intr_source *src)
+{
+	shim_pci_device *dev = src->dev;
+	shim_ret r;
+
+	shim_msix_vectors(dev);
+	src->id = dev->msi_vec_base + src->index - 1;
+	if (dev->msi_users == 0)
+		shim_pci_cfg_write16(dev, SHIM_PCI_COMMAND,
+				     (uint16_t)(shim_pci_cfg_read16(dev, SHIM_PCI_COMMAND) |
+						SHIM_PCI_CMD_INTX_DISABLE));
+	r = shim_msix_program(src);
+	if (r != SHIM_OK) {
+		if (dev->msi_users == 0 && !dev->gone) {
+			shim_msix_set_ctrl(dev, 0, SHIM_MSIX_CTRL_ENABLE | SHIM_MSIX_CTRL_MASKALL);
+			shim_pci_cfg_write16(dev, SHIM_PCI_COMMAND,
+					     (uint16_t)(shim_pci_cfg_read16(dev, SHIM_PCI_COMMAND) &
+							~SHIM_PCI_CMD_INTX_DISABLE));
+		}
+		return r;
+	}
+	dev->msi_users++;
+	return SHIM_OK;
+}
+
+static void shim_msix_unroute(shim_intr_source *src)
+{
+	shim_pci_device *dev = src->dev;
+
+	shim_msix_mask(src, true);
+	if (--dev->msi_users == 0 && !dev->gone && !dev->told_gone) {
+		shim_msix_set_ctrl(dev, 0, SHIM_MSIX_CTRL_ENABLE);
+		shim_pci_cfg_write16(dev, SHIM_PCI_COMMAND,
+				     (uint16_t)(shim_pci_cfg_read16(dev, SHIM_PCI_COMMAND) &
+						~SHIM_PCI_CMD_INTX_DISABLE));
+	}
+}
+
+void shim_intr_msix_restore(shim_pci_device *dev)
+{
+	shim_workloop *wl = dev->m->wl;
+
+	if (!dev->msix_cap || dev->msi_users == 0 || !wl || dev->gone)
+		return;
+	for (shim_intr_source *s = wl->sources; s; s = s->next)
+		if (s->dev == dev && s->msix)
+			(void)shim_msix_program(s);
+}
+
+/* ---- MSI ---- */
 
 /* Reserves the device's block of vectors (aligned to its size, as multiple
  * message MSI needs) and keeps only as many as the host can route with
@@ -119,6 +275,8 @@ static shim_ret shim_intr_route(shim_intr_source *src)
 
 	if (!src->msi)
 		return shim_hostcall_intx_route(dev->m, dev->bdf, dev->intr_pin, &src->id);
+	if (src->msix)
+		return shim_msix_route(src);
 	r = shim_intr_msi_vectors(dev, &addr, &data);
 	if (r != SHIM_OK)
 		return r;
@@ -162,7 +320,8 @@ shim_ret shim_intr_source_create(shim_workloop *wl, shim_pci_device *dev, unsign
 		return SHIM_ERR_NO_MEMORY;
 	src->dev = dev;
 	src->index = index;
-	src->msi = type == SHIM_INTR_MSI;
+	src->msi = type == SHIM_INTR_MSI || type == SHIM_INTR_MSIX;
+	src->msix = type == SHIM_INTR_MSIX;
 	r = shim_intr_route(src);
 	if (r != SHIM_OK) {
 		shim_free(src, sizeof(*src));
@@ -183,14 +342,20 @@ shim_ret shim_intr_source_create(shim_workloop *wl, shim_pci_device *dev, unsign
 
 void shim_intr_source_enable(shim_intr_source *src)
 {
-	if (src && !src->released)
-		src->enabled = true;
+	if (!src || src->released || src->enabled)
+		return;
+	src->enabled = true;
+	if (src->msix)
+		shim_msix_mask(src, false); /* a vector pending in the device arrives now */
 }
 
 void shim_intr_source_disable(shim_intr_source *src)
 {
-	if (src)
-		src->enabled = false;
+	if (!src || !src->enabled)
+		return;
+	src->enabled = false;
+	if (src->msix && !src->released)
+		shim_msix_mask(src, true);
 }
 
 void shim_intr_source_release(shim_intr_source *src)
@@ -207,7 +372,9 @@ void shim_intr_source_release(shim_intr_source *src)
 			break;
 		}
 	}
-	if (src->msi && --src->dev->msi_users == 0)
+	if (src->msix)
+		shim_msix_unroute(src);
+	else if (src->msi && --src->dev->msi_users == 0)
 		shim_intr_msi_unprogram(src->dev);
 	shim_object_release(&src->obj);
 }

@@ -93,8 +93,19 @@ shim_ret shim_machine_create(struct shim_host host, shim_machine **out)
 	m->host_alive = true;
 	shim_hostcall_layout(m, &m->layout);
 	r = shim_dma_pool_create(m->layout.dma_base, m->layout.dma_size, &m->pool);
-	if (r == SHIM_OK)
+	if (r == SHIM_OK && m->layout.dma_high_size) {
+		r = shim_dma_pool_add(m->pool, m->layout.dma_high_base, m->layout.dma_high_size);
+		if (r != SHIM_OK)
+			snprintf(m->last_error, sizeof(m->last_error),
+				 "host's DMA window above 4 GiB (0x%llx) overlaps its first one",
+				 (unsigned long long)m->layout.dma_high_base);
+	}
+	if (r == SHIM_OK) {
+		m->map_low = shim_hostcall_ram_map(m, m->layout.dma_base, m->layout.dma_size);
+		m->map_high = shim_hostcall_ram_map(m, m->layout.dma_high_base,
+						    m->layout.dma_high_size);
 		r = shim_workloop_create(m, &m->wl);
+	}
 	if (r == SHIM_OK)
 		r = shim_firmware_enumerate(m);
 	if (r != SHIM_OK) {
@@ -155,6 +166,21 @@ shim_ret shim_machine_host_ping(shim_machine *m)
 	if (!m)
 		return SHIM_ERR_BAD_ARGUMENT;
 	return shim_hostcall_cfg_read(m, SHIM_BDF(0, 0, 0), 0, 4, &id);
+}
+
+uint8_t *shim_machine_ram_ptr(shim_machine *m, uint64_t addr, uint64_t len)
+{
+	const struct shim_host_layout *l = &m->layout;
+
+	if (!m->host_alive)
+		return NULL;
+	if (m->map_low && addr >= l->dma_base && addr - l->dma_base <= l->dma_size &&
+	    len <= l->dma_size - (addr - l->dma_base))
+		return m->map_low + (addr - l->dma_base);
+	if (m->map_high && addr >= l->dma_high_base && addr - l->dma_high_base <= l->dma_high_size &&
+	    len <= l->dma_high_size - (addr - l->dma_high_base))
+		return m->map_high + (addr - l->dma_high_base);
+	return NULL;
 }
 
 /* ---- services ---- */

@@ -44,6 +44,22 @@
 #define SHIM_MSI_CTRL_64BIT 0x0080u
 #define SHIM_MSI_CTRL_MMC_SHIFT 1 /* multiple message capable, log2, 3 bits */
 #define SHIM_MSI_CTRL_MME_SHIFT 4 /* multiple message enable, log2, 3 bits */
+#define SHIM_PCI_CAP_MSIX 0x11
+#define SHIM_MSIX_CTRL 2         /* from the capability offset */
+#define SHIM_MSIX_TABLE 4        /* BIR in bits 2:0, offset in the rest */
+#define SHIM_MSIX_PBA 8
+#define SHIM_MSIX_CTRL_SIZE 0x07ffu   /* table entries - 1 */
+#define SHIM_MSIX_CTRL_MASKALL 0x4000u
+#define SHIM_MSIX_CTRL_ENABLE 0x8000u
+#define SHIM_MSIX_BIR_MASK 0x7u
+#define SHIM_MSIX_ENTRY_SIZE 16u
+#define SHIM_MSIX_ADDR_LO 0u     /* within an entry */
+#define SHIM_MSIX_ADDR_HI 4u
+#define SHIM_MSIX_DATA 8u
+#define SHIM_MSIX_VCTRL 12u
+#define SHIM_MSIX_VCTRL_MASKED 0x1u
+/* Most MSI-X indexes offered (vectors are reserved for all of them). */
+#define SHIM_MSIX_MAX_VECTORS 128u
 /* Bound on capability-list walks: a looping list must not hang the bench. */
 #define SHIM_PCI_CAP_WALK_MAX 48
 
@@ -65,10 +81,15 @@ struct shim_pci_device {
 	struct shim_bar bar[SHIM_PCI_BAR_COUNT];
 	uint8_t msi_cap;          /* 0: none */
 	uint16_t msi_ctrl;        /* control word as found by the firmware */
+	uint8_t msix_cap;         /* 0: none (or its table or PBA lies in no memory BAR) */
+	uint16_t msix_size;       /* table entries */
+	uint8_t msix_table_bar, msix_pba_bar;
+	uint32_t msix_table_off, msix_pba_off;
 	uint8_t intr_pin;         /* 0: no INTx */
 	bool gone;
 	bool told_gone;           /* the driver's device_gone has run: hands off */
-	/* MSI programming, owned by intr.c. */
+	/* MSI and MSI-X programming, owned by intr.c. MSI-X index i uses
+	 * vector msi_vec_base + i - 1. */
 	bool msi_vectors_valid;
 	uint32_t msi_vec_base;
 	unsigned msi_vec_count;
@@ -95,6 +116,8 @@ struct shim_machine {
 	shim_workloop *wl;
 	struct shim_dma_pool *pool;
 	shim_memdesc *memdescs;   /* every live descriptor, for DMA checks */
+	/* The host's CPU mappings of the DMA windows (NULL: copy through the host). */
+	uint8_t *map_low, *map_high;
 	uint32_t next_vector;
 	char last_error[256];
 	/* power.c */
@@ -118,7 +141,8 @@ struct shim_intr_source {
 	shim_workloop *wl;        /* retained */
 	shim_pci_device *dev;     /* retained */
 	unsigned index;
-	bool msi;
+	bool msi;                 /* a message vector: MSI or MSI-X */
+	bool msix;                /* an MSI-X table entry (index - 1), masked while disabled */
 	uint32_t id;              /* MSI: global vector; INTx: host line */
 	shim_intr_filter_fn filter;
 	shim_intr_action_fn action;
@@ -150,10 +174,16 @@ struct shim_workloop {
 struct shim_memdesc {
 	shim_object obj;
 	shim_pci_device *dev;     /* retained */
-	uint64_t phys, length;
+	uint64_t phys, length;    /* phys: contiguous only */
+	/* Pageable memory: the guest-physical address of each 4 KiB page
+	 * (NULL: one contiguous buffer at phys). */
+	uint64_t *pages;
+	uint64_t npages;
 	int prepared;
 	shim_memdesc *prev, *next; /* machine's list */
 };
+
+#define SHIM_PAGE_SIZE 4096ull
 
 /* hostcall.c: the only file that touches the host's ops. Calls refuse once
  * the host is destroyed and keep the host's detail of a failure in
@@ -191,6 +221,9 @@ SHIM_INTERNAL shim_ret shim_hostcall_intx_route(shim_machine *m, uint16_t bdf, u
 /* SHIM_OK with *ev, SHIM_ERR_NOT_FOUND when drained, else an error. */
 SHIM_INTERNAL shim_ret shim_hostcall_irq_next(shim_machine *m, struct shim_host_irq *ev);
 SHIM_INTERNAL shim_ret shim_hostcall_dma_next(shim_machine *m, struct shim_host_dma *ev);
+/* The host's CPU mapping of guest RAM [addr, addr+len), or NULL (no
+ * ram_map op, or the host refused: the shim then copies through it). */
+SHIM_INTERNAL void *shim_hostcall_ram_map(shim_machine *m, uint64_t addr, uint64_t len);
 /* SHIM_ERR_UNSUPPORTED when the host has no device_reset. */
 SHIM_INTERNAL shim_ret shim_hostcall_device_reset(shim_machine *m, uint16_t bdf);
 
@@ -229,14 +262,36 @@ SHIM_INTERNAL void shim_intr_deliver_msi(shim_workloop *wl, uint32_t vector);
 SHIM_INTERNAL void shim_intr_set_line(shim_workloop *wl, uint32_t line, bool level);
 SHIM_INTERNAL void shim_intr_run_filters(shim_workloop *wl);
 SHIM_INTERNAL void shim_intr_run_actions(shim_workloop *wl);
+/* power.c, after config space is back: every MSI-X entry registered on dev
+ * programmed again (address, data, mask) and MSI-X enabled as before. */
+SHIM_INTERNAL void shim_intr_msix_restore(shim_pci_device *dev);
+/* The message indexes dev offers: MSI-X entries, else MSI vectors. */
+SHIM_INTERNAL bool shim_intr_uses_msix(const shim_pci_device *dev);
 
 /* memory.c: true when [addr, addr+len) lies inside a prepared descriptor of m. */
 SHIM_INTERNAL bool shim_memdesc_covers_dma(shim_machine *m, uint64_t addr, uint64_t len);
+/* The CPU pointer to guest RAM [addr, addr+len) through the machine's
+ * mappings, or NULL. */
+SHIM_INTERNAL uint8_t *shim_machine_ram_ptr(shim_machine *m, uint64_t addr, uint64_t len);
+/* Guest-physical address of byte off of md and how many bytes from there
+ * are physically contiguous (up to the end of md). off < length. */
+SHIM_INTERNAL uint64_t shim_memdesc_phys_at(const shim_memdesc *md, uint64_t off, uint64_t *run);
+/* A contiguous buffer for the shim's own use (bounce buffers): zeroed,
+ * counted as wired, not prepared, aligned to at least a page (align is a
+ * power of two or 0); released with shim_memdesc_release_. */
+SHIM_INTERNAL shim_ret shim_memdesc_alloc_internal(shim_pci_device *dev, uint64_t size,
+						   uint64_t align, uint64_t phys_mask,
+						   shim_memdesc **out);
+/* prepare/complete without fault injection, for the shim's own calls. */
+SHIM_INTERNAL void shim_memdesc_wire(shim_memdesc *md);
+SHIM_INTERNAL shim_ret shim_memdesc_unwire(shim_memdesc *md, const char *file, int line);
 
 /* dma_pool.c: first-fit free list over the host's DMA window, top-down. */
 struct shim_dma_pool;
 SHIM_INTERNAL shim_ret shim_dma_pool_create(uint64_t base, uint64_t size,
 					    struct shim_dma_pool **out);
+/* A second range (guest RAM above 4 GiB), above every range already in. */
+SHIM_INTERNAL shim_ret shim_dma_pool_add(struct shim_dma_pool *pool, uint64_t base, uint64_t size);
 SHIM_INTERNAL void shim_dma_pool_destroy(struct shim_dma_pool *pool);
 SHIM_INTERNAL shim_ret shim_dma_pool_alloc(struct shim_dma_pool *pool, uint64_t size,
 					   uint64_t align, uint64_t phys_mask, uint64_t *addr);

@@ -193,18 +193,49 @@ bool shim_pci_is_present(const shim_pci_device *dev)
 	return shim_pci_check_present((shim_pci_device *)(uintptr_t)dev);
 }
 
+unsigned shim_pci_message_interrupt_count(shim_pci_device *dev, enum shim_intr_type *kind)
+{
+	enum shim_intr_type k = SHIM_INTR_NONE;
+	unsigned n = 0;
+
+	if (dev && dev->msix_cap) {
+		k = SHIM_INTR_MSIX;
+		n = dev->msix_size < SHIM_MSIX_MAX_VECTORS ? dev->msix_size : SHIM_MSIX_MAX_VECTORS;
+	} else if (dev && dev->msi_cap) {
+		k = SHIM_INTR_MSI;
+		n = 1u << ((dev->msi_ctrl >> SHIM_MSI_CTRL_MMC_SHIFT) & 7);
+		if (n > SHIM_MSI_MAX_VECTORS)
+			n = SHIM_MSI_MAX_VECTORS;
+	}
+	if (kind)
+		*kind = k;
+	return n;
+}
+
 enum shim_intr_type shim_pci_interrupt_type(shim_pci_device *dev, unsigned index)
 {
-	unsigned vectors;
+	enum shim_intr_type kind;
 
 	if (!dev)
 		return SHIM_INTR_NONE;
 	if (index == 0)
 		return dev->intr_pin ? SHIM_INTR_LEGACY : SHIM_INTR_NONE;
-	if (!dev->msi_cap)
-		return SHIM_INTR_NONE;
-	vectors = 1u << ((dev->msi_ctrl >> SHIM_MSI_CTRL_MMC_SHIFT) & 7);
-	if (vectors > SHIM_MSI_MAX_VECTORS)
-		vectors = SHIM_MSI_MAX_VECTORS;
-	return index <= vectors ? SHIM_INTR_MSI : SHIM_INTR_NONE;
+	return index <= shim_pci_message_interrupt_count(dev, &kind) ? kind : SHIM_INTR_NONE;
+}
+
+shim_ret shim_pci_bar_info(shim_pci_device *dev, unsigned bar, struct shim_pci_bar_info *out)
+{
+	const struct shim_bar *b;
+
+	if (!dev || !out || bar >= SHIM_PCI_BAR_COUNT)
+		return SHIM_ERR_BAD_ARGUMENT;
+	*out = (struct shim_pci_bar_info){ SHIM_BAR_TYPE_NONE, false, 0 };
+	b = &dev->bar[bar];
+	if (b->kind == SHIM_BAR_NONE || !b->assigned)
+		return SHIM_ERR_NOT_FOUND;
+	out->type = b->kind == SHIM_BAR_MEM32 ? SHIM_BAR_TYPE_MEM32 :
+		    b->kind == SHIM_BAR_MEM64 ? SHIM_BAR_TYPE_MEM64 : SHIM_BAR_TYPE_IO;
+	out->prefetchable = b->prefetchable;
+	out->size = b->size;
+	return SHIM_OK;
 }

@@ -1,7 +1,8 @@
 /* Power management: the policy a user-space agent pushes, state changes
  * driven through a driver's set_power_state with ack-now / ack-later, and
  * the PCI family's part: config space (header + MSI) saved before a state
- * that loses context and restored before the driver's wake callback. */
+ * that loses context and restored before the driver's wake callback, with
+ * the MSI-X entries the shim programmed written again into the table. */
 #include "machine_internal.h"
 #include "shim/alloc.h"
 #include "shim/log.h"
@@ -116,6 +117,8 @@ static void shim_power_restore_config(shim_machine *m, struct shim_power_dev *pm
 		shim_pci_cfg_write16(dev, (uint16_t)(cap + SHIM_MSI_CTRL), pm->msi_ctrl);
 	}
 	shim_pci_cfg_write16(dev, SHIM_PCI_COMMAND, cmd);
+	/* MSI-X lives in a BAR: its entries come back once decode does. */
+	shim_intr_msix_restore(dev);
 	pm->saved = false;
 	m->power_stats.config_restores++;
 	/* Read back what matters for decode and interrupts. */

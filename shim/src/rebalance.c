@@ -1,7 +1,8 @@
 /* Rebalance, as a PCI family does when it makes room for a device: while no
  * driver runs on a function, every BAR of it moves to a new address in its
- * window and its MSI vectors (so its message address and data) change. A
- * driver that kept an address or a mapping across stop now reaches nothing. */
+ * window (an MSI-X table with it) and its MSI or MSI-X vectors (so its
+ * message addresses and data) change. A driver that kept an address or a
+ * mapping across stop now reaches nothing. */
 #include <stdio.h>
 
 #include "machine_internal.h"
@@ -96,6 +97,8 @@ static void shim_rb_vectors(shim_machine *m, shim_pci_device *dev)
 {
 	uint32_t n = dev->msi_vec_count != 0 ? dev->msi_vec_count : 1;
 	uint32_t next = dev->msi_vec_base + n;
+	/* An MSI block may grow to the most vectors MSI has; MSI-X's is fixed. */
+	uint32_t room = dev->msix_cap ? n : SHIM_MSI_MAX_VECTORS;
 	uint64_t a;
 	uint32_t d;
 
@@ -103,8 +106,8 @@ static void shim_rb_vectors(shim_machine *m, shim_pci_device *dev)
 		return; /* never registered: the first registration picks fresh ones anyway */
 	if (next < m->next_vector)
 		next = m->next_vector;
-	if (shim_hostcall_msi_route(m, next + SHIM_MSI_MAX_VECTORS - 1, &a, &d) != SHIM_OK &&
-	    !shim_rb_vectors_taken(m, dev, SHIM_MSI_FIRST_VECTOR, SHIM_MSI_MAX_VECTORS) &&
+	if (shim_hostcall_msi_route(m, next + room - 1, &a, &d) != SHIM_OK &&
+	    !shim_rb_vectors_taken(m, dev, SHIM_MSI_FIRST_VECTOR, room) &&
 	    dev->msi_vec_base != SHIM_MSI_FIRST_VECTOR)
 		next = SHIM_MSI_FIRST_VECTOR;
 	dev->msi_vectors_valid = false;

@@ -100,11 +100,23 @@ static shim_timer *shim_timers_first_due(shim_workloop *wl, uint64_t now)
 	return best;
 }
 
+static bool shim_timers_any_armed(const shim_workloop *wl)
+{
+	for (const shim_timer *t = wl->timers; t; t = t->next)
+		if (t->armed)
+			return true;
+	return false;
+}
+
 void shim_timers_run_due(shim_workloop *wl)
 {
-	uint64_t now = shim_hostcall_clock_ns(wl->m);
+	uint64_t now;
 	shim_timer *t;
 
+	/* The clock is a host call (a round trip on qemu): only when needed. */
+	if (!shim_timers_any_armed(wl))
+		return;
+	now = shim_hostcall_clock_ns(wl->m);
 	while ((t = shim_timers_first_due(wl, now)) != NULL) {
 		enum shim_context prev;
 

@@ -18,6 +18,7 @@
 #include "bell.h"
 #include "model/bus.h"
 #include "model/catalog.h"
+#include "model/nvme.h"
 
 #define SLOT 4
 #define BAR0 0xfe000000u
@@ -123,10 +124,12 @@ static void test_unknown_model_is_refused_naming_it_and_the_builtins(void **stat
 static void test_builtins_are_listed_for_help_texts(void **state)
 {
 	(void)state;
-	assert_string_equal("edu[,dma_mask=N][,id=N][,no_msi]", model_catalog_builtin_names());
+	assert_string_equal("edu[,dma_mask=N][,id=N][,no_msi], nvme" MODEL_NVME_OPTIONS_HELP,
+			    model_catalog_builtin_names());
 	assert_non_null(model_catalog_builtin(0));
 	assert_string_equal("edu", model_catalog_builtin(0)->name);
-	assert_null(model_catalog_builtin(1));
+	assert_string_equal("nvme", model_catalog_builtin(1)->name);
+	assert_null(model_catalog_builtin(2));
 }
 
 static void test_describe_gives_a_builtins_identity(void **state)
@@ -281,8 +284,8 @@ static void test_plugin_of_another_abi_version_is_refused_unrun(void **state)
 {
 	(void)state;
 	/* Its create() aborts: reaching it would end this test program. */
-	refused(BADABI_PLUGIN, BADABI_PLUGIN ": built for model plugin ABI version 99",
-		"this drvbench loads version 1", NULL);
+	refused(BADABI_PLUGIN, BADABI_PLUGIN ": built for model plugin ABI version 100",
+		"this drvbench loads version 2", NULL);
 }
 
 static void test_plugin_building_another_identity_is_refused(void **state)

@@ -15,12 +15,23 @@
 
 bool remote_peer_open(struct remote_peer *p, unsigned time_scale)
 {
-	struct model_remote_options opt = { .time_scale = time_scale, .quiet = true };
-
-	return remote_peer_open_with(p, &opt);
+	return remote_peer_open_model(p, "edu", time_scale);
 }
 
 bool remote_peer_open_with(struct remote_peer *p, const struct model_remote_options *opt)
+{
+	return remote_peer_open_spec(p, "edu", opt);
+}
+
+bool remote_peer_open_model(struct remote_peer *p, const char *spec, unsigned time_scale)
+{
+	struct model_remote_options opt = { .time_scale = time_scale, .quiet = true };
+
+	return remote_peer_open_spec(p, spec, &opt);
+}
+
+bool remote_peer_open_spec(struct remote_peer *p, const char *spec,
+			   const struct model_remote_options *opt)
 {
 	int sv[2];
 	model_device *dev;
@@ -29,7 +40,7 @@ bool remote_peer_open_with(struct remote_peer *p, const struct model_remote_opti
 	p->memfd = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return false;
-	dev = model_catalog_create("edu", NULL, 0);
+	dev = model_catalog_create(spec, NULL, 0);
 	p->r = dev ? model_remote_create(dev, sv[1], opt) : NULL;
 	if (!p->r) {
 		model_device_destroy(dev);

@@ -22,6 +22,11 @@ struct remote_peer {
 bool remote_peer_open(struct remote_peer *p, unsigned time_scale);
 /* The same with the remote's options given in full. */
 bool remote_peer_open_with(struct remote_peer *p, const struct model_remote_options *opt);
+/* The same with another model of the catalogue (model/catalog.h spec). */
+bool remote_peer_open_model(struct remote_peer *p, const char *spec, unsigned time_scale);
+/* Any catalogue model with the remote's options given in full. */
+bool remote_peer_open_spec(struct remote_peer *p, const char *spec,
+			   const struct model_remote_options *opt);
 void remote_peer_close(struct remote_peer *p);
 /* Raw bytes plus fds, as one sendmsg. */
 bool remote_peer_send(struct remote_peer *p, const void *buf, size_t len, const int *fds,

@@ -1,6 +1,7 @@
 /* The remote's serve loop against a test peer playing QEMU's proxy: config
- * space and BAR sizing, BAR decoding at the programmed base, reset, DMA and
- * MSI through shared guest RAM, fd hygiene, and malformed input. */
+ * space and BAR sizing (64-bit BARs shown as 32-bit ones), BAR decoding at
+ * the programmed base, reset, DMA and MSI through shared guest RAM, fd
+ * hygiene, and malformed input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -305,6 +306,27 @@ static void test_remote_step_times_out_without_messages(void **state)
 	assert_int_equal(0, model_remote_step(p->r, 10));
 }
 
+/* QEMU's proxy takes every BAR for a 32-bit one: nvme's 64-bit BAR0 is
+ * shown so, the slot after it empty, and it still decodes. */
+static void test_remote_shows_a_64_bit_bar_as_a_32_bit_one(void **state)
+{
+	struct remote_peer p;
+
+	(void)state;
+	assert_true(remote_peer_open_model(&p, "nvme", 1));
+	assert_int_equal(0x0, remote_peer_cfg_read(&p, 0x10, 4) & 0x7u);
+	remote_peer_cfg_write(&p, 0x10, 0xffffffffu, 4);
+	assert_int_equal(0xffffc000u, remote_peer_cfg_read(&p, 0x10, 4));
+	assert_int_equal(0x00, remote_peer_cfg_read(&p, 0x10, 1)); /* one byte: no 64-bit type either */
+	remote_peer_cfg_write(&p, 0x14, 0xffffffffu, 4);
+	assert_int_equal(0, remote_peer_cfg_read(&p, 0x14, 4));
+	assert_int_equal(0, remote_peer_cfg_read(&p, 0x16, 2));
+	remote_peer_cfg_write(&p, 0x10, (uint32_t)BAR0, 4);
+	remote_peer_cfg_write(&p, 0x04, MEM_ONLY, 2);
+	assert_int_equal(0x00010400, remote_peer_bar_read(&p, BAR0 + 0x08, 4)); /* VS */
+	remote_peer_close(&p);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -325,6 +347,7 @@ int main(void)
 		T(test_remote_oversized_frame_ends_the_session),
 		T(test_remote_serve_returns_0_when_the_peer_hangs_up),
 		T(test_remote_step_times_out_without_messages),
+		cmocka_unit_test(test_remote_shows_a_64_bit_bar_as_a_32_bit_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,10 @@ enum bench_host_kind {
 enum bench_cap {
 	BENCH_CAP_DEVICE_ERRORS = 1u << 0, /* count of device faults (sim bus; qemu: its output) */
 	BENCH_CAP_DMA_OBSERVER = 1u << 1,  /* host ops report device DMA (dma_next) */
+	/* The clock is virtual all through: waiting out a timeout costs no
+	 * real time (sim). QEMU's clock stands still while a device is idle,
+	 * and the qemu hosts let real time pass for it. */
+	BENCH_CAP_VIRTUAL_TIME = 1u << 2,
 };
 
 #define BENCH_DEFAULT_RAM (128ull << 20)

@@ -40,6 +40,11 @@ struct bench_profile {
 	size_t nbacking;
 	bool hotplug;               /* the device needs a hot-pluggable machine */
 	unsigned slot;              /* bus-0 slot; 0: BENCH_DEFAULT_SLOT */
+	/* Guest RAM above 4 GiB the machine gets on every host, in bytes (a
+	 * multiple of 1 MiB; 0: none), so a driver of a 64-bit-capable device
+	 * meets DMA addresses wider than 32 bits: the DMA pool hands out the
+	 * highest memory a mask allows. */
+	uint64_t ram_high;
 };
 
 #define BENCH_DEFAULT_SLOT 4u

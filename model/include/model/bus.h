@@ -26,7 +26,24 @@ struct model_bus_dma {
 	bool to_memory;
 };
 
+/* RAM above 4 GiB starts here, as on q35 and pc when RAM does not fit below. */
+#define MODEL_BUS_HIGH_RAM_BASE 0x100000000ull
+
+/* ram_size bytes of guest RAM at 0 (it must end below the BAR windows:
+ * at most MODEL_BUS_LOW_RAM_MAX). */
+#define MODEL_BUS_LOW_RAM_MAX 0xc0000000ull
 model_bus *model_bus_create(uint64_t ram_size);
+/* The same plus high_size bytes at MODEL_BUS_HIGH_RAM_BASE (0: none), so
+ * DMA addresses above 32 bits exist. Both regions are allocated lazily
+ * (untouched pages cost nothing). NULL when a size is out of range or on
+ * no memory. */
+model_bus *model_bus_create_split(uint64_t ram_size, uint64_t high_size);
+uint64_t model_bus_ram_high_size(const model_bus *bus);
+/* A CPU pointer to guest RAM [addr, addr+len) that stays valid as long as
+ * the bus (the sim host's mapping of RAM for drivers), or NULL when the
+ * range is not wholly inside one RAM region. Accesses through it are not
+ * DMA: the bus observes none of them. */
+void *model_bus_ram_map(model_bus *bus, uint64_t addr, uint64_t len);
 /* Destroys the attached devices too. */
 void model_bus_destroy(model_bus *bus);
 uint64_t model_bus_ram_size(const model_bus *bus);
@@ -48,6 +65,7 @@ uint64_t model_bus_mem_read(model_bus *bus, uint64_t addr, unsigned size);
 void model_bus_mem_write(model_bus *bus, uint64_t addr, uint64_t val, unsigned size);
 uint32_t model_bus_io_read(model_bus *bus, uint16_t port, unsigned size);
 void model_bus_io_write(model_bus *bus, uint16_t port, uint32_t val, unsigned size);
+/* RAM accesses (either region); false (nothing moved) outside RAM. */
 bool model_bus_ram_read(model_bus *bus, uint64_t addr, void *buf, size_t len);
 bool model_bus_ram_write(model_bus *bus, uint64_t addr, const void *buf, size_t len);
 

@@ -1,5 +1,5 @@
 /* A PCI function written in the shape of a QEMU device: identity and config
- * space with a capability list (MSI at least), BARs with read/write
+ * space with a capability list (MSI or MSI-X), BARs with read/write
  * callbacks, reset, timers on the bus clock and DMA through the bus. A model
  * runs unchanged on the in-process bus (model_bus), behind QEMU's
  * x-pci-proxy-dev (model/remote) and inside fuzz targets. The host that runs
@@ -41,6 +41,13 @@
 #define MODEL_MSI_FLAGS_QSIZE 0x0070  /* multiple message enable */
 #define MODEL_MSI_FLAGS_64BIT 0x0080
 #define MODEL_MSI_FLAGS_MASKBIT 0x0100
+#define MODEL_PCI_CAP_ID_MSIX 0x11
+#define MODEL_MSIX_FLAGS_QSIZE 0x07ff   /* table entries - 1 */
+#define MODEL_MSIX_FLAGS_MASKALL 0x4000
+#define MODEL_MSIX_FLAGS_ENABLE 0x8000
+#define MODEL_MSIX_ENTRY_SIZE 16
+#define MODEL_MSIX_VCTRL_MASKED 0x1u
+#define MODEL_MSIX_MAX_VECTORS 128
 
 enum model_bar_kind { MODEL_BAR_NONE = 0, MODEL_BAR_MEM32, MODEL_BAR_MEM64, MODEL_BAR_IO };
 
@@ -90,6 +97,19 @@ struct model_bar {
 	uint64_t size; /* power of two */
 };
 
+/* MSI-X state, kept by the model framework as QEMU's msix.c keeps it: the
+ * table and pending bits live in BARs (decoded before the device's own
+ * callbacks), a vector is sent only while the device uses it. */
+struct model_msix {
+	uint8_t cap;                   /* config offset, 0 if none */
+	uint16_t vectors;
+	uint8_t table_bar, pba_bar;
+	uint32_t table_off, pba_off;
+	uint8_t table[MODEL_MSIX_MAX_VECTORS * MODEL_MSIX_ENTRY_SIZE];
+	uint64_t pending[MODEL_MSIX_MAX_VECTORS / 64];
+	uint16_t used[MODEL_MSIX_MAX_VECTORS]; /* model_device_msix_use counts */
+};
+
 struct model_device {
 	const struct model_device_ops *ops;
 	void *state;
@@ -100,6 +120,7 @@ struct model_device {
 	uint8_t msi_cap;               /* offset of the MSI capability, 0 if none */
 	uint8_t cap_tail;              /* where the next capability goes */
 	uint8_t reset_config[MODEL_CFG_SIZE]; /* constructor state, restored by reset */
+	struct model_msix msix;
 };
 
 /* Config-space set-up helpers for model constructors. */
@@ -111,6 +132,12 @@ void model_device_declare_bar(model_device *dev, unsigned bar, enum model_bar_ki
 			      uint64_t size);
 /* Adds an MSI capability: vectors (1..32, power of two), 64-bit address, per-vector mask. */
 void model_device_add_msi(model_device *dev, unsigned vectors, bool addr64, bool maskable);
+/* Adds an MSI-X capability: vectors (1..MODEL_MSIX_MAX_VECTORS) table
+ * entries at table_off in BAR table_bar and the pending bits at pba_off in
+ * BAR pba_bar (declare the BARs first; both ranges must fit them). Entries
+ * start masked. */
+void model_device_add_msix(model_device *dev, unsigned vectors, unsigned table_bar,
+			   uint32_t table_off, unsigned pba_bar, uint32_t pba_off);
 void model_device_attach_env(model_device *dev, struct model_env env);
 
 /* Config access as seen on the bus, with BAR sizing (write all-ones, read
@@ -121,12 +148,26 @@ void model_config_write(model_device *dev, uint16_t off, uint32_t val, unsigned 
 uint64_t model_device_bar_base(const model_device *dev, unsigned bar);
 uint16_t model_device_command(const model_device *dev);
 bool model_device_msi_enabled(const model_device *dev);
+bool model_device_msix_enabled(const model_device *dev);
+
+/* BAR accesses as the bus and the remote make them: the MSI-X table and
+ * pending bits when the access falls there, else the device's callbacks. */
+uint64_t model_device_bar_read(model_device *dev, unsigned bar, uint64_t off, unsigned size);
+void model_device_bar_write(model_device *dev, unsigned bar, uint64_t off, uint64_t val,
+			    unsigned size);
 
 /* Interrupt delivery from the device's side: MSI vector (0-based) when MSI
  * is on, else the INTx level. msi_notify writes the message through DMA
  * (nothing happens with bus mastering off, as on QEMU). */
 void model_device_msi_notify(model_device *dev, unsigned vector);
 void model_device_set_irq(model_device *dev, bool level);
+/* MSI-X, as QEMU's devices use it: a vector is marked in use (counted)
+ * before it may fire; notify sends its message, or, while the vector or the
+ * function is masked (or MSI-X is off), sets its pending bit, sent on
+ * unmask. A vector not in use is dropped; unuse clears its pending bit. */
+void model_device_msix_use(model_device *dev, unsigned vector);
+void model_device_msix_unuse(model_device *dev, unsigned vector);
+void model_device_msix_notify(model_device *dev, unsigned vector);
 
 /* Timers and DMA through the env. DMA also checks bus mastering. */
 void model_timer_init(model_timer *t, void (*cb)(void *), void *opaque);

@@ -28,7 +28,7 @@
 
 #include "model/device.h"
 
-#define MODEL_PLUGIN_ABI_VERSION 1u
+#define MODEL_PLUGIN_ABI_VERSION 2u /* 2: model_device grew MSI-X state */
 /* The one symbol a plugin exports (a const struct model_plugin). */
 #define MODEL_PLUGIN_SYMBOL_NAME drvbench_model_plugin
 #define MODEL_PLUGIN_STR_(x) #x

@@ -1,6 +1,8 @@
 /* The QEMU command line: a halting firmware, icount with sleep=off and the
- * PIT off (virtual time only moves to device deadlines), memfd guest RAM
- * (shareable with proxied device processes), qtest and QMP sockets. */
+ * PIT off (virtual time only moves to device deadlines), guest RAM from a
+ * memfd the host made (QEMU opens it through /proc/self/fd, so the host,
+ * QEMU and proxied device processes share it), optionally split around
+ * the 4 GiB hole, qtest and QMP sockets. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,11 +44,11 @@ void shim_qemu_args_free(char **argv)
 }
 
 char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
-			    char *err, size_t errlen)
+			    int ram_fd, char *err, size_t errlen)
 {
 	const char *machine = o->machine ? o->machine : "q35";
 	const char *binary = o->qemu_binary;
-	uint64_t ram_mb = o->ram_mb ? o->ram_mb : 128;
+	uint64_t ram_mb = o->ram_mb ? o->ram_mb : 128, high_mb = o->ram_high_mb;
 	size_t ndev = args_count(o->device_args), nextra = args_count(o->extra_args);
 	size_t cap = ARGS_FIXED + 2 * ndev + nextra, n = 0;
 	char **argv;
@@ -57,6 +59,14 @@ char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
 	}
 	if (ram_mb < 16 || ram_mb > 2048) {
 		snprintf(err, errlen, "ram_mb %llu outside 16..2048", (unsigned long long)ram_mb);
+		return NULL;
+	}
+	if (high_mb > 4096) {
+		snprintf(err, errlen, "ram_high_mb %llu outside 0..4096", (unsigned long long)high_mb);
+		return NULL;
+	}
+	if (ram_fd < 0) {
+		snprintf(err, errlen, "no guest RAM file");
 		return NULL;
 	}
 	if (!binary)
@@ -72,12 +82,18 @@ char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
 	for (size_t i = 0; fixed[i]; i++)
 		argv[n++] = strdup(fixed[i]);
 	argv[n++] = strdup("-machine");
-	argv[n++] = args_fmt("%s,pit=off,memory-backend=mem", machine);
+	/* With RAM above 4 GiB, q35 and pc both keep at most max-ram-below-4g
+	 * under the hole and put the rest at 4 GiB. */
+	if (high_mb)
+		argv[n++] = args_fmt("%s,pit=off,memory-backend=mem,max-ram-below-4g=%lluM", machine,
+				     (unsigned long long)ram_mb);
+	else
+		argv[n++] = args_fmt("%s,pit=off,memory-backend=mem", machine);
 	argv[n++] = strdup("-object");
-	argv[n++] = args_fmt("memory-backend-memfd,id=mem,size=%lluM,share=on",
-			     (unsigned long long)ram_mb);
+	argv[n++] = args_fmt("memory-backend-file,id=mem,size=%lluM,share=on,mem-path=/proc/self/fd/%d",
+			     (unsigned long long)(ram_mb + high_mb), ram_fd);
 	argv[n++] = strdup("-m");
-	argv[n++] = args_fmt("%lluM", (unsigned long long)ram_mb);
+	argv[n++] = args_fmt("%lluM", (unsigned long long)(ram_mb + high_mb));
 	argv[n++] = strdup("-bios");
 	argv[n++] = args_fmt("%s/halt.bin", dir);
 	argv[n++] = strdup("-icount");

@@ -1,14 +1,18 @@
 /* The qemu host: shim_host_ops over the qtest client, create/destroy, and
  * the helpers of shim/host_qemu.h. Config space goes through the legacy
- * 0xcf8/0xcfc mechanism (firmware never set up ECAM: 256 bytes per function). */
+ * 0xcf8/0xcfc mechanism (firmware never set up ECAM: 256 bytes per function).
+ * Guest RAM is a memfd made here and mapped here as well as in QEMU. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "qemu_internal.h"
 
-#if SHIM_HOST_VERSION != 1
-#error "the qemu host implements shim/host.h version 1"
+#if SHIM_HOST_VERSION != 2
+#error "the qemu host implements shim/host.h version 2"
 #endif
 
 #define PCI_CONF_ADDR 0xcf8u
@@ -24,6 +28,7 @@
  * alike, so BARs there decode (tests/qemu/test_qemu_bar64.c shows it). */
 #define MMIO64_BASE 0x1000000000ull
 #define MMIO64_SIZE 0x1000000000ull
+#define HIGH_RAM_BASE 0x100000000ull  /* q35 and pc put RAM that does not fit below here */
 #define IO_BASE 0xc000u
 #define IO_SIZE 0x4000u
 #define DEFAULT_TIMEOUT_MS 5000u
@@ -99,6 +104,7 @@ shim_ret shim_qemu_host_cfg_write(void *ctx, uint16_t bdf, uint16_t off, unsigne
 		return SHIM_ERR_HOST;
 	if (!cfg_args_ok(off, size))
 		return shim_qemu_host_result(h, SHIM_ERR_BAD_ARGUMENT, "config access size/offset");
+	h->hpet_fresh = false; /* a write may arm a device timer */
 	r = cfg_select(h, bdf, off);
 	if (r == SHIM_OK)
 		r = shim_qemu_qtest_out(&h->qt, (uint16_t)(PCI_CONF_DATA + (off & 3u)), size, val);
@@ -120,6 +126,7 @@ static shim_ret qemu_mem_write(void *ctx, uint64_t addr, unsigned size, uint64_t
 
 	if (h->dead)
 		return SHIM_ERR_HOST;
+	h->hpet_fresh = false;
 	return shim_qemu_host_result(h, shim_qemu_qtest_write(&h->qt, addr, size, val), h->qt.detail);
 }
 
@@ -138,34 +145,109 @@ static shim_ret qemu_io_write(void *ctx, uint16_t port, unsigned size, uint32_t 
 
 	if (h->dead)
 		return SHIM_ERR_HOST;
+	h->hpet_fresh = false;
 	return shim_qemu_host_result(h, shim_qemu_qtest_out(&h->qt, port, size, val), h->qt.detail);
 }
 
-static bool ram_range_ok(const struct shim_qemu_host *h, uint64_t addr, size_t len)
+/* Offset in the RAM file of guest RAM [addr, addr+len); false if not RAM. */
+static bool ram_offset(const struct shim_qemu_host *h, uint64_t addr, uint64_t len, uint64_t *off)
 {
-	return addr <= h->ram_size && len <= h->ram_size - addr;
+	if (addr <= h->ram_size && len <= h->ram_size - addr) {
+		*off = addr;
+		return true;
+	}
+	if (h->ram_high && addr >= HIGH_RAM_BASE && addr - HIGH_RAM_BASE <= h->ram_high &&
+	    len <= h->ram_high - (addr - HIGH_RAM_BASE)) {
+		*off = h->ram_size + (addr - HIGH_RAM_BASE);
+		return true;
+	}
+	return false;
+}
+
+uint8_t *shim_qemu_ram_ptr(const struct shim_qemu_host *h, uint64_t addr, uint64_t len)
+{
+	uint64_t off;
+
+	if (!h->ram_map || !h->map_in_use || !ram_offset(h, addr, len, &off))
+		return NULL;
+	return h->ram_map + off;
 }
 
 static shim_ret qemu_ram_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	struct shim_qemu_host *h = ctx;
+	uint64_t off;
+	uint8_t *p;
 
 	if (h->dead)
 		return SHIM_ERR_HOST;
-	if (!ram_range_ok(h, addr, len))
+	if (!ram_offset(h, addr, len, &off))
 		return shim_qemu_host_result(h, SHIM_ERR_BAD_ARGUMENT, "RAM range outside guest RAM");
+	if ((p = shim_qemu_ram_ptr(h, addr, len)) != NULL) {
+		memcpy(buf, p, len);
+		return shim_qemu_host_result(h, SHIM_OK, "");
+	}
 	return shim_qemu_host_result(h, shim_qemu_qtest_b64read(&h->qt, addr, buf, len), h->qt.detail);
 }
 
 static shim_ret qemu_ram_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	struct shim_qemu_host *h = ctx;
+	uint64_t off;
+	uint8_t *p;
 
 	if (h->dead)
 		return SHIM_ERR_HOST;
-	if (!ram_range_ok(h, addr, len))
+	if (!ram_offset(h, addr, len, &off))
 		return shim_qemu_host_result(h, SHIM_ERR_BAD_ARGUMENT, "RAM range outside guest RAM");
+	if ((p = shim_qemu_ram_ptr(h, addr, len)) != NULL) {
+		memcpy(p, buf, len);
+		return shim_qemu_host_result(h, SHIM_OK, "");
+	}
 	return shim_qemu_host_result(h, shim_qemu_qtest_b64write(&h->qt, addr, buf, len), h->qt.detail);
+}
+
+static shim_ret qemu_ram_map(void *ctx, uint64_t addr, uint64_t len, void **ptr)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	*ptr = shim_qemu_ram_ptr(h, addr, len);
+	if (*ptr == NULL)
+		return shim_qemu_host_result(h, SHIM_ERR_UNSUPPORTED,
+					     h->ram_map && h->map_in_use ? "RAM map outside guest RAM"
+									 : "guest RAM is not mapped");
+	return SHIM_OK;
+}
+
+/* Guest RAM: a memfd QEMU opens through /proc/self/fd, mapped here too. A
+ * failed mapping is not fatal: the host then copies through qtest. */
+static shim_ret qemu_ram_create(struct shim_qemu_host *h, char *err, size_t errlen)
+{
+	uint64_t total = h->ram_size + h->ram_high;
+	void *m;
+
+	h->ram_fd = memfd_create("drvbench-guest-ram", MFD_CLOEXEC);
+	if (h->ram_fd < 0 || ftruncate(h->ram_fd, (off_t)total) != 0) {
+		snprintf(err, errlen, "guest RAM: memfd of %llu bytes: %s",
+			 (unsigned long long)total, strerror(errno));
+		return SHIM_ERR_HOST;
+	}
+	m = mmap(NULL, (size_t)total, PROT_READ | PROT_WRITE, MAP_SHARED, h->ram_fd, 0);
+	h->ram_map = m == MAP_FAILED ? NULL : m;
+	h->map_in_use = h->ram_map != NULL;
+	return SHIM_OK;
+}
+
+static void qemu_ram_destroy(struct shim_qemu_host *h)
+{
+	if (h->ram_map)
+		munmap(h->ram_map, (size_t)(h->ram_size + h->ram_high));
+	h->ram_map = NULL;
+	if (h->ram_fd >= 0)
+		close(h->ram_fd);
+	h->ram_fd = -1;
 }
 
 static void qemu_layout(void *ctx, struct shim_host_layout *out)
@@ -175,6 +257,8 @@ static void qemu_layout(void *ctx, struct shim_host_layout *out)
 	memset(out, 0, sizeof(*out));
 	out->dma_base = DMA_BASE;
 	out->dma_size = h->mailbox - DMA_BASE;
+	out->dma_high_base = HIGH_RAM_BASE;
+	out->dma_high_size = h->ram_high;
 	out->mmio32_base = MMIO32_BASE;
 	out->mmio32_size = MMIO32_SIZE;
 	out->mmio64_base = MMIO64_BASE;
@@ -201,6 +285,7 @@ static void qemu_destroy(void *ctx)
 	shim_qemu_proxy_stop(&h->remote);  /* after QEMU: it exits on the EOF */
 	shim_qemu_qtest_fini(&h->qt);
 	shim_qemu_qmp_fini(&h->qmp);
+	qemu_ram_destroy(h);
 	free(h);
 }
 
@@ -225,6 +310,7 @@ static const struct shim_host_ops qemu_ops = {
 	.last_error = qemu_last_error,
 	.destroy = qemu_destroy,
 	.device_reset = shim_qemu_device_reset,
+	.ram_map = qemu_ram_map,
 };
 
 shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_host *out,
@@ -253,10 +339,24 @@ shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_
 	}
 	h->is_pc = opt->machine && strcmp(opt->machine, "pc") == 0;
 	h->ram_size = (opt->ram_mb ? opt->ram_mb : 128) << 20;
+	h->ram_high = opt->ram_high_mb << 20;
 	h->mailbox = h->ram_size - SHIM_QEMU_PAGE;
-	r = shim_qemu_proxy_proc_start(h, opt, timeout > START_TIMEOUT_MS ? timeout : START_TIMEOUT_MS,
-				       err, errlen);
+	h->ram_fd = -1;
+	/* The memfd is made before QEMU's command line is checked: sizes first. */
+	if (opt->ram_high_mb > 4096 || opt->ram_mb > 2048) {
+		snprintf(err, errlen, "guest RAM of %llu MiB + %llu MiB above 4 GiB: at most 2048 + 4096",
+			 (unsigned long long)(h->ram_size >> 20), (unsigned long long)opt->ram_high_mb);
+		r = SHIM_ERR_BAD_ARGUMENT;
+		goto early_fail;
+	}
+	r = qemu_ram_create(h, err, errlen);
+	if (r == SHIM_OK)
+		r = shim_qemu_proxy_proc_start(h, opt,
+					       timeout > START_TIMEOUT_MS ? timeout : START_TIMEOUT_MS,
+					       err, errlen);
 	if (r != SHIM_OK) {
+early_fail:
+		qemu_ram_destroy(h);
 		free(h);
 		return r;
 	}
@@ -346,4 +446,25 @@ uint64_t shim_qemu_host_mailbox(const struct shim_host *host)
 		return 0;
 	const struct shim_qemu_host *h = host->ctx;
 	return h->mailbox;
+}
+
+unsigned long long shim_qemu_host_round_trips(const struct shim_host *host)
+{
+	if (!shim_host_is_qemu(host))
+		return 0;
+	const struct shim_qemu_host *h = host->ctx;
+	return h->qt.round_trips;
+}
+
+shim_ret shim_qemu_host_use_ram_map(const struct shim_host *host, bool on)
+{
+	struct shim_qemu_host *h;
+
+	if (!shim_host_is_qemu(host))
+		return SHIM_ERR_BAD_ARGUMENT;
+	h = host->ctx;
+	if (on && !h->ram_map)
+		return SHIM_ERR_UNSUPPORTED;
+	h->map_in_use = on;
+	return SHIM_OK;
 }

@@ -72,12 +72,13 @@ struct shim_qemu_proc {
 	struct shim_qemu_tmpdir tmp; /* private temp dir: halt.bin, sockets, output log */
 };
 /* NULL-terminated argv (malloc'd strings) or NULL on bad options / no memory. */
+/* ram_fd: the memfd behind guest RAM (QEMU opens it as /proc/self/fd/N). */
 SHIM_QEMU_INTERNAL char **shim_qemu_args_build(const struct shim_qemu_options *o, const char *dir,
-					       char *err, size_t errlen);
+					       int ram_fd, char *err, size_t errlen);
 SHIM_QEMU_INTERNAL void shim_qemu_args_free(char **argv);
 /* On failure everything is already cleaned up and err says why. */
 SHIM_QEMU_INTERNAL shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p,
-						 const struct shim_qemu_options *o,
+						 const struct shim_qemu_options *o, int ram_fd,
 						 unsigned timeout_ms, char *err, size_t errlen);
 /* Reaps QEMU if it has exited, waiting up to grace_ms; true once reaped. */
 SHIM_QEMU_INTERNAL bool shim_qemu_proc_reap(struct shim_qemu_proc *p, unsigned grace_ms);
@@ -108,6 +109,7 @@ struct shim_qemu_qtest {
 	struct shim_qemu_intx_event intx[SHIM_QEMU_INTX_QUEUE];
 	unsigned intx_head, intx_count;
 	unsigned long intx_dropped;
+	unsigned long long round_trips; /* exchanges sent */
 	char detail[256];    /* last failure: command and reason */
 };
 SHIM_QEMU_INTERNAL void shim_qemu_qtest_init(struct shim_qemu_qtest *q, int fd,
@@ -190,14 +192,24 @@ struct shim_qemu_host {
 	struct shim_qemu_qmp qmp;
 	bool is_pc;
 	bool dead;              /* QEMU gone or channel broken: every op fails */
-	uint64_t ram_size;
-	uint64_t mailbox;       /* MSI mailbox page, the last page of RAM */
+	uint64_t ram_size;      /* below 4 GiB */
+	uint64_t ram_high;      /* above 4 GiB, at 4 GiB */
+	uint64_t mailbox;       /* MSI mailbox page, the last page of RAM below 4 GiB */
+	/* Guest RAM: a memfd made here and handed to QEMU, and its mapping
+	 * (low RAM at offset 0, RAM above 4 GiB right after it). */
+	int ram_fd;
+	uint8_t *ram_map;
+	bool map_in_use;        /* false: as if unmapped (shim_qemu_host_use_ram_map) */
 	char err[1536];
 	/* clock: HPET counter plus real time spent idle in clock_run */
 	uint64_t hpet_period_fs;
 	uint64_t hpet_offset_ns; /* added to the HPET so time goes on across a system_reset */
 	uint64_t idle_ns;
 	uint64_t last_clock_ns;
+	/* The HPET read last (offset applied), still current until an access
+	 * that can arm a device timer (a write) or a wait in clock_run. */
+	uint64_t hpet_ns;
+	bool hpet_fresh;
 	/* MSI: vectors 0..msi_slots-1 have mailbox slots; pending = seen, not yet reported */
 	uint32_t msi_slots;
 	uint32_t msi_pending[SHIM_QEMU_MSI_VECTORS / 32];
@@ -211,6 +223,9 @@ SHIM_QEMU_INTERNAL shim_ret shim_qemu_host_result(struct shim_qemu_host *h, shim
 						  const char *detail);
 SHIM_QEMU_INTERNAL shim_ret shim_qemu_host_cfg_write(void *ctx, uint16_t bdf, uint16_t off,
 						     unsigned size, uint32_t val);
+/* The mapping of guest RAM [addr, addr+len) or NULL (not RAM, or unmapped). */
+SHIM_QEMU_INTERNAL uint8_t *shim_qemu_ram_ptr(const struct shim_qemu_host *h, uint64_t addr,
+					      uint64_t len);
 /* The interrupt and clock ops (qemu_irq.c). */
 SHIM_QEMU_INTERNAL shim_ret shim_qemu_irq_setup(struct shim_qemu_host *h);
 SHIM_QEMU_INTERNAL uint64_t shim_qemu_clock_ns(void *ctx);

@@ -1,8 +1,14 @@
-/* Interrupts and time on the qemu host. MSI: each routed vector owns a
- * 4-byte slot in a guest-RAM mailbox page; a non-zero slot is a delivered
- * message (read, then cleared). INTx: IOAPIC inputs intercepted through
- * qtest. Time: the HPET main counter plus the real time spent waiting in
- * clock_run, so shim timeouts elapse while QEMU's virtual clock stands still. */
+/* Interrupts and time on the qemu host. MSI and MSI-X: each routed vector
+ * owns a 4-byte slot in a guest-RAM mailbox page; a non-zero slot is a
+ * delivered message (taken and cleared in one atomic exchange through the
+ * host's mapping of guest RAM, or read then cleared through qtest without
+ * it). INTx: IOAPIC inputs intercepted through qtest. Time: the HPET main
+ * counter plus the real time spent waiting in clock_run, so shim timeouts
+ * elapse while QEMU's virtual clock stands still. The HPET is read again
+ * only after a write (which may arm a device timer) or a wait: reads of it
+ * are round trips, and an I/O needs none. */
+#include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +23,11 @@
 
 #define RUN_SLICE_NS 2000000u  /* clock_run returns after at most this much real time */
 #define RUN_POLL_NS 250000u    /* wait for async IRQ lines between mailbox/clock checks */
+/* With the mailbox in mapped memory a message is seen without asking QEMU:
+ * spin (yielding) this long after the last exchange, then wait in short
+ * naps, reading the HPET only every RUN_POLL_NS. */
+#define RUN_SPIN_NS 200000u
+#define RUN_NAP_NS 20000u
 
 #define Q35_FIRST_PIRQ_E_GSI 20u  /* root-bus slots swizzle onto PIRQ E..H = GSI 20..23 */
 #define Q35_MAX_ROOT_SLOT 24u
@@ -47,7 +58,7 @@ shim_ret shim_qemu_irq_setup(struct shim_qemu_host *h)
 	return r;
 }
 
-static shim_ret irq_hpet_ns(struct shim_qemu_host *h, uint64_t *ns)
+static shim_ret irq_hpet_read(struct shim_qemu_host *h, uint64_t *ns)
 {
 	uint64_t ticks;
 	shim_ret r = shim_qemu_qtest_read(&h->qt, HPET_BASE + HPET_COUNTER, 8, &ticks);
@@ -56,7 +67,19 @@ static shim_ret irq_hpet_ns(struct shim_qemu_host *h, uint64_t *ns)
 		return shim_qemu_host_result(h, r, h->qt.detail);
 	*ns = ticks / FS_PER_NS * h->hpet_period_fs +
 	      ticks % FS_PER_NS * h->hpet_period_fs / FS_PER_NS + h->hpet_offset_ns;
+	h->hpet_ns = *ns;
+	h->hpet_fresh = true;
 	return SHIM_OK;
+}
+
+/* The HPET, read again only when it may have moved since the last read. */
+static shim_ret irq_hpet_ns(struct shim_qemu_host *h, uint64_t *ns)
+{
+	if (h->hpet_fresh) {
+		*ns = h->hpet_ns;
+		return SHIM_OK;
+	}
+	return irq_hpet_read(h, ns);
 }
 
 uint64_t shim_qemu_clock_ns(void *ctx)
@@ -77,16 +100,34 @@ static bool irq_msi_pending(const struct shim_qemu_host *h)
 	return false;
 }
 
+/* Through the mapping: each slot taken and cleared in one atomic exchange,
+ * so no message is lost however close behind another it comes. */
+static void irq_scan_mapped(struct shim_qemu_host *h, uint32_t *slots)
+{
+	for (uint32_t v = 0; v < h->msi_slots; v++) {
+		if (__atomic_load_n(&slots[v], __ATOMIC_ACQUIRE) == 0)
+			continue;
+		(void)__atomic_exchange_n(&slots[v], 0u, __ATOMIC_ACQ_REL);
+		h->msi_pending[v / 32] |= 1u << (v % 32);
+	}
+}
+
 /* Reads the used part of the mailbox, marks non-zero slots pending and clears them.
- * A message landing between the read and the clear is lost; qtest has no
- * atomic exchange, and the window is one round trip. */
+ * Without the mapping, a message landing between the read and the clear is
+ * lost: qtest has no atomic exchange, and the window is one round trip. */
 static shim_ret irq_scan_mailbox(struct shim_qemu_host *h)
 {
 	uint32_t slots[SHIM_QEMU_MSI_VECTORS];
+	uint8_t *mapped;
 	shim_ret r;
 
 	if (h->msi_slots == 0)
 		return SHIM_OK;
+	mapped = shim_qemu_ram_ptr(h, h->mailbox, 4u * h->msi_slots);
+	if (mapped) {
+		irq_scan_mapped(h, (uint32_t *)(void *)mapped);
+		return SHIM_OK;
+	}
 	r = shim_qemu_qtest_b64read(&h->qt, h->mailbox, slots, 4u * h->msi_slots);
 	for (uint32_t v = 0; r == SHIM_OK && v < h->msi_slots; v++) {
 		if (slots[v] == 0)
@@ -95,6 +136,44 @@ static shim_ret irq_scan_mailbox(struct shim_qemu_host *h)
 		h->msi_pending[v / 32] |= 1u << (v % 32);
 	}
 	return shim_qemu_host_result(h, r, h->qt.detail);
+}
+
+static bool irq_seen(const struct shim_qemu_host *h)
+{
+	return h->qt.intx_count || irq_msi_pending(h);
+}
+
+/* Waits up to wait_ns of real time for an INTx line on the socket or, with
+ * the mailbox mapped, a message in memory (checked between short naps). */
+static shim_ret irq_wait(struct shim_qemu_host *h, uint64_t wait_ns, uint64_t spin_until)
+{
+	uint64_t end = shim_qemu_now_ns() + wait_ns;
+	shim_ret r;
+
+	if (!shim_qemu_ram_ptr(h, h->mailbox, SHIM_QEMU_PAGE)) {
+		r = shim_qemu_qtest_pump(&h->qt, end);
+		if (r == SHIM_OK && h->qt.intx_count == 0)
+			r = irq_scan_mailbox(h);
+		return r;
+	}
+	for (;;) {
+		uint64_t now = shim_qemu_now_ns();
+
+		r = shim_qemu_qtest_pump(&h->qt, 0);
+		if (r == SHIM_OK)
+			r = irq_scan_mailbox(h);
+		if (r != SHIM_OK || irq_seen(h) || now >= end)
+			return r;
+		if (now < spin_until) {
+			sched_yield(); /* QEMU (or the remote) is posting: look again soon */
+		} else {
+			struct pollfd pfd = { .fd = h->qt.ch.fd, .events = POLLIN };
+			uint64_t nap = end - now < RUN_NAP_NS ? end - now : RUN_NAP_NS;
+			struct timespec ts = { 0, (long)nap };
+
+			(void)ppoll(&pfd, 1, &ts, NULL);
+		}
+	}
 }
 
 shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns)
@@ -116,16 +195,18 @@ shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns)
 		uint64_t now = shim_qemu_now_ns();
 		uint64_t poll_end = now + RUN_POLL_NS < real_end ? now + RUN_POLL_NS : real_end;
 
-		r = shim_qemu_qtest_pump(&h->qt, poll_end);
-		if (r == SHIM_OK && h->qt.intx_count == 0)
-			r = irq_scan_mailbox(h);
-		if (r == SHIM_OK)
-			r = irq_hpet_ns(h, &hpet);
+		r = irq_wait(h, poll_end - now, real_start + RUN_SPIN_NS);
 		if (r != SHIM_OK)
 			break;
-		/* an interrupt, or a device timer fired (the clock moved): let the caller look */
-		if (h->qt.intx_count || irq_msi_pending(h) || hpet != start_hpet ||
-		    shim_qemu_now_ns() >= real_end)
+		/* An interrupt: let the caller look. If a device timer fired
+		 * meanwhile, the clock catches up at the next write or wait. */
+		if (irq_seen(h))
+			break;
+		r = irq_hpet_read(h, &hpet);
+		if (r != SHIM_OK)
+			break;
+		/* a device timer fired (the clock moved): let the caller look */
+		if (hpet != start_hpet || shim_qemu_now_ns() >= real_end)
 			break;
 	}
 	h->idle_ns += shim_qemu_now_ns() - real_start;
@@ -236,8 +317,9 @@ shim_ret shim_qemu_irq_after_reset(struct shim_qemu_host *h)
 	uint64_t hpet;
 	shim_ret r = shim_qemu_irq_setup(h);
 
+	h->hpet_fresh = false;
 	if (r == SHIM_OK)
-		r = irq_hpet_ns(h, &hpet);
+		r = irq_hpet_read(h, &hpet);
 	if (r != SHIM_OK)
 		return shim_qemu_host_result(h, r, h->qt.detail);
 	/* The counter restarted from zero: shift it up to the last time seen. */

@@ -91,7 +91,7 @@ static int proc_listen(const struct shim_qemu_proc *p, const char *name)
 
 /* Child side of fork: only async-signal-safe calls until exec. */
 static void proc_child(char **argv, int logfd, int errpipe, const struct shim_qemu_options *o,
-		       pid_t parent)
+		       int ram_fd, pid_t parent)
 {
 	struct rlimit no_core = { 0, 0 };
 	sigset_t none;
@@ -114,6 +114,8 @@ static void proc_child(char **argv, int logfd, int errpipe, const struct shim_qe
 	for (size_t i = 0; i < o->keep_fd_count; i++)
 		if (o->keep_fds[i] > 2)
 			fcntl(o->keep_fds[i], F_SETFD, 0);
+	if (ram_fd > 2)
+		fcntl(ram_fd, F_SETFD, 0);
 	execvp(argv[0], argv);
 	e = errno;
 	if (write(errpipe, &e, sizeof(e)) < 0)
@@ -165,7 +167,7 @@ static int proc_accept(struct shim_qemu_proc *p, int lfd, uint64_t deadline_ns)
 }
 
 static shim_ret proc_spawn(struct shim_qemu_proc *p, const struct shim_qemu_options *o,
-			   char **argv, char *err, size_t errlen)
+			   int ram_fd, char **argv, char *err, size_t errlen)
 {
 	char logpath[PROC_PATH];
 	int pipefd[2], logfd, e;
@@ -183,7 +185,7 @@ static shim_ret proc_spawn(struct shim_qemu_proc *p, const struct shim_qemu_opti
 	}
 	p->pid = fork();
 	if (p->pid == 0)
-		proc_child(argv, logfd, pipefd[1], o, parent);
+		proc_child(argv, logfd, pipefd[1], o, ram_fd, parent);
 	close(logfd);
 	close(pipefd[1]);
 	if (p->pid < 0) {
@@ -203,7 +205,7 @@ static shim_ret proc_spawn(struct shim_qemu_proc *p, const struct shim_qemu_opti
 }
 
 shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_options *o,
-			      unsigned timeout_ms, char *err, size_t errlen)
+			      int ram_fd, unsigned timeout_ms, char *err, size_t errlen)
 {
 	int qt_l = -1, qmp_l = -1;
 	char **argv = NULL;
@@ -217,7 +219,7 @@ shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_o
 		return r;
 	r = SHIM_ERR_HOST;
 	shim_qemu_phase("tmpdir");
-	argv = shim_qemu_args_build(o, p->tmp.path, err, errlen);
+	argv = shim_qemu_args_build(o, p->tmp.path, ram_fd, err, errlen);
 	if (!argv) {
 		r = SHIM_ERR_BAD_ARGUMENT;
 		goto out;
@@ -232,7 +234,7 @@ shim_ret shim_qemu_proc_start(struct shim_qemu_proc *p, const struct shim_qemu_o
 		snprintf(err, errlen, "interrupted before QEMU was started");
 		goto out;
 	}
-	r = proc_spawn(p, o, argv, err, errlen);
+	r = proc_spawn(p, o, ram_fd, argv, err, errlen);
 	if (r != SHIM_OK)
 		goto out;
 	shim_qemu_phase("spawn");

@@ -2,7 +2,8 @@
  * over QEMU's x-pci-proxy-dev (docs/qemu-host.md, 'x-pci-proxy-dev'). The host makes
  * a socketpair, forks the remote (which runs model/remote's serve loop
  * directly: no binary to find) with one end, and starts QEMU with the proxy
- * device on the other. Guest RAM is already a shared memfd (qemu_args.c).
+ * device on the other. Guest RAM is already a shared memfd (qemu_args.c),
+ * which QEMU hands on to the remote.
  * A dead remote does not fail QEMU's accesses (they read all-ones), so every
  * op checks the child and turns its death into SHIM_ERR_HOST. QEMU sees the
  * socket's EOF a moment before the child can be reaped, so an access or two
@@ -191,7 +192,7 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 	h->remote.pid = -1;
 	h->remote.log_fd = -1;
 	if (!opt->proxy_model)
-		return shim_qemu_proc_start(&h->proc, opt, timeout_ms, err, errlen);
+		return shim_qemu_proc_start(&h->proc, opt, h->ram_fd, timeout_ms, err, errlen);
 	if (slot > MAX_ROOT_SLOT) {
 		snprintf(err, errlen, "proxy: slot %u outside 0..31", slot);
 		return SHIM_ERR_BAD_ARGUMENT;
@@ -240,7 +241,7 @@ shim_ret shim_qemu_proxy_proc_start(struct shim_qemu_host *h, const struct shim_
 	o.device_args = devs;
 	o.keep_fds = fds;
 	o.keep_fd_count = nfd + 1;
-	r = shim_qemu_proc_start(&h->proc, &o, timeout_ms, err, errlen);
+	r = shim_qemu_proc_start(&h->proc, &o, h->ram_fd, timeout_ms, err, errlen);
 	close(qemu_end); /* QEMU has its own copy now (or never will) */
 	if (r != SHIM_OK)
 		shim_qemu_proxy_stop(&h->remote);

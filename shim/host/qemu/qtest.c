@@ -82,6 +82,7 @@ static shim_ret qt_exchange(struct shim_qemu_qtest *q, const char *cmd, char **r
 	char *line, why[96];
 	shim_ret r;
 
+	q->round_trips++;
 	if (shim_qemu_chan_send(&q->ch, cmd, strlen(cmd), deadline) != SHIM_OK)
 		return qt_fail(q, cmd, q->ch.detail, SHIM_ERR_HOST);
 	for (;;) {

@@ -13,18 +13,21 @@
 /* The version of this boundary; bump it on any change to the structs below.
  * A host names the version it was written for twice: in a guard that stops
  * it compiling against another version of this header,
- *     #if SHIM_HOST_VERSION != 1
- *     #error "this host implements shim/host.h version 1"
+ *     #if SHIM_HOST_VERSION != 2
+ *     #error "this host implements shim/host.h version 2"
  *     #endif
  * and in ops->version, which shim_machine_create checks for hosts built
  * apart from the shim (a separate library). */
-#define SHIM_HOST_VERSION 1
+#define SHIM_HOST_VERSION 2
 
 /* bdf = bus << 8 | device << 3 | function. */
 #define SHIM_BDF(b, d, f) ((uint16_t)(((b) << 8) | ((d) << 3) | (f)))
 
 struct shim_host_layout {
 	uint64_t dma_base, dma_size;   /* guest RAM the shim may hand out for DMA */
+	/* Guest RAM above 4 GiB the shim may hand out too (0 size: none), so a
+	 * device meets DMA addresses wider than 32 bits. */
+	uint64_t dma_high_base, dma_high_size;
 	uint64_t mmio32_base, mmio32_size;  /* window for 32-bit memory BARs */
 	/* Window for 64-bit BARs, above 4 GiB and above RAM; those that do not
 	 * fit (or a 0 size) go to mmio32. A BAR that fits no window fails
@@ -91,6 +94,18 @@ struct shim_host_ops {
 	 * could do a secondary-bus reset. Other functions may be reset too
 	 * (qemu: QMP system_reset); the caller restores what it saved. */
 	shim_ret (*device_reset)(void *ctx, uint16_t bdf);
+	/* Optional (NULL; version 2): a CPU pointer to guest RAM [addr,
+	 * addr+len), valid until destroy, through which the shim reads and
+	 * writes DMA memory as a CPU does (getBytesNoCopy's role): no copy and
+	 * no host exchange per access, and the device may change the bytes at
+	 * any time. Not buildable from ram_read/ram_write, which copy through
+	 * the host on every access (on qemu, one qtest socket exchange each,
+	 * so every completion-queue poll would be a round trip); a host can
+	 * only offer it by sharing the memory itself (the sim's bus RAM, the
+	 * memfd behind QEMU's guest RAM). SHIM_ERR_UNSUPPORTED (or NULL) when
+	 * the range is not mappable; the shim then falls back to ram_read and
+	 * ram_write. Accesses through the pointer are invisible to wrappers. */
+	shim_ret (*ram_map)(void *ctx, uint64_t addr, uint64_t len, void **ptr);
 };
 
 struct shim_host {

@@ -2,8 +2,13 @@
  * driven through its qtest socket, with a QMP socket beside it.
  * QEMU runs a halting firmware (no SeaBIOS touching PCI) and icount with
  * sleep=off, so virtual time jumps to the next device deadline.
- * Layout: DMA window from 1 MiB to the end of RAM minus one mailbox page
- * (MSI vector v = a 4-byte store to mailbox + 4*v), 32-bit BAR window
+ * Guest RAM is a memfd this process makes, hands to QEMU (memory-backend-file
+ * on /proc/self/fd/N: QEMU maps the same file) and maps too, so the shim
+ * reads and writes DMA memory without a qtest exchange (ram_map), and the
+ * MSI mailbox is read from memory.
+ * Layout: DMA window from 1 MiB to the end of RAM below 4 GiB minus one
+ * mailbox page (MSI vector v = a 4-byte store to mailbox + 4*v), all of
+ * the RAM above 4 GiB if any, 32-bit BAR window
  * 0xfe000000..0xfebfffff, 64-bit BAR window 0x1000000000..0x1fffffffff
  * (64 GiB above all RAM; 64-bit BARs go there), I/O window 0xc000..0xffff,
  * bus 0 only. */
@@ -16,13 +21,17 @@ struct shim_qemu_options {
 	const char *qemu_binary;   /* NULL: $DRVBENCH_QEMU, else "qemu-system-x86_64" on PATH */
 	const char *machine;       /* NULL or "q35" (default), or "pc" */
 	uint64_t ram_mb;           /* 0: 128; accepted 16..2048 */
+	/* Guest RAM above 4 GiB, at 4 GiB (0: none; accepted 0..4096): the
+	 * machine gets ram_mb + ram_high_mb with max-ram-below-4g=ram_mb, so
+	 * DMA addresses wider than 32 bits exist. */
+	uint64_t ram_high_mb;
 	const char *const *device_args;  /* NULL-terminated -device values, e.g. "edu,id=edu0,addr=4" */
 	const char *const *extra_args;   /* NULL-terminated extra argv words (e.g. "-global", "...") */
 	const int *keep_fds;       /* fds QEMU inherits at exec (e.g. x-pci-proxy-dev fd=N) */
 	size_t keep_fd_count;
 	unsigned timeout_ms;       /* per qtest/QMP exchange; 0: 5000 */
 	/* Proxy mode: non-NULL serves this model/ device ("edu") from a child
-	 * process through -device x-pci-proxy-dev (model/remote; MSI only, no
+	 * process through -device x-pci-proxy-dev (model/remote; MSI or MSI-X only, no
 	 * INTx). The child is reaped with QEMU; its death fails every later op. */
 	const char *proxy_model;
 	unsigned proxy_slot;       /* bus-0 slot of the proxied device; 0: 4 */
@@ -76,6 +85,14 @@ size_t shim_qemu_host_log_read(const struct shim_host *h, enum shim_qemu_log_kin
 			       uint64_t from, char *buf, size_t len);
 /* Guest-physical address of the MSI mailbox page (excluded from the DMA window). */
 uint64_t shim_qemu_host_mailbox(const struct shim_host *h);
+/* qtest exchanges (socket round trips) made so far, for measurements. */
+unsigned long long shim_qemu_host_round_trips(const struct shim_host *h);
+/* For measurements of what the mapping saves: with on false, the host
+ * refuses ram_map (the shim then copies through qtest) and reads its MSI
+ * mailbox through qtest, as before guest RAM was shared. Call before the
+ * machine is created. SHIM_ERR_UNSUPPORTED when the host could not map
+ * guest RAM at all. */
+shim_ret shim_qemu_host_use_ram_map(const struct shim_host *h, bool on);
 
 /* ---- interruption ----
  * Process-wide, as signals are: once *fd is readable (say the read end of

@@ -1,5 +1,6 @@
 /* The sim host: shim/host.h implemented on an in-process model_bus.
- * Layout: guest RAM at 0 (DMA pool from 1 MiB up), 32-bit BAR window at
+ * Layout: guest RAM at 0 (DMA pool from 1 MiB up) and, when the bus has
+ * some, above 4 GiB (all of it in the pool), 32-bit BAR window at
  * 0xfe000000 (below the MSI window 0xfee00000, like q35), 64-bit window
  * above 4 GiB, I/O window 0xc000..0xffff. MSI vector v is the message
  * (0xfee00000, v) that the bus's interrupt window turns back into v. */

@@ -31,6 +31,18 @@ bool shim_pci_set_bus_master(shim_pci_device *dev, bool on);
 /* False once the device has been removed (surprise removal). */
 bool shim_pci_is_present(const shim_pci_device *dev);
 
+/* What BAR `bar` (0..5) decodes, before mapping it: its kind and size as
+ * the firmware sized it. SHIM_ERR_NOT_FOUND for a BAR that is not
+ * implemented (the upper half of a 64-bit BAR included) or got no address. */
+enum shim_bar_type { SHIM_BAR_TYPE_NONE = 0, SHIM_BAR_TYPE_MEM32, SHIM_BAR_TYPE_MEM64,
+		     SHIM_BAR_TYPE_IO };
+struct shim_pci_bar_info {
+	enum shim_bar_type type;
+	bool prefetchable;
+	uint64_t size;      /* bytes */
+};
+shim_ret shim_pci_bar_info(shim_pci_device *dev, unsigned bar, struct shim_pci_bar_info *out);
+
 /* BAR mapping by index (0..5). The map is a counted object: unmap it. */
 shim_ret shim_pci_map_bar_(shim_pci_device *dev, unsigned bar, shim_mmio_map **out,
 			   const char *file, int line);
@@ -50,9 +62,19 @@ void shim_mmio_write16(shim_mmio_map *map, uint64_t off, uint16_t val);
 void shim_mmio_write32(shim_mmio_map *map, uint64_t off, uint32_t val);
 void shim_mmio_write64(shim_mmio_map *map, uint64_t off, uint64_t val);
 
-/* Interrupt indexes: 0 is legacy INTx (if the device has a pin), 1 and up
- * are MSI vectors (if the device has an MSI capability). */
-enum shim_intr_type { SHIM_INTR_NONE = 0, SHIM_INTR_LEGACY = 1, SHIM_INTR_MSI = 2 };
+/* Interrupt indexes, as IOPCIFamily numbers them: 0 is legacy INTx (if the
+ * device has a pin); 1 and up are message vectors, MSI-X table entries
+ * 0, 1, ... when the device has an MSI-X capability (preferred, as the
+ * family does), else MSI vectors. Registering a message index turns INTx
+ * off on the device. MSI-X vectors are masked in the device's table while
+ * their source is disabled: one raised meanwhile stays pending there and
+ * arrives on enable. */
+enum shim_intr_type { SHIM_INTR_NONE = 0, SHIM_INTR_LEGACY = 1, SHIM_INTR_MSI = 2,
+		      SHIM_INTR_MSIX = 3 };
 enum shim_intr_type shim_pci_interrupt_type(shim_pci_device *dev, unsigned index);
+/* How many message indexes (1..n) the device offers, and their kind
+ * (SHIM_INTR_MSIX or SHIM_INTR_MSI; SHIM_INTR_NONE and 0 without either).
+ * kind may be NULL. */
+unsigned shim_pci_message_interrupt_count(shim_pci_device *dev, enum shim_intr_type *kind);
 
 #endif

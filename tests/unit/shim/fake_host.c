@@ -12,8 +12,8 @@
 #include "shim/log.h"
 #include "shim/verifier.h"
 
-#if SHIM_HOST_VERSION != 1
-#error "the fake host implements shim/host.h version 1"
+#if SHIM_HOST_VERSION != 2
+#error "the fake host implements shim/host.h version 2"
 #endif
 
 #define FAKE_RAM_SIZE (65ull << 20)
