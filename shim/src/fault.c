@@ -12,6 +12,7 @@ static bool armed;
 static const char *const kind_names[] = {
 	"allocation", "BAR map", "DMA buffer allocation", "DMA prepare",
 	"interrupt source", "timer", "work-loop sleep", "user-client publish",
+	"DMA command (bus address)",
 };
 
 const char *shim_fault_kind_string(unsigned kind)

@@ -4,6 +4,8 @@
 #include "machine_internal.h"
 #include "shim/alloc.h"
 
+#include <string.h>
+
 static shim_class shim_memdesc_class = SHIM_CLASS_INIT("ShimMemoryDescriptor");
 
 #define SHIM_DMA_DEFAULT_ALIGN 4096u
@@ -24,6 +26,25 @@ static void shim_memdesc_free(shim_object *obj)
 	shim_counters_wired_add(-(int64_t)md->length);
 	shim_free(md, sizeof(*md));
 	shim_pci_device_release(dev);
+}
+
+/* A new buffer holds what guest RAM held before (another driver's data,
+ * in a kernel): the fill makes its unwritten bytes recognisable wherever
+ * they end up, a client's output included. Best effort: a host that cannot
+ * write leaves the buffer as it was. */
+static void shim_dma_fill(shim_memdesc *md)
+{
+	uint8_t chunk[512];
+
+	if (!shim_alloc_fill_enabled())
+		return;
+	memset(chunk, SHIM_ALLOC_FILL, sizeof(chunk));
+	for (uint64_t off = 0; off < md->length; off += sizeof(chunk)) {
+		uint64_t n = md->length - off < sizeof(chunk) ? md->length - off : sizeof(chunk);
+
+		if (shim_hostcall_ram_write(md->dev->m, md->phys + off, chunk, (size_t)n) != SHIM_OK)
+			return;
+	}
 }
 
 shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t align,
@@ -66,6 +87,7 @@ shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t al
 		md->next->prev = md;
 	dev->m->memdescs = md;
 	shim_counters_wired_add((int64_t)size);
+	shim_dma_fill(md);
 	*out = md;
 	return SHIM_OK;
 }
@@ -130,6 +152,9 @@ shim_ret shim_memdesc_dma_address_(shim_memdesc *md, uint64_t off, uint64_t len,
 {
 	if (!md || !addr)
 		return SHIM_ERR_BAD_ARGUMENT;
+	/* As an IODMACommand that finds no mapper room for the segment. */
+	if (SHIM_FAULT(SHIM_FAULT_DMA_COMMAND, file, line))
+		return SHIM_ERR_NO_RESOURCES;
 	if (md->prepared == 0) {
 		shim_verifier_record_(SHIM_V_DMA_UNPREPARED, file, line,
 				      "DMA address of an unprepared descriptor");

@@ -117,11 +117,21 @@ struct shim_alloc_site {
 	size_t size;
 };
 size_t shim_alloc_live_sites(struct shim_alloc_site *out, size_t max);
+/* True when p points into a live shim allocation (its header included):
+ * an address a client must never see. */
+bool shim_alloc_contains(uintptr_t p);
+/* What fresh memory a driver did not ask to be zeroed holds: shim_malloc
+ * blocks and new DMA buffers are filled with this byte (except under
+ * valgrind, which tracks undefined bytes itself), so unwritten bytes that
+ * reach a client are recognisable (user-client outputs get SHIM_UC_POISON
+ * before the method runs). */
+#define SHIM_ALLOC_FILL 0xbeu
 
 /* Fault injection at a driver's call sites: with a plan armed, the nth
  * call (from 1, counted from arming) of an armed kind made from code in
  * [code_lo, code_hi) fails as a kernel's would (allocation: NULL; BAR map,
- * DMA prepare, interrupt source: SHIM_ERR_NO_RESOURCES; DMA buffer, timer,
+ * DMA prepare, DMA address (a DMA command's segment), interrupt source:
+ * SHIM_ERR_NO_RESOURCES; DMA buffer, timer,
  * user-client publish: SHIM_ERR_NO_MEMORY; work-loop sleep:
  * SHIM_ERR_TIMEOUT). nth 0 only counts. code_hi 0: calls from anywhere. */
 enum shim_fault_kind {
@@ -133,7 +143,8 @@ enum shim_fault_kind {
 	SHIM_FAULT_TIMER = 1u << 5,
 	SHIM_FAULT_WORKLOOP = 1u << 6,
 	SHIM_FAULT_UC_PUBLISH = 1u << 7,
-	SHIM_FAULT_ALL = 0xffu,
+	SHIM_FAULT_DMA_COMMAND = 1u << 8,
+	SHIM_FAULT_ALL = 0x1ffu,
 };
 struct shim_fault_plan {
 	unsigned kinds;     /* enum shim_fault_kind bits; 0 disarms */

@@ -273,6 +273,21 @@ static void test_edu_uc_raise_interrupt_is_seen_in_irq_status(void **state)
 			 scalars(T.conn, EDU_UC_RAISE_INTERRUPT, &bits, 1, NULL, 0));
 }
 
+/* Regression: the filter took an all-ones status for a removed device and
+ * left it unacknowledged, so every later interrupt (factorial, DMA) was
+ * masked and timed out. */
+static void test_edu_uc_all_ones_interrupt_status_does_not_wedge_interrupts(void **state)
+{
+	uint64_t bits = 0xffffffffu, n = 4, out = 0;
+
+	(void)state;
+	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_RAISE_INTERRUPT, &bits, 1, NULL, 0));
+	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_FACTORIAL, &n, 1, &out, 1));
+	assert_int_equal(24, out);
+	bits = 0x100;
+	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_RAISE_INTERRUPT, &bits, 1, NULL, 0));
+}
+
 static void test_edu_uc_stats_are_fully_written(void **state)
 {
 	struct edu_uc_stats st;
@@ -411,6 +426,7 @@ int main(void)
 		EDU_TEST(test_edu_uc_dma_write_from_a_large_buffer_uses_a_descriptor),
 		EDU_TEST(test_edu_uc_dma_refuses_bad_ranges),
 		EDU_TEST(test_edu_uc_raise_interrupt_is_seen_in_irq_status),
+		EDU_TEST(test_edu_uc_all_ones_interrupt_status_does_not_wedge_interrupts),
 		EDU_TEST(test_edu_uc_stats_are_fully_written),
 		EDU_TEST(test_edu_uc_power_policy_needs_root_or_entitlement),
 		EDU_TEST(test_edu_uc_async_factorial_completes_later_with_its_handle),
