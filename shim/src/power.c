@@ -324,6 +324,25 @@ void shim_power_service_end(shim_pci_device *dev)
 	shim_power_free(dev);
 }
 
+shim_ret shim_machine_reset_device(shim_machine *m, shim_pci_device *dev)
+{
+	struct shim_power_dev saved = { .dev = dev };
+	shim_ret r;
+
+	if (!m || !dev || dev->m != m)
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (dev->svc || dev->msi_users)
+		return SHIM_ERR_BUSY; /* never under a running driver's feet */
+	if (!shim_pci_check_present(dev))
+		return SHIM_ERR_NO_DEVICE;
+	shim_power_save_config(m, &saved);
+	r = shim_hostcall_device_reset(m, dev->bdf);
+	if (r != SHIM_OK)
+		return r;
+	shim_power_restore_config(m, &saved);
+	return SHIM_OK;
+}
+
 /* ---- policy and system sleep ---- */
 
 shim_ret shim_machine_set_power_policy(shim_machine *m, const struct shim_power_policy *p)

@@ -68,6 +68,14 @@ shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
  * when a window has no other room. */
 shim_ret shim_machine_rebalance(shim_machine *m, shim_pci_device *dev);
 
+/* Reset, as a platform does before it starts a driver again (error
+ * recovery): with no driver running on dev, the host resets the function
+ * (registers back to their power-on values) and its config space (BARs,
+ * MSI, command) is restored as the firmware left it. SHIM_ERR_BUSY while a
+ * service runs on it, SHIM_ERR_NO_DEVICE when it is gone,
+ * SHIM_ERR_UNSUPPORTED when the host cannot reset a function. */
+shim_ret shim_machine_reset_device(shim_machine *m, shim_pci_device *dev);
+
 /* Re-scan after a hot-plug or a surprise removal, as firmware does on a
  * hot-plug event: a device that no longer answers (vendor ID all-ones) or
  * answers with other IDs is marked gone, its service terminated
