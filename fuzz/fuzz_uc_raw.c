@@ -204,7 +204,15 @@ static void check_outputs(const struct shim_uc_call *call)
 			fuzz_die(s.label, "returned an unwritten scalar");
 	if (!(s.w->oracles & FUZZ_OR_SCAN))
 		return;
-	if (fuzz_scan_scalars(call->scalar_out, call->scalar_out_count, &h))
+	uint64_t mine[SHIM_UC_MAX_SCALARS];
+	uint32_t n = call->scalar_out_count < SHIM_UC_MAX_SCALARS ? call->scalar_out_count :
+								    SHIM_UC_MAX_SCALARS;
+
+	/* Handles are the shim's to make: they may look like anything. */
+	for (uint32_t k = 0; k < n; k++)
+		mine[k] = fuzz_book_state(NULL, call->scalar_out[k]) == BENCH_UC_HANDLE_FORGED ?
+				  call->scalar_out[k] : 0;
+	if (fuzz_scan_scalars(mine, n, &h))
 		fuzz_die(s.label, "[%s] scalar %zu = 0x%llx (%s)", fuzz_scan_kind_name(h.kind),
 			 h.offset, (unsigned long long)h.value, h.where);
 	if (fuzz_scan_bytes(call->struct_out, call->struct_out_size, &h))
@@ -226,6 +234,7 @@ void fuzz_raw_one(const uint8_t *data, size_t size)
 	shim_uc_conn *a, *b = NULL;
 	uint64_t acc;
 	unsigned failed;
+	long handles;
 	shim_ret r;
 
 	clean = (s.w->oracles & FUZZ_OR_SCAN) != 0;
@@ -265,9 +274,12 @@ void fuzz_raw_one(const uint8_t *data, size_t size)
 		e = (s.w->oracles & FUZZ_OR_MODEL) ? fuzz_expect_call(&model) : BENCH_UC_PASS;
 		ready = (s.w->oracles & FUZZ_OR_WEDGE) && fuzz_device_ready();
 		failed = fuzz_machine_failed_calls();
+		handles = fuzz_book_shim_handles();
 		acc = fuzz_device_accesses();
 		r = shim_uc_call(a, s.sel, &call);
 		acc = fuzz_device_accesses() - acc;
+		fuzz_book_follow(s.label, CONN_A, &req, &call, r, handles,
+				 (s.w->oracles & FUZZ_OR_HANDLES) != 0);
 		if ((s.w->oracles & FUZZ_OR_MODEL) && fuzz_machine_failed_calls() == failed)
 			fuzz_oracle_check(s.label, "call", &model, e, r,
 					  (s.w->oracles & FUZZ_OR_DEVICE) ? acc : 0);

@@ -14,6 +14,8 @@ static const struct drvbench_cmd drvbench_cmds[] = {
 	  drvbench_cmd_cycle, drvbench_cycle_usage },
 	{ "fuzz", "run a libFuzzer campaign on a user-client target", drvbench_cmd_fuzz,
 	  drvbench_fuzz_usage },
+	{ "faults", "fail every shim call the kext makes, in turn; name what leaks or crashes",
+	  drvbench_cmd_faults, drvbench_faults_usage },
 	{ "help", "show help for drvbench or one subcommand", drvbench_cmd_help,
 	  drvbench_help_usage },
 };

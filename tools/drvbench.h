@@ -29,6 +29,8 @@ int drvbench_cmd_run(int argc, char **argv);
 void drvbench_run_usage(FILE *out);
 int drvbench_cmd_cycle(int argc, char **argv);
 void drvbench_cycle_usage(FILE *out);
+int drvbench_cmd_faults(int argc, char **argv);
+void drvbench_faults_usage(FILE *out);
 int drvbench_cmd_help(int argc, char **argv);
 void drvbench_help_usage(FILE *out);
 

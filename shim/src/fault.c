@@ -35,6 +35,14 @@ void shim_fault_disarm(void)
 	armed = false;
 }
 
+void shim_fault_move_range(uintptr_t old_lo, uintptr_t old_hi, uintptr_t lo, uintptr_t hi)
+{
+	if (armed && plan.code_lo == old_lo && plan.code_hi == old_hi) {
+		plan.code_lo = lo;
+		plan.code_hi = hi;
+	}
+}
+
 void shim_fault_stats(struct shim_fault_stats *out)
 {
 	*out = stats;

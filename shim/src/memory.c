@@ -47,27 +47,22 @@ static void shim_dma_fill(shim_memdesc *md)
 	}
 }
 
-shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t align,
-				uint64_t phys_mask, shim_memdesc **out, const char *file, int line)
+/* client: a client's memory (a structure input), which the shim copies
+ * itself: it exists whether or not the device does, and needs no fill. */
+static shim_ret shim_dma_buffer_new(shim_pci_device *dev, uint64_t size, uint64_t align,
+				    uint64_t phys_mask, shim_memdesc **out, bool client)
 {
 	shim_memdesc *md;
 	uint64_t phys;
 	shim_ret r;
 
-	if (!out)
-		return SHIM_ERR_BAD_ARGUMENT;
-	*out = NULL;
-	if (SHIM_FAULT(SHIM_FAULT_DMA_ALLOC, file, line))
-		return SHIM_ERR_NO_MEMORY;
 	if (!dev || size == 0 || phys_mask == 0)
 		return SHIM_ERR_BAD_ARGUMENT;
-	if (!shim_context_may_block_("shim_dma_buffer_alloc", file, line))
-		return SHIM_ERR_NOT_PERMITTED;
 	if (align == 0)
 		align = SHIM_DMA_DEFAULT_ALIGN;
 	if (align & (align - 1))
 		return SHIM_ERR_BAD_ARGUMENT;
-	if (dev->gone)
+	if (dev->gone && !client)
 		return SHIM_ERR_NO_DEVICE;
 	md = shim_zalloc(sizeof(*md));
 	if (!md)
@@ -87,9 +82,31 @@ shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t al
 		md->next->prev = md;
 	dev->m->memdescs = md;
 	shim_counters_wired_add((int64_t)size);
-	shim_dma_fill(md);
+	if (!client)
+		shim_dma_fill(md);
 	*out = md;
 	return SHIM_OK;
+}
+
+shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t align,
+				uint64_t phys_mask, shim_memdesc **out, const char *file, int line)
+{
+	if (!out)
+		return SHIM_ERR_BAD_ARGUMENT;
+	*out = NULL;
+	if (SHIM_FAULT(SHIM_FAULT_DMA_ALLOC, file, line))
+		return SHIM_ERR_NO_MEMORY;
+	if (!dev || size == 0 || phys_mask == 0)
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (!shim_context_may_block_("shim_dma_buffer_alloc", file, line))
+		return SHIM_ERR_NOT_PERMITTED;
+	return shim_dma_buffer_new(dev, size, align, phys_mask, out, false);
+}
+
+shim_ret shim_dma_buffer_client_(shim_pci_device *dev, uint64_t size, shim_memdesc **out)
+{
+	*out = NULL;
+	return shim_dma_buffer_new(dev, size, 0, UINT64_MAX, out, true);
 }
 
 shim_ret shim_memdesc_prepare_(shim_memdesc *md, const char *file, int line)

@@ -8,6 +8,7 @@
 #include "shim/alloc.h"
 #include "shim/log.h"
 #include "shim/verifier.h"
+#include "machine_internal.h"
 #include "uc_internal.h"
 
 static bool shape_ok(uint32_t declared, uint64_t given, uint64_t limit)
@@ -46,7 +47,8 @@ static shim_ret snapshot_desc(shim_uc *uc, const void *src, uint32_t len, shim_m
 	shim_memdesc *md;
 	shim_ret r;
 
-	r = shim_dma_buffer_alloc(shim_service_provider(uc->svc), len, 0, UINT64_MAX, &md);
+	/* Client memory: it does not go away with the device. */
+	r = shim_dma_buffer_client_(shim_service_provider(uc->svc), len, &md);
 	if (r != SHIM_OK)
 		return r;
 	r = shim_memdesc_prepare(md);

@@ -170,6 +170,9 @@ struct shim_fault_stats {
 };
 void shim_fault_arm(const struct shim_fault_plan *plan);
 void shim_fault_disarm(void);
+/* The armed plan counts calls from [old_lo, old_hi): from now on it counts
+ * them from [lo, hi) instead, its count kept (a kext reloaded elsewhere). */
+void shim_fault_move_range(uintptr_t old_lo, uintptr_t old_hi, uintptr_t lo, uintptr_t hi);
 void shim_fault_stats(struct shim_fault_stats *out);
 /* "allocation", "BAR map", ... for one kind bit. */
 const char *shim_fault_kind_string(unsigned kind);
