@@ -3,6 +3,7 @@
  * (against the programmed bases and command bits) or to the MSI window. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "bus_priv.h"
 #include "device_priv.h"
@@ -18,9 +19,12 @@ model_bus *model_bus_create(uint64_t ram_size)
 	bus = calloc(1, sizeof(*bus));
 	if (!bus)
 		return NULL;
-	/* calloc: pages the guest never touches cost nothing. */
-	bus->ram = calloc(ram_size ? (size_t)ram_size : 1, 1);
-	if (!bus->ram) {
+	/* Anonymous pages: those the guest never touches cost nothing, also to
+	 * free (a malloc'd block would be written over on free under
+	 * MALLOC_PERTURB_, which meson sets for every test: 64 MiB a machine). */
+	bus->ram = mmap(NULL, ram_size ? (size_t)ram_size : 1, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (bus->ram == MAP_FAILED) {
 		free(bus);
 		return NULL;
 	}
@@ -36,7 +40,7 @@ void model_bus_destroy(model_bus *bus)
 		return;
 	for (unsigned i = 0; i < MODEL_BUS_SLOTS; i++)
 		model_device_destroy(model_bus_detach(bus, i));
-	free(bus->ram);
+	munmap(bus->ram, bus->ram_size ? (size_t)bus->ram_size : 1);
 	free(bus);
 }
 
