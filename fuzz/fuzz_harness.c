@@ -48,8 +48,15 @@ static struct {
 	bool disturbed, removed, fault_armed;
 	uintptr_t image_lo, image_hi;
 	/* The health probe: each selector's answer to its minimal call on the
-	 * freshly booted machine. */
+	 * freshly booted machine; the probe's client and its connections, kept
+	 * open between inputs (part of the baseline); the method calls made so
+	 * far when the last input ended (an input that made none, and did
+	 * nothing to the machine, cannot have wedged anything). */
 	shim_ret probe_ret[FUZZ_MAX_SERVICES][FUZZ_PROBE_SELS];
+	unsigned probe_oks;
+	shim_task *probe_task;
+	shim_uc_conn *probe_conn[FUZZ_MAX_SERVICES];
+	long calls_seen;
 } g;
 
 const char *fuzz_oracle_name(unsigned i)
@@ -275,47 +282,67 @@ static shim_ret probe_call(shim_uc_conn *c, const struct shim_uc_method *m, uint
 	return shim_uc_call(c, sel, &call);
 }
 
+/* The probe's connections, opened afresh (after boot, or after the
+ * driver was restarted: its stop closed them). */
+static void probe_open(const char *target)
+{
+	if (g.probe_task != NULL)
+		shim_task_destroy(g.probe_task);
+	if (shim_task_create(0, g.world.ents, g.world.nents, &g.probe_task) != SHIM_OK)
+		fuzz_die(target, "health probe: cannot create a client task");
+	for (size_t s = 0; s < g.world.nservices; s++)
+		if (g.world.svc[s] == NULL ||
+		    shim_uc_open(g.probe_task, g.world.svc[s], &g.probe_conn[s]) != SHIM_OK)
+			g.probe_conn[s] = NULL;
+}
+
 /* Each selector's answer now; with record, kept as the fresh machine's. */
 static void probe(const char *target, bool record)
 {
-	shim_task *t;
-	shim_uc_conn *c;
-
-	if (shim_task_create(0, g.world.ents, g.world.nents, &t) != SHIM_OK)
-		fuzz_die(target, "health probe: cannot create a client task");
 	for (size_t s = 0; s < g.world.nservices; s++) {
 		const struct shim_uc_desc *d = g.world.desc[s];
-		shim_ret r = g.world.svc[s] != NULL ? shim_uc_open(t, g.world.svc[s], &c) :
-						      SHIM_ERR_NOT_READY;
+		shim_uc_conn *c = g.probe_conn[s];
 
-		if (r != SHIM_OK) {
+		if (c == NULL || !shim_uc_conn_is_open(c)) {
 			if (!record)
 				fuzz_die(target, "[wedged device] health probe: root cannot open user "
-						 "client %zu any more: %s", s, shim_ret_string(r));
+						 "client %zu any more", s);
 			continue;
 		}
 		for (uint32_t k = 0; k < d->method_count && k < FUZZ_PROBE_SELS; k++) {
+			shim_ret r;
+
 			if (d->methods[k].fn == NULL || (!record && g.probe_ret[s][k] != SHIM_OK))
 				continue;
 			r = probe_call(c, &d->methods[k], k);
-			if (record)
+			if (record) {
 				g.probe_ret[s][k] = r;
-			else if (r != SHIM_OK)
+				g.probe_oks += r == SHIM_OK;
+			} else if (r != SHIM_OK) {
 				fuzz_die(target, "[wedged device] health probe after this input: selector "
 						 "%u (%s) answers %s, it answered OK on the fresh machine",
 					 k, d->methods[k].name != NULL ? d->methods[k].name : "-",
 					 shim_ret_string(r));
+			}
 		}
-		shim_uc_close(c);
 	}
-	shim_task_destroy(t);
-	if (!record && g.module != NULL && g.module->alive != NULL) {
+	/* The module's own check, when no selector answers on its own. */
+	if (!record && g.probe_oks == 0 && g.module != NULL && g.module->alive != NULL) {
 		char why[256] = "";
 
 		if (g.module->alive(&g.fx, why, sizeof(why)) != SHIM_OK)
 			fuzz_die(target, "[wedged device] health probe: the test module's alive check "
 					 "fails: %s", why);
 	}
+}
+
+/* Method calls made so far (the shim's count). */
+static long calls_made(void)
+{
+	struct shim_uc_counters u;
+
+	shim_uc_counters_snapshot(&u);
+	return u.calls;
 }
 
 /* ---- boot ---- */
@@ -362,8 +389,10 @@ static void boot(const struct fuzz_config *cfg)
 	shim_verifier_set_fatal(true);
 	if (shim_verifier_count() != 0)
 		refuse("verifier records during boot: %s", shim_verifier_get(0)->message);
+	probe_open("boot");
 	probe("boot", true);
 	take_baseline();
+	g.calls_seen = calls_made();
 	g.booted = true;
 }
 
@@ -563,6 +592,7 @@ static void restore(void)
 	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
 		fuzz_die("machine", "test module init after a restart: %s", why);
 	refresh_services();
+	probe_open("machine");
 	g.world.generation++;
 	g.disturbed = false;
 }
@@ -615,8 +645,11 @@ void fuzz_end_input(const char *target)
 		if (bench_machine_device_errors(&g.fx, &errors, &last))
 			g.device_errors = errors; /* a re-plugged device counts afresh */
 	}
-	if (g.world.oracles & FUZZ_OR_PROBE)
+	/* An input that ran no method and left the machine alone changed
+	 * nothing a probe could see. */
+	if ((g.world.oracles & FUZZ_OR_PROBE) && (was_disturbed || calls_made() != g.calls_seen))
 		probe(target, false);
+	g.calls_seen = calls_made();
 	if (g.world.oracles & FUZZ_OR_BASELINE)
 		check_baseline(target);
 	if (shim_verifier_count() != 0)

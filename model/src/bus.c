@@ -71,6 +71,8 @@ model_device *model_bus_detach(model_bus *bus, unsigned slot)
 				   model_bus_intx_line(slot, dev->config[MODEL_PCI_INT_PIN]), false);
 	model_bus_drop_timers(&bus->slots[slot]);
 	bus->slots[slot].dev = NULL;
+	if (bus->last.dev == dev)
+		bus->last.dev = NULL; /* it is about to go away */
 	model_device_attach_env(dev, (struct model_env){ NULL, NULL });
 	return dev;
 }
@@ -117,11 +119,49 @@ struct bar_hit {
 	uint64_t off;
 };
 
+static bool within(uint64_t addr, unsigned size, uint64_t base, uint64_t len)
+{
+	return addr >= base && addr - base < len && size <= len - (addr - base);
+}
+
+static unsigned bar_off(unsigned bar)
+{
+	return MODEL_PCI_BAR0 + 4u * bar;
+}
+
+/* The last decoded BAR, if the access falls in it and the config that
+ * decided it is unchanged (a detach forgets it: bus->last.dev is NULL). */
+static bool decode_again(model_bus *bus, uint64_t addr, unsigned size, bool io,
+			 struct bar_hit *hit)
+{
+	const struct model_bus_decoded *l = &bus->last;
+
+	if (l->dev == NULL || l->io != io || !within(addr, size, l->base, l->len) ||
+	    memcmp(l->dev->config + MODEL_PCI_COMMAND, l->command, sizeof(l->command)) != 0 ||
+	    memcmp(l->dev->config + bar_off(l->bar), l->bars, sizeof(l->bars)) != 0)
+		return false;
+	*hit = (struct bar_hit){ l->dev, l->bar, addr - l->base };
+	return true;
+}
+
+static void decode_remember(model_bus *bus, model_device *dev, unsigned b, bool io,
+			    uint64_t base, uint64_t len)
+{
+	bus->last = (struct model_bus_decoded){
+		.dev = dev, .bar = b, .io = io, .base = base, .len = len,
+	};
+	/* BAR5's next dword is still config space (CardBus CIS pointer). */
+	memcpy(bus->last.command, dev->config + MODEL_PCI_COMMAND, sizeof(bus->last.command));
+	memcpy(bus->last.bars, dev->config + bar_off(b), sizeof(bus->last.bars));
+}
+
 /* Find the BAR that wholly contains [addr, addr+size) in the given space. */
 static bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io, struct bar_hit *hit)
 {
 	uint16_t need = io ? MODEL_PCI_CMD_IO : MODEL_PCI_CMD_MEMORY;
 
+	if (decode_again(bus, addr, size, io, hit))
+		return true;
 	for (unsigned s = 0; s < MODEL_BUS_SLOTS; s++) {
 		model_device *dev = bus->slots[s].dev;
 		if (!dev || !(model_device_command(dev) & need))
@@ -133,8 +173,9 @@ static bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io, struct
 				continue;
 			if (io && base + len > IO_PORT_LIMIT)
 				continue;
-			if (addr >= base && addr - base < len && size <= len - (addr - base)) {
+			if (within(addr, size, base, len)) {
 				*hit = (struct bar_hit){ dev, b, addr - base };
+				decode_remember(bus, dev, b, io, base, len);
 				return true;
 			}
 		}

@@ -135,7 +135,9 @@ static bool take_injected_failure(void)
 	return --fail_countdown == 0;
 }
 
-void *shim_malloc_(size_t size, bool zero, const char *file, int line)
+enum alloc_init { ALLOC_FILL, ALLOC_ZERO, ALLOC_RAW };
+
+static void *alloc_block(size_t size, enum alloc_init init, const char *file, int line)
 {
 	struct alloc_header *h;
 	void *user;
@@ -148,7 +150,7 @@ void *shim_malloc_(size_t size, bool zero, const char *file, int line)
 		return NULL;
 	if (!live_set_reserve((size_t)live_count + 1))
 		return NULL;
-	h = zero ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
+	h = init == ALLOC_ZERO ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
 	if (h == NULL)
 		return NULL;
 	h->magic = ALLOC_MAGIC_LIVE;
@@ -156,7 +158,7 @@ void *shim_malloc_(size_t size, bool zero, const char *file, int line)
 	h->file = file;
 	h->line = line;
 	user = h + 1;
-	if (!zero && shim_alloc_fill_enabled())
+	if (init == ALLOC_FILL && shim_alloc_fill_enabled())
 		memset(user, SHIM_ALLOC_FILL, size); /* what "uninitialised" looks like here */
 	live_set_put(live_set, live_set_cap, user);
 
@@ -165,6 +167,16 @@ void *shim_malloc_(size_t size, bool zero, const char *file, int line)
 	if (live_bytes > high_water)
 		high_water = live_bytes;
 	return user;
+}
+
+void *shim_malloc_(size_t size, bool zero, const char *file, int line)
+{
+	return alloc_block(size, zero ? ALLOC_ZERO : ALLOC_FILL, file, line);
+}
+
+void *shim_alloc_unfilled_(size_t size, const char *file, int line)
+{
+	return alloc_block(size, ALLOC_RAW, file, line);
 }
 
 void shim_free_(void *p, size_t size, const char *file, int line)
