@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   meson            # build system
   ninja-build      # meson's backend
-  pkg-config       # meson finds cmocka, libplist and libelf through it
+  pkg-config       # meson finds cmocka, libplist, libelf and sqlite3 through it
   gcc libc6-dev    # default compiler
   python3          # meson itself and the build helpers (drvbench-mkbundle, checks)
   libcmocka-dev    # unit/sim/qemu/cycle test framework
@@ -16,6 +16,10 @@ PACKAGES=(
   qemu-system-x86  # the real QEMU 7.2 the qemu hosts drive over qtest
   valgrind         # memcheck setup: leaks and memory errors
   clang-14         # libFuzzer targets and sanitizers
+  libsqlite3-dev   # the records database (drvbench --record, compare, report) is a SQLite file
+  chromium         # the report test opens the page in Debian's headless chromium (no browser download)
+  libxml2-utils    # xmllint validates the JUnit XML against the vendored JUnit schema
+  gcovr            # a coverage build's --record stores gcovr's JSON of the driver's coverage
   libclang-rt-14-dev # libFuzzer/ASan/UBSan runtimes for clang-14
 )
 

@@ -3,6 +3,7 @@
  * per-cycle series. Exit 0 when no kind failed (CANNOT RUN is reported but
  * is not a failure), 1 when one did, 2 on a bad command line. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,25 +12,24 @@
 #include <unistd.h>
 
 #include "bench/cycle.h"
+#include "bench/junit.h"
+#include "cycle_plan.h"
 #include "drvbench.h"
+#include "interrupt.h"
 #include "run_report.h"
 #include "target.h"
 
-#define CYCLE_MAX_KINDS 8
 #define CYCLE_PROGRESS_EVERY_S 0.1
-
-struct cycle_args {
-	struct drvbench_target_args target;
-	const struct bench_host_factory *host;
-	const struct bench_cycle_kind *kinds[CYCLE_MAX_KINDS];
-	size_t nkinds;
-	unsigned long count, leak_period;
-	const char *csv, *json;
-};
+/* --count's ceiling: a run past BENCH_CYCLE_MAX_COUNT keeps a window of its
+ * series in memory and the rest in the records (or only the trend fit). */
+#define CYCLE_COUNT_LIMIT 1000000000000ul
 
 struct cycle_progress {
 	const char *label;
 	double t0, last;
+	const struct bench_cycle_result *res; /* the run in progress, for the status line */
+	double duration_s;
+	bool status;                          /* the weekend run's status line */
 };
 
 void drvbench_cycle_usage(FILE *out)
@@ -39,7 +39,9 @@ void drvbench_cycle_usage(FILE *out)
 	fprintf(out,
 		"usage: drvbench cycle --kext PATH [--tests PATH] [--device NAME|FILE]\n"
 		"                      [--kind KIND] [--host HOST] [--count N] [--csv FILE]\n"
-		"                      [--json FILE] [--plant-leak PERIOD]\n\n"
+		"                      [--json FILE] [--plant-leak PERIOD] [--junit FILE]\n"
+		"                      [--duration D] [--checkpoint N] [--record [--records PATH]\n"
+		"                      [--label L]] [--resume]\n\n"
 		"Repeat one operation N times on HOST with the kext, snapshot the kernel\n"
 		"counters after every cycle (per-class live counts, allocations and bytes, wired\n"
 		"bytes, prepared descriptors, user-client connections and handles, log drops)\n"
@@ -51,8 +53,17 @@ void drvbench_cycle_usage(FILE *out)
 		"options:\n" DRVBENCH_TARGET_HELP
 		"  -k, --kind KIND        operation to cycle, or 'all' (default: all)\n"
 		"  -H, --host HOST        sim, qemu or qemu-proxy, or HOST:DEVICE (default: sim)\n"
-		"  -n, --count N          cycles per kind, 1..%lu (default: %lu; a tenth under\n"
-		"                         valgrind)\n"
+		"  -n, --count N          cycles per kind (default: %lu; a tenth under valgrind);\n"
+		"                         more than %lu keep the series in the records only\n"
+		"  -d, --duration D       cycle each kind for D (90s, 30m, 48h, 2d; with --count,\n"
+		"                         whichever ends first): the weekend run\n"
+		"      --checkpoint N     with --record, commit the series every N cycles (default\n"
+		"                         %lu) and on SIGINT/SIGTERM/SIGHUP\n"
+		"      --resume           continue the kext's last interrupted cycle run in the\n"
+		"                         records on a fresh machine, numbering cycles on from\n"
+		"                         the last committed one (its kinds, counts and duration)\n"
+		DRVBENCH_RECORD_HELP
+		"      --junit FILE       JUnit XML: one test case per cycle kind\n"
 		"      --csv FILE         per-cycle series as CSV (with several kinds, one file\n"
 		"                         each: FILE with -KIND before its extension)\n"
 		"      --json FILE        per-cycle series, trends and verdict as JSON (same naming)\n"
@@ -60,14 +71,16 @@ void drvbench_cycle_usage(FILE *out)
 		"                         class " BENCH_CYCLE_LEAK_CLASS " every P starts\n"
 		"  -h, --help             this text\n\n"
 		"kinds:\n",
-		BENCH_CYCLE_SLOPE_MIN, BENCH_CYCLE_MAX_COUNT, BENCH_CYCLE_DEFAULT_COUNT);
+		BENCH_CYCLE_SLOPE_MIN, BENCH_CYCLE_DEFAULT_COUNT, BENCH_CYCLE_MAX_COUNT,
+		CYCLE_CHECKPOINT_EVERY);
 	for (size_t i = 0; (k = bench_cycle_kind_at(i)) != NULL; i++)
 		fprintf(out, "  %-14s %s\n", k->name, k->summary);
 	fprintf(out, "\nhosts:\n");
 	drvbench_print_hosts(out, NULL);
 	fprintf(out, "devices (built-in profiles):\n");
 	drvbench_print_devices(out);
-	fprintf(out, "\nExit status: 0 no kind failed, 1 a kind failed, 2 bad command line.\n");
+	fprintf(out, "\nExit status: 0 no kind failed, 1 a kind failed, 2 bad command line,\n"
+		     "128+N stopped by signal N (what was done is kept; --resume goes on).\n");
 }
 
 static bool cycle_set_kind(struct cycle_args *a, const char *name)
@@ -120,13 +133,18 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 		{ "csv", required_argument, NULL, 'c' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "plant-leak", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "checkpoint", required_argument, NULL, 'C' },
+		{ "resume", no_argument, NULL, 'R' },
+		{ "junit", required_argument, NULL, 'J' },
+		DRVBENCH_RECORD_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":K:T:D:k:H:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":K:T:D:k:H:n:d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'K':
 			a->target.kext = optarg;
@@ -150,7 +168,7 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 			}
 			break;
 		case 'n':
-			if (!cycle_number("--count", optarg, BENCH_CYCLE_MAX_COUNT, &a->count))
+			if (!cycle_number("--count", optarg, CYCLE_COUNT_LIMIT, &a->count))
 				return DRVBENCH_EXIT_USAGE;
 			break;
 		case 'c':
@@ -162,6 +180,26 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 		case 'p':
 			if (!cycle_number("--plant-leak", optarg, BENCH_CYCLE_MAX_COUNT, &a->leak_period))
 				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'd':
+			if (!cycle_duration(optarg, &a->duration_s))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'C':
+			if (!cycle_number("--checkpoint", optarg, BENCH_CYCLE_MAX_COUNT, &a->checkpoint))
+				return DRVBENCH_EXIT_USAGE;
+			break;
+		case 'R':
+			a->resume = true;
+			a->rec.on = true;
+			break;
+		case 'J':
+			a->junit_path = optarg;
+			break;
+		case 0x100:
+		case 0x101:
+		case 0x102:
+			drvbench_record_option(&a->rec, c, optarg);
 			break;
 		case 'h':
 			drvbench_cycle_usage(stdout);
@@ -177,6 +215,13 @@ static int cycle_parse(struct cycle_args *a, int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "drvbench cycle: unexpected argument '%s'\n", argv[optind]);
+		return DRVBENCH_EXIT_USAGE;
+	}
+	if ((a->csv != NULL || a->json != NULL) &&
+	    (a->duration_s > 0 || a->count > BENCH_CYCLE_MAX_COUNT)) {
+		fprintf(stderr, "drvbench cycle: --csv and --json keep the whole series in memory: at "
+				"most %lu cycles and no --duration (record the series with --record)\n",
+			BENCH_CYCLE_MAX_COUNT);
 		return DRVBENCH_EXIT_USAGE;
 	}
 	return -1;
@@ -198,7 +243,15 @@ static void cycle_progress(void *arg, unsigned long done, unsigned long total)
 	if (done < total && now - p->last < CYCLE_PROGRESS_EVERY_S)
 		return;
 	p->last = now;
-	bench_cycle_progress_line(stderr, p->label, done, total, now - p->t0);
+	if (p->status) {
+		double spent = p->res->seconds, rate = spent > 0 ? (double)p->res->fit.n / spent : 0;
+		double left = p->duration_s > 0 ? p->duration_s - spent
+			      : rate > 0 ? (double)(total - done) / rate : -1.0;
+
+		bench_cycle_status_line(stderr, p->label, p->res, rate, left);
+	} else {
+		bench_cycle_progress_line(stderr, p->label, done, total, now - p->t0);
+	}
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -241,42 +294,64 @@ static void cycle_print(const struct bench_cycle_result *res)
 {
 	double rate = res->seconds > 0 ? (double)res->done / res->seconds : 0.0;
 
-	printf("%-14s %-14s %-10s %7lu/%-7lu %8.3f s %10.0f/s  trends %zu\n", res->kind, res->host,
-	       bench_result_string(res->result), res->done, res->requested, res->seconds, rate,
-	       res->ntrends);
+	char cycles[48];
+
+	if (res->requested == ULONG_MAX) /* a duration: no count to reach */
+		snprintf(cycles, sizeof(cycles), "%15lu", res->done);
+	else
+		snprintf(cycles, sizeof(cycles), "%7lu/%-7lu", res->done, res->requested);
+	printf("%-14s %-14s %-10s %s %8.3f s %10.0f/s  trends %zu\n", res->kind, res->host,
+	       bench_result_string(res->result), cycles, res->seconds, rate, res->ntrends);
 	if (res->why[0] != '\0')
 		printf("    %s\n", res->why);
 }
 
-static enum bench_result cycle_one(const struct cycle_args *a, const struct drvbench_target *t,
-				   const struct bench_cycle_kind *k)
+static enum bench_result cycle_one(struct cycle_args *a, const struct drvbench_target *t,
+				   struct cycle_job *job)
 {
-	struct cycle_progress p = { .label = k->name, .t0 = cycle_now() };
-	struct bench_cycle_config cfg = { .kind = k, .host = a->host };
-	struct bench_cycle_result res;
+	struct bench_cycle_result *res = calloc(1, sizeof(*res));
+	struct cycle_progress p = { .label = job->kind->name, .t0 = cycle_now(), .res = res,
+				    .duration_s = job->duration_s,
+				    .status = job->duration_s > 0 || a->rec.on };
+	struct bench_cycle_config cfg = { .kind = job->kind, .host = job->host,
+					  .count = job->count, .duration_s = job->duration_s,
+					  .stop = &drvbench_interrupted };
 	bool several = a->nkinds > 1;
 	enum bench_result verdict;
 
-	cfg.count = a->count != 0 ? a->count : bench_cycle_scaled(BENCH_CYCLE_DEFAULT_COUNT, 1);
+	if (res == NULL) {
+		fprintf(stderr, "drvbench cycle: out of memory\n");
+		return BENCH_FAIL;
+	}
 	drvbench_target_options(t, &cfg.opt);
-	if (a->leak_period != 0)
-		cfg.opt.wrap_kext = bench_cycle_leak_wrap(a->leak_period);
+	if (job->leak_period != 0)
+		cfg.opt.wrap_kext = bench_cycle_leak_wrap(job->leak_period);
+	if (!drvbench_cycle_job_hook(a, job, &cfg)) {
+		free(res);
+		return BENCH_FAIL;
+	}
 	if (isatty(STDERR_FILENO)) {
 		cfg.progress = cycle_progress;
 		cfg.progress_arg = &p;
 	}
-	bench_cycle_run(&cfg, &res);
-	if (a->leak_period != 0)
+	bench_cycle_run(&cfg, res);
+	drvbench_cycle_job_done(job);
+	if (job->leak_period != 0)
 		bench_cycle_leak_reap();
-	cycle_print(&res);
-	verdict = res.result;
-	if (res.result != BENCH_CANNOT_RUN && a->csv != NULL &&
-	    !cycle_write(a->csv, &res, several, bench_cycle_write_csv))
+	if (p.status && cfg.progress != NULL)
+		fputc('\n', stderr);
+	cycle_print(res);
+	verdict = res->result;
+	if (a->junit != NULL && !bench_junit_add_cycle(a->junit, res))
 		verdict = BENCH_FAIL;
-	if (res.result != BENCH_CANNOT_RUN && a->json != NULL &&
-	    !cycle_write(a->json, &res, several, bench_cycle_write_json))
+	if (res->result != BENCH_CANNOT_RUN && a->csv != NULL &&
+	    !cycle_write(a->csv, res, several, bench_cycle_write_csv))
 		verdict = BENCH_FAIL;
-	bench_cycle_result_free(&res);
+	if (res->result != BENCH_CANNOT_RUN && a->json != NULL &&
+	    !cycle_write(a->json, res, several, bench_cycle_write_json))
+		verdict = BENCH_FAIL;
+	bench_cycle_result_free(res);
+	free(res);
 	fflush(stdout);
 	return verdict;
 }
@@ -284,10 +359,13 @@ static enum bench_result cycle_one(const struct cycle_args *a, const struct drvb
 int drvbench_cmd_cycle(int argc, char **argv)
 {
 	struct cycle_args a = { .host = &bench_host_sim_factory };
+	struct cycle_job jobs[CYCLE_MAX_KINDS];
 	struct drvbench_target t;
 	unsigned failed = 0, cannot = 0;
+	size_t njobs = 0;
 	char label[64], why[256] = "";
 	int status;
+	bool outputs_ok;
 
 	cycle_set_kind(&a, "all");
 	status = cycle_parse(&a, argc, argv);
@@ -296,24 +374,38 @@ int drvbench_cmd_cycle(int argc, char **argv)
 	status = drvbench_target_open("cycle", &a.target, &t);
 	if (status >= 0)
 		return status;
-	bench_host_label(a.host, t.profile, label, sizeof(label));
-	if (!a.host->available(t.profile, why, sizeof(why))) {
+	status = drvbench_cycle_plan(&a, &t, jobs, &njobs);
+	if (status >= 0) {
+		drvbench_target_close(&t);
+		drvbench_cycle_outputs_close(&a, false);
+		return status;
+	}
+	bench_host_label(jobs[0].host, t.profile, label, sizeof(label));
+	if (!jobs[0].host->available(t.profile, why, sizeof(why))) {
 		printf("drvbench cycle: host %s unavailable: %s\n", label, why);
 		drvbench_target_close(&t);
+		drvbench_cycle_outputs_close(&a, false);
 		return DRVBENCH_EXIT_FAILED;
 	}
 	printf("drvbench cycle: %s %s on host %s, %zu kind(s)\n\n", bench_kext_bundle_id(t.kext),
-	       bench_kext_version(t.kext), label, a.nkinds);
+	       bench_kext_version(t.kext), label, njobs);
 	printf("%-14s %-14s %-10s %15s %10s %12s\n", "kind", "host", "result", "cycles", "time",
 	       "rate");
-	for (size_t i = 0; i < a.nkinds; i++) {
-		enum bench_result r = cycle_one(&a, &t, a.kinds[i]);
+	drvbench_interrupt_install();
+	for (size_t i = 0; i < njobs && !drvbench_interrupted; i++) {
+		enum bench_result r = cycle_one(&a, &t, &jobs[i]);
 
 		failed += r == BENCH_FAIL;
 		cannot += r == BENCH_CANNOT_RUN;
 	}
 	drvbench_target_close(&t);
-	printf("\n%zu kind(s): %zu passed, %u failed, %u cannot run\n", a.nkinds,
-	       a.nkinds - failed - cannot, failed, cannot);
-	return failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	outputs_ok = drvbench_cycle_outputs_close(&a, true);
+	if (drvbench_interrupted) {
+		printf("\ndrvbench cycle: interrupted; the cycles done were kept%s\n",
+		       a.rec.on ? " (drvbench cycle --kext ... --resume goes on)" : "");
+		return drvbench_interrupt_status();
+	}
+	printf("\n%zu kind(s): %zu passed, %u failed, %u cannot run\n", njobs,
+	       njobs - failed - cannot, failed, cannot);
+	return failed > 0 || !outputs_ok ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
 }

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/junit.h"
 #include "drvbench.h"
+#include "interrupt.h"
+#include "record.h"
 #include "run_report.h"
 #include "target.h"
 
@@ -27,6 +30,11 @@ struct run_args {
 	size_t nbufs;
 	bool list, verbose, require_hosts, isolate;
 	unsigned long timeout_s;
+	struct drvbench_record rec;  /* --record, --records, --label */
+	const char *junit_path;      /* --junit */
+	FILE *junit_file;            /* opened before any work */
+	struct bench_junit *junit;
+	bool record_failed;
 };
 
 void drvbench_run_usage(FILE *out)
@@ -34,7 +42,8 @@ void drvbench_run_usage(FILE *out)
 	fprintf(out,
 		"usage: drvbench run --kext PATH [--tests PATH] [--device NAME|FILE]\n"
 		"                    [--host HOST|all] [--scenario NAME[,NAME...]]... [--list]\n"
-		"                    [--verbose] [--require-hosts] [--isolate [--timeout S]]\n\n"
+		"                    [--verbose] [--require-hosts] [--isolate [--timeout S]]\n"
+		"                    [--record [--records PATH] [--label L]] [--junit FILE]\n\n"
 		"Load the kext on each HOST with its device, run the generic scenarios every kext\n"
 		"gets and the driver's own from its test module, and print for each: result\n"
 		"(PASS, FAIL, CANNOT RUN), time, live objects, allocations and wired bytes\n"
@@ -52,6 +61,8 @@ void drvbench_run_usage(FILE *out)
 		"                         the driver is that scenario's FAIL, the run goes on\n"
 		"  -t, --timeout S        with --isolate, a scenario taking longer is killed as\n"
 		"                         hung (default: 60)\n"
+		DRVBENCH_RECORD_HELP
+		"      --junit FILE       JUnit XML: one test case per scenario, one suite per host\n"
 		"  -h, --help             this text\n\n"
 		"examples:\n"
 		"  drvbench run --kext Foo.kext --tests libfoo-tests.so --host sim\n"
@@ -113,7 +124,20 @@ struct run_totals {
 	unsigned passed, failed, cannot, hosts, unavailable;
 };
 
-static void run_on_host(const struct run_args *a, const struct drvbench_target *t,
+/* Keeps one scenario's row: in the records and in the JUnit cases. */
+static void run_keep(struct run_args *a, const struct bench_report *rep)
+{
+	char why[1024] = "";
+
+	if (a->rec.db != NULL &&
+	    !drvbench_record_ok("run", bench_records_add_scenario(a->rec.db, a->rec.run, rep, why,
+								   sizeof(why)), why))
+		a->record_failed = true;
+	if (a->junit != NULL && !bench_junit_add_report(a->junit, rep))
+		a->record_failed = true;
+}
+
+static void run_on_host(struct run_args *a, const struct drvbench_target *t,
 			const struct bench_scenario *const *sel, size_t nsel,
 			const struct bench_host_factory *host, struct run_totals *tot)
 {
@@ -134,7 +158,7 @@ static void run_on_host(const struct run_args *a, const struct drvbench_target *
 	printf("drvbench run: %s %s on host %s, %zu scenario(s)\n\n",
 	       bench_kext_bundle_id(t->kext), bench_kext_version(t->kext), label, nsel);
 	drvbench_print_table_head(stdout);
-	for (size_t i = 0; i < nsel; i++) {
+	for (size_t i = 0; i < nsel && !drvbench_interrupted; i++) {
 		struct bench_report rep;
 
 		if (a->isolate)
@@ -143,6 +167,7 @@ static void run_on_host(const struct run_args *a, const struct drvbench_target *
 			bench_scenario_run(sel[i], host, &base, &rep);
 		drvbench_print_row(stdout, &rep, a->verbose);
 		fflush(stdout);
+		run_keep(a, &rep);
 		passed += rep.result == BENCH_PASS;
 		failed += rep.result == BENCH_FAIL;
 		cannot += rep.result == BENCH_CANNOT_RUN;
@@ -168,6 +193,8 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		{ "require-hosts", no_argument, NULL, 'r' },
 		{ "isolate", no_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "junit", required_argument, NULL, 'J' },
+		DRVBENCH_RECORD_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -217,6 +244,14 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 			}
 			break;
 		}
+		case 'J':
+			a->junit_path = optarg;
+			break;
+		case 0x100:
+		case 0x101:
+		case 0x102:
+			drvbench_record_option(&a->rec, c, optarg);
+			break;
 		case 'h':
 			drvbench_run_usage(stdout);
 			return DRVBENCH_EXIT_OK;
@@ -287,6 +322,42 @@ static void run_free(struct run_args *a)
 		free(a->name_buf[i]);
 }
 
+/* The JUnit file and the records are opened before any work: a bad path
+ * fails in the first millisecond, not after the last scenario. */
+static bool run_open_outputs(struct run_args *a, const struct drvbench_target *t)
+{
+	char name[512];
+
+	if (a->junit_path != NULL) {
+		a->junit_file = fopen(a->junit_path, "w");
+		snprintf(name, sizeof(name), "drvbench run %s %s", bench_kext_bundle_id(t->kext),
+			 bench_kext_version(t->kext));
+		a->junit = bench_junit_new(name);
+		if (a->junit_file == NULL || a->junit == NULL) {
+			fprintf(stderr, "drvbench run: cannot write %s\n", a->junit_path);
+			return false;
+		}
+	}
+	return drvbench_record_begin(&a->rec, "run", "run", t,
+				     a->nhosts == 1 ? a->hosts[0]->name : "all");
+}
+
+/* After the kext is closed (a coverage build's counters are on disk). */
+static bool run_close_outputs(struct run_args *a)
+{
+	bool ok = !a->record_failed;
+
+	if (a->junit_file != NULL) {
+		ok = (a->junit == NULL || bench_junit_write(a->junit, a->junit_file)) && ok;
+		ok = fclose(a->junit_file) == 0 && ok;
+		if (!ok)
+			fprintf(stderr, "drvbench run: error writing %s\n", a->junit_path);
+	}
+	bench_junit_free(a->junit);
+	return drvbench_record_end(&a->rec, "run", drvbench_interrupted ? "interrupted" : "done") &&
+	       ok;
+}
+
 static int run_all(struct run_args *a)
 {
 	const struct bench_scenario *sel[RUN_MAX_NAMES];
@@ -294,6 +365,7 @@ static int run_all(struct run_args *a)
 	struct drvbench_target t;
 	size_t nsel = 0;
 	int status = drvbench_target_open("run", &a->target, &t);
+	bool outputs_ok;
 
 	if (status >= 0)
 		return status;
@@ -304,18 +376,29 @@ static int run_all(struct run_args *a)
 	}
 	if (a->nhosts == 0) /* none named: every host (unavailable ones are listed) */
 		run_set_host(a, "all");
-	for (size_t h = 0; h < a->nhosts; h++)
+	if (!run_open_outputs(a, &t)) {
+		drvbench_target_close(&t);
+		run_close_outputs(a);
+		return DRVBENCH_EXIT_USAGE;
+	}
+	drvbench_interrupt_install();
+	for (size_t h = 0; h < a->nhosts && !drvbench_interrupted; h++)
 		run_on_host(a, &t, sel, nsel, a->hosts[h], &tot);
 	drvbench_target_close(&t);
+	outputs_ok = run_close_outputs(a);
 	printf("total: %u scenario run(s) on %u host(s): %u passed, %u failed, %u cannot run"
 	       " (%u host(s) unavailable)\n",
 	       tot.passed + tot.failed + tot.cannot, tot.hosts, tot.passed, tot.failed, tot.cannot,
 	       tot.unavailable);
+	if (drvbench_interrupted) {
+		printf("drvbench run: interrupted; the scenarios above were kept\n");
+		return drvbench_interrupt_status();
+	}
 	if (a->require_hosts && tot.unavailable > 0) {
 		printf("drvbench run: --require-hosts: %u host(s) unavailable\n", tot.unavailable);
 		return DRVBENCH_EXIT_FAILED;
 	}
-	return tot.failed > 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	return tot.failed > 0 || !outputs_ok ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
 }
 
 int drvbench_cmd_run(int argc, char **argv)

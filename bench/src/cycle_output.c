@@ -1,5 +1,6 @@
 /* Output of a cycle run: the per-cycle series as CSV or JSON, and the
  * progress line a terminal shows while the cycles run. */
+#include <math.h>
 #include <string.h>
 
 #include "bench/cycle.h"
@@ -110,5 +111,31 @@ void bench_cycle_progress_line(FILE *out, const char *label, unsigned long done,
 	bar[WIDTH] = '\0';
 	fprintf(out, "\r%-14s [%s] %3.0f%% %lu/%lu  %.0f/s  ETA %.1fs ", label, bar, frac * 100.0,
 		done, total, rate, eta);
+	fflush(out);
+}
+
+static void bench_cycle_span(char *buf, size_t len, double s)
+{
+	if (s < 0)
+		snprintf(buf, len, "?");
+	else if (s >= 3600.0)
+		snprintf(buf, len, "%.0fh%02.0fm", floor(s / 3600.0), floor(fmod(s, 3600.0) / 60.0));
+	else if (s >= 60.0)
+		snprintf(buf, len, "%.0fm%02.0fs", floor(s / 60.0), floor(fmod(s, 60.0)));
+	else
+		snprintf(buf, len, "%.1fs", s);
+}
+
+void bench_cycle_status_line(FILE *out, const char *label, const struct bench_cycle_result *res,
+			     double rate, double left_s)
+{
+	double slope = 0.0;
+	size_t worst = bench_cycle_fit_worst(&res->fit, res->series.ncols, &slope);
+	char left[32];
+
+	bench_cycle_span(left, sizeof(left), left_s);
+	fprintf(out, "\r%-14s %lu cycles  %.0f/s  left %s  worst slope %s %+.5f ", label,
+		res->done, rate, left,
+		worst == SIZE_MAX ? "(none)" : bench_cycle_col_name(&res->series, worst), slope);
 	fflush(out);
 }

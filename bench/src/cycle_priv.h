@@ -14,6 +14,9 @@ struct bench_cycle_sample {
 BENCH_INTERNAL void bench_cycle_sample(struct bench_cycle_sample *out);
 BENCH_INTERNAL bool bench_cycle_series_init(struct bench_cycle_series *s, unsigned long cap);
 BENCH_INTERNAL void bench_cycle_series_free(struct bench_cycle_series *s);
+/* The values of one snapshot (class columns added to s as seen), no offset. */
+BENCH_INTERNAL void bench_cycle_sample_row(struct bench_cycle_series *s,
+					   const struct bench_cycle_sample *smp, int64_t *row);
 BENCH_INTERNAL bool bench_cycle_series_add(struct bench_cycle_series *s, const struct bench_cycle_sample *smp,
 			 double cycle_us);
 

@@ -86,15 +86,12 @@ void bench_cycle_sample(struct bench_cycle_sample *out)
 	out->uc[4] = uc.asyncs;
 }
 
-bool bench_cycle_series_add(struct bench_cycle_series *s, const struct bench_cycle_sample *smp,
-			 double cycle_us)
+void bench_cycle_sample_row(struct bench_cycle_series *s, const struct bench_cycle_sample *smp,
+			    int64_t *row)
 {
 	const struct shim_counters *c = &smp->base.counters;
-	int64_t *row;
 
-	if (s->rows == s->cap)
-		return false;
-	row = &s->v[s->rows * BENCH_CYCLE_MAX_COLS];
+	memset(row, 0, sizeof(int64_t) * BENCH_CYCLE_MAX_COLS);
 	row[BENCH_COL_OBJECTS_LIVE] = c->objects_live;
 	row[BENCH_COL_ALLOC_COUNT] = c->alloc_count;
 	row[BENCH_COL_ALLOC_BYTES] = (int64_t)c->alloc_bytes;
@@ -110,6 +107,19 @@ bool bench_cycle_series_add(struct bench_cycle_series *s, const struct bench_cyc
 		if (col != SIZE_MAX)
 			row[col] += smp->base.classes[i].live;
 	}
+}
+
+bool bench_cycle_series_add(struct bench_cycle_series *s, const struct bench_cycle_sample *smp,
+			 double cycle_us)
+{
+	int64_t *row;
+
+	if (s->rows == s->cap)
+		return false;
+	row = &s->v[s->rows * BENCH_CYCLE_MAX_COLS];
+	bench_cycle_sample_row(s, smp, row);
+	for (size_t c = 0; c < s->ncols; c++)
+		row[c] += s->offset[c];
 	s->cycle_us[s->rows++] = cycle_us;
 	return true;
 }

@@ -6,6 +6,7 @@
 #ifndef BENCH_CYCLE_H
 #define BENCH_CYCLE_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "bench/scenario.h"
@@ -71,8 +72,12 @@ struct bench_cycle_series {
 	size_t ncols;
 	char cls[BENCH_CYCLE_MAX_COLS][BENCH_CLASS_NAME_LEN]; /* class columns' names */
 	unsigned long rows, cap;
+	unsigned long first; /* the cycle number of row 0 (a windowed run or a resumed one) */
 	int64_t *v;        /* rows x BENCH_CYCLE_MAX_COLS, row-major */
 	double *cycle_us;  /* wall time of each cycle */
+	/* Added to each column's value: a resumed run continues the counters of
+	 * the part before it (bench_cycle_resume), so a leak keeps rising. */
+	int64_t offset[BENCH_CYCLE_MAX_COLS];
 };
 
 /* The column's name: "objects_live", ..., or the class name. */
@@ -82,6 +87,29 @@ int64_t bench_cycle_value(const struct bench_cycle_series *s, unsigned long row,
 double bench_cycle_slope(const struct bench_cycle_series *s, size_t col);
 /* The bar a slope must exceed to count as a trend over `rows` cycles. */
 double bench_cycle_slope_threshold(unsigned long rows);
+
+/* ---- the streaming fit (bench_cycle_fit.c) ---- */
+
+/* Least squares and the spread of the cycle times over every cycle of a run,
+ * updated one cycle at a time (Welford's method: a constant column has a
+ * slope of exactly 0), so a run longer than memory, or one resumed in
+ * another process, still fits one line over all of its cycles. x is the
+ * cycle number; every column shares n, mean_x and m2x, so a class column
+ * that appears late starts from zeros that are exact. */
+struct bench_cycle_fit {
+	unsigned long n;
+	double mean_x, m2x;
+	double mean_y[BENCH_CYCLE_MAX_COLS], cxy[BENCH_CYCLE_MAX_COLS];
+	int64_t first[BENCH_CYCLE_MAX_COLS], last[BENCH_CYCLE_MAX_COLS];
+	double time_mean, time_m2, time_max; /* per-cycle time, microseconds */
+};
+
+void bench_cycle_fit_add(struct bench_cycle_fit *f, const struct bench_cycle_series *s,
+			 unsigned long row);
+double bench_cycle_fit_slope(const struct bench_cycle_fit *f, size_t col);
+double bench_cycle_fit_time_sd(const struct bench_cycle_fit *f);
+/* The column with the steepest slope so far (SIZE_MAX with none rising). */
+size_t bench_cycle_fit_worst(const struct bench_cycle_fit *f, size_t ncols, double *slope);
 
 /* ---- a run ---- */
 
@@ -97,13 +125,51 @@ struct bench_cycle_trend {
 
 typedef void (*bench_cycle_progress_fn)(void *arg, unsigned long done, unsigned long total);
 
+struct bench_cycle_result;
+
+/* Called every checkpoint_every cycles and once at the end (final), also
+ * after a stop or a failure: rows row_from .. series.rows-1 are new since the
+ * last call. False (with why) stops the run as a FAIL: a weekend run that
+ * cannot keep its records should not go on. */
+typedef bool (*bench_cycle_checkpoint_fn)(void *arg, const struct bench_cycle_result *res,
+					  unsigned long row_from, bool final, char *why,
+					  size_t len);
+
+/* Where an interrupted run stopped: what the next part continues from. */
+struct bench_cycle_resume {
+	unsigned long done;           /* cycles committed: the next is numbered `done` */
+	double seconds;               /* cycle time spent before */
+	size_t ncols;                 /* the series' columns, classes by name */
+	char cls[BENCH_CYCLE_MAX_COLS][BENCH_CLASS_NAME_LEN];
+	struct bench_cycle_fit fit;
+};
+
 struct bench_cycle_config {
 	const struct bench_cycle_kind *kind;
 	const struct bench_host_factory *host;
-	unsigned long count;          /* 0: BENCH_CYCLE_DEFAULT_COUNT */
+	/* 0: BENCH_CYCLE_DEFAULT_COUNT, or no limit with a duration. With a
+	 * resume, the total over all parts. */
+	unsigned long count;
 	struct bench_options opt;     /* profile, kext, module, variant, wrapper */
 	bench_cycle_progress_fn progress; /* optional, called after every cycle */
 	void *progress_arg;
+	/* Optional: stop after this many seconds of cycling (over all parts). */
+	double duration_s;
+	/* Optional: set (by a signal handler) to stop after the cycle in progress. */
+	volatile sig_atomic_t *stop;
+	/* Optional: checkpoints. With window set, the series keeps only the rows
+	 * since the last checkpoint (the trend fit still spans the whole run), so
+	 * a run may be longer than BENCH_CYCLE_MAX_COUNT. */
+	unsigned long checkpoint_every;
+	bench_cycle_checkpoint_fn checkpoint;
+	void *checkpoint_arg;
+	bool window;
+	/* Optional: continue an interrupted run on the freshly booted machine. */
+	const struct bench_cycle_resume *resume;
+	/* Optional time source in seconds (default CLOCK_MONOTONIC): records made
+	 * in virtual time are reproducible. */
+	double (*clock)(void *arg);
+	void *clock_arg;
 };
 
 struct bench_cycle_result {
@@ -111,12 +177,15 @@ struct bench_cycle_result {
 	char host[48];                /* "host:device" */
 	enum bench_result result;
 	char why[1024];
-	unsigned long requested, done;
-	double seconds;               /* the cycles only, without boot/shutdown */
+	unsigned long requested, done;  /* with a resume: over all parts */
+	unsigned long resumed_at;       /* the first cycle of this part (0: not resumed) */
+	bool stopped;                   /* cfg->stop was set: cycles left undone */
+	double seconds;               /* the cycles only, without boot/shutdown; all parts */
 	double threshold;             /* the slope bar used */
 	size_t ntrends;
 	struct bench_cycle_trend trends[BENCH_CYCLE_MAX_TRENDS];
 	struct bench_cycle_series series;
+	struct bench_cycle_fit fit;   /* over every cycle, all parts */
 };
 
 /* Boots a machine, runs the cycles, checks end state and trends, shuts
@@ -136,6 +205,10 @@ bool bench_cycle_write_json(FILE *out, const struct bench_cycle_result *res);
 /* One line of a progress bar with rate and ETA ("\r", no newline). */
 void bench_cycle_progress_line(FILE *out, const char *label, unsigned long done,
 			    unsigned long total, double elapsed_s);
+/* The weekend run's status line ("\r", no newline): cycles done, the rate,
+ * the time left (left_s < 0: unknown) and the steepest counter so far. */
+void bench_cycle_status_line(FILE *out, const char *label, const struct bench_cycle_result *res,
+			     double rate, double left_s);
 
 /* ---- planted leak (bench_cycle_leak.c), to prove the runner catches one ---- */
 
