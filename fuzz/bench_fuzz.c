@@ -1,14 +1,23 @@
 /* Benchmark: executions per second of a fuzz target on one core. Loads
- * the seed corpus, then for the given number of seconds feeds the target
- * mutated copies (a few random byte flips, inserts and truncations, as a
- * fuzzer would) and prints the rate. Built with sanitizers by
+ * the seed corpus, then for the given number of seconds (or executions)
+ * feeds the target mutated copies (a few random byte flips, inserts and
+ * truncations, as a fuzzer would; the same sequence on every run) and
+ * prints the rate by wall clock and by CPU time, and the instructions per
+ * execution where the kernel lets a process count its own (the figure a
+ * busy machine does not disturb). Built with sanitizers by
  * oss-fuzz/build.sh (drvbench/bench_fuzz_kext there); usage:
- * bench_fuzz_kext -kext=PATH [-tests=PATH] [-target=...] CORPUS_DIR [SECONDS]. */
+ * bench_fuzz_kext -kext=PATH [-tests=PATH] [-target=...] [-oracles=...] CORPUS_DIR
+ * [SECONDS [MAX_EXECS]]. fuzz/bench_fuzz.py runs it per oracle. */
 #include <dirent.h>
+#include <linux/perf_event.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fuzz_die.h"
 
@@ -25,12 +34,27 @@ static uint64_t next_rand(void)
 	return rng;
 }
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A counter of this process's user-space instructions, or -1. */
+static int instructions_open(void)
+{
+	struct perf_event_attr a = { .type = PERF_TYPE_HARDWARE, .size = sizeof(a),
+				     .config = PERF_COUNT_HW_INSTRUCTIONS, .disabled = 1,
+				     .exclude_kernel = 1, .exclude_hv = 1 };
+
+	return (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+}
+
+static void ioctl_enable(int fd, bool on)
+{
+	(void)ioctl(fd, on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
 }
 
 static size_t load(const char *dir, uint8_t **seeds, size_t *lens)
@@ -63,18 +87,26 @@ int main(int argc, char **argv)
 	static uint8_t *seeds[BENCH_MAX_SEEDS];
 	static size_t lens[BENCH_MAX_SEEDS];
 	static uint8_t buf[BENCH_MAX_LEN];
-	double secs, start, elapsed;
-	unsigned long execs = 0;
+	double secs, start, cpu0, elapsed, cpu;
+	unsigned long execs = 0, max_execs;
+	long long instructions = -1;
+	int counter;
 	size_t nseeds;
 
 	LLVMFuzzerInitialize(&argc, &argv); /* takes the target's options */
 	if (argc < 2 || (nseeds = load(argv[1], seeds, lens)) == 0) {
-		fprintf(stderr, "usage: %s -kext=PATH [-tests=PATH] [-target=T] CORPUS_DIR [SECONDS]\n",
+		fprintf(stderr, "usage: %s -kext=PATH [-tests=PATH] [-target=T] [-oracles=L] CORPUS_DIR "
+				"[SECONDS [MAX_EXECS]]\n",
 			argv[0]);
 		return 2;
 	}
 	secs = argc > 2 ? atof(argv[2]) : 5.0;
-	start = now_s();
+	max_execs = argc > 3 ? strtoul(argv[3], NULL, 10) : 0;
+	counter = instructions_open();
+	if (counter >= 0)
+		ioctl_enable(counter, true);
+	start = clock_s(CLOCK_MONOTONIC);
+	cpu0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	do {
 		for (int k = 0; k < 100; k++, execs++) {
 			size_t s = next_rand() % nseeds, len = lens[s];
@@ -92,10 +124,20 @@ int main(int argc, char **argv)
 			}
 			LLVMFuzzerTestOneInput(buf, len);
 		}
-		elapsed = now_s() - start;
-	} while (elapsed < secs);
-	printf("%lu execs in %.2f s: %.0f exec/s (one core)\n", execs, elapsed,
-	       (double)execs / elapsed);
+		elapsed = clock_s(CLOCK_MONOTONIC) - start;
+	} while (elapsed < secs && (max_execs == 0 || execs < max_execs));
+	cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	if (counter >= 0) {
+		ioctl_enable(counter, false);
+		if (read(counter, &instructions, sizeof(instructions)) != sizeof(instructions))
+			instructions = -1;
+		close(counter);
+	}
+	printf("%lu execs in %.2f s: %.0f exec/s (one core); %.0f exec/s by CPU time", execs,
+	       elapsed, (double)execs / elapsed, (double)execs / cpu);
+	if (instructions >= 0)
+		printf("; %.0f instructions/exec", (double)instructions / (double)execs);
+	printf("\n");
 	for (size_t i = 0; i < nseeds; i++)
 		free(seeds[i]);
 	return 0;

@@ -21,6 +21,7 @@ static const struct flag flags[] = {
 	{ "-device=", "DRVBENCH_FUZZ_DEVICE", true },
 	{ "-target=", "DRVBENCH_FUZZ_TARGET", false },
 	{ "-write_seeds=", NULL, false },
+	{ "-oracles=", "DRVBENCH_FUZZ_ORACLES", false },
 	{ "-list_selectors=", NULL, false },
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
@@ -46,7 +47,7 @@ static const char *expand(const char *v, char *out, size_t len)
 static const char **slot(struct fuzz_config *cfg, size_t i)
 {
 	const char **slots[NFLAGS] = { &cfg->kext, &cfg->tests, &cfg->device, &cfg->target,
-				       &cfg->write_seeds, NULL };
+				       &cfg->write_seeds, &cfg->oracles, NULL };
 
 	return slots[i];
 }

@@ -15,6 +15,7 @@ struct fuzz_config {
 	const char *device;      /* -device=NAME|FILE, DRVBENCH_FUZZ_DEVICE: default the kext's */
 	const char *target;      /* -target=struct|raw:SELECTOR, DRVBENCH_FUZZ_TARGET */
 	const char *write_seeds; /* -write_seeds=DIR: write the target's seeds there, exit */
+	const char *oracles;     /* -oracles=LIST, DRVBENCH_FUZZ_ORACLES: default all */
 	bool list;               /* -list_selectors=1: print the published selectors, exit */
 };
 
@@ -27,6 +28,9 @@ struct fuzz_config {
 	"  -target=struct|raw:SEL  structure-aware over every user client (default), or\n"   \
 	"                          the byte view of the selector named SEL\n"                  \
 	"                          (or DRVBENCH_FUZZ_TARGET)\n"                               \
+	"  -oracles=LIST           all (default), none, or names: model device handles\n"    \
+	"                          scan wedge probe baseline ('-name' drops one from all)\n" \
+	"                          (or DRVBENCH_FUZZ_ORACLES)\n"                              \
 	"  -list_selectors=1       print the selectors the kext publishes, then exit\n"       \
 	"  -write_seeds=DIR        write seed inputs for the target into DIR, then exit\n"
 

@@ -23,9 +23,9 @@ size_t fuzz_book_count(void);
 void fuzz_book_close(size_t conn);
 /* The shim's live-handle count (take it before a call). */
 long fuzz_book_shim_handles(void);
-/* After a call: follow what it issued or released, then abort unless the
- * shim holds exactly the handles the book says are live. */
+/* After a call: follow what it issued or released, then (with check)
+ * abort unless the shim holds exactly the handles the book says are live. */
 void fuzz_book_follow(const char *target, size_t conn, const struct shim_uc_call *sent,
-		      const struct shim_uc_call *done, shim_ret r, long shim_before);
+		      const struct shim_uc_call *done, shim_ret r, long shim_before, bool check);
 
 #endif

@@ -8,14 +8,24 @@
 
 #include "bench/kext.h"
 #include "bench/machine.h"
+#include "bench/pm.h"
 #include "bench/scenario.h"
 #include "fuzz_harness.h"
 #include "fuzz_oracle.h"
+#include "fuzz_scan.h"
+#include "shim/power_policy.h"
 #include "shim/verifier.h"
 
 #define FUZZ_RAM (64ull << 20)
 #define FUZZ_MAX_CLASSES 64
 #define FUZZ_WHY 1024
+#define FUZZ_PROBE_SELS 64
+#define FUZZ_LATE_ACK_NS 1000000ull   /* 1 ms: any ack that waits for work comes late */
+#define FUZZ_SETTLE_NS 20000000000ull /* the longest ack timeout, with margin */
+
+static const char *const oracle_names[FUZZ_ORACLE_COUNT] = {
+	"model", "device", "handles", "scan", "wedge", "probe", "baseline",
+};
 
 static struct {
 	bool booted;
@@ -34,7 +44,57 @@ static struct {
 	struct shim_host_ops counted;
 	const struct shim_host_ops *inner;
 	uint64_t device_accesses;
+	/* What this input did to the machine. */
+	bool disturbed, removed, fault_armed;
+	uintptr_t image_lo, image_hi;
+	/* The health probe: each selector's answer to its minimal call on the
+	 * freshly booted machine; the probe's client and its connections, kept
+	 * open between inputs (part of the baseline); the method calls made so
+	 * far when the last input ended (an input that made none, and did
+	 * nothing to the machine, cannot have wedged anything). */
+	shim_ret probe_ret[FUZZ_MAX_SERVICES][FUZZ_PROBE_SELS];
+	unsigned probe_oks;
+	shim_task *probe_task;
+	shim_uc_conn *probe_conn[FUZZ_MAX_SERVICES];
+	long calls_seen;
 } g;
+
+const char *fuzz_oracle_name(unsigned i)
+{
+	return i < FUZZ_ORACLE_COUNT ? oracle_names[i] : NULL;
+}
+
+static unsigned oracle_bit(const char *name, size_t len)
+{
+	for (unsigned i = 0; i < FUZZ_ORACLE_COUNT; i++)
+		if (strlen(oracle_names[i]) == len && strncmp(oracle_names[i], name, len) == 0)
+			return 1u << i;
+	return 0;
+}
+
+bool fuzz_oracles_parse(const char *spec, unsigned *mask)
+{
+	unsigned m = spec[0] == '-' ? FUZZ_OR_ALL : 0;
+
+	if (strcmp(spec, "all") == 0 || strcmp(spec, "none") == 0) {
+		*mask = spec[0] == 'a' ? FUZZ_OR_ALL : 0;
+		return true;
+	}
+	for (const char *p = spec; *p != '\0';) {
+		bool off = *p == '-';
+		size_t n;
+		unsigned bit;
+
+		p += off;
+		n = strcspn(p, ",");
+		if ((bit = oracle_bit(p, n)) == 0)
+			return false;
+		m = off ? m & ~bit : m | bit;
+		p += n + (p[n] == ',');
+	}
+	*mask = m;
+	return true;
+}
 
 static shim_ret count_mem_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
 {
@@ -109,6 +169,23 @@ static void add_ent(const char *e)
 	w->ents[w->nents++] = e;
 }
 
+/* The services publishing the tables collected at boot, in the same order
+ * (NULL for one whose driver is not running now). */
+static void refresh_services(void)
+{
+	shim_machine *m = g.fx.machine;
+
+	for (size_t s = 0; s < g.world.nservices; s++) {
+		g.world.svc[s] = NULL;
+		for (size_t i = 0; i < shim_machine_device_count(m); i++) {
+			shim_service *svc = shim_machine_service(m, shim_machine_device(m, i));
+
+			if (svc != NULL && shim_service_userclient(svc) == g.world.desc[s])
+				g.world.svc[s] = svc;
+		}
+	}
+}
+
 /* Every service of the machine that publishes a user client, with the
  * test module's oracle for its table when one describes it. */
 static void collect_userclients(void)
@@ -129,8 +206,11 @@ static void collect_userclients(void)
 		g.world.desc[n] = d;
 		g.world.nservices++;
 		add_ent(d->open_entitlement);
-		for (uint32_t s = 0; s < d->method_count; s++)
+		add_ent(fuzz_oracle_open_entitlement(d));
+		for (uint32_t s = 0; s < d->method_count; s++) {
 			add_ent(d->methods[s].entitlement);
+			add_ent(fuzz_oracle_method_entitlement(d, s));
+		}
 	}
 	if (g.world.nservices == 0)
 		refuse("%s publishes no user client: nothing to fuzz",
@@ -179,12 +259,104 @@ static const char *image_path(void)
 	return entry != NULL && dladdr(entry, &info) != 0 ? info.dli_fname : NULL;
 }
 
+/* ---- the health probe ---- */
+
+/* The minimal synchronous call of sel (declared shapes, zero-filled, a
+ * variable shape empty) by a root client holding every entitlement. */
+static shim_ret probe_call(shim_uc_conn *c, const struct shim_uc_method *m, uint32_t sel)
+{
+	static uint64_t in[SHIM_UC_MAX_SCALARS], out[SHIM_UC_MAX_SCALARS];
+	static uint8_t sin[SHIM_UC_MAX_INLINE_STRUCT], sout[SHIM_UC_MAX_STRUCT_OUT];
+	struct shim_uc_call call = {
+		.scalar_in = in, .struct_in = sin, .scalar_out = out, .struct_out = sout,
+	};
+
+	if (m->scalar_in_count > SHIM_UC_MAX_SCALARS && m->scalar_in_count != SHIM_UC_VARIABLE)
+		return SHIM_ERR_BAD_SHAPE;
+	call.scalar_in_count = m->scalar_in_count == SHIM_UC_VARIABLE ? 0 : m->scalar_in_count;
+	call.scalar_out_count = m->scalar_out_count == SHIM_UC_VARIABLE ? 0 : m->scalar_out_count;
+	call.struct_in_size = m->struct_in_size == SHIM_UC_VARIABLE ||
+					      m->struct_in_size > sizeof(sin) ? 0 : m->struct_in_size;
+	call.struct_out_size = m->struct_out_size == SHIM_UC_VARIABLE ||
+					       m->struct_out_size > sizeof(sout) ? 0 : m->struct_out_size;
+	return shim_uc_call(c, sel, &call);
+}
+
+/* The probe's connections, opened afresh (after boot, or after the
+ * driver was restarted: its stop closed them). */
+static void probe_open(const char *target)
+{
+	if (g.probe_task != NULL)
+		shim_task_destroy(g.probe_task);
+	if (shim_task_create(0, g.world.ents, g.world.nents, &g.probe_task) != SHIM_OK)
+		fuzz_die(target, "health probe: cannot create a client task");
+	for (size_t s = 0; s < g.world.nservices; s++)
+		if (g.world.svc[s] == NULL ||
+		    shim_uc_open(g.probe_task, g.world.svc[s], &g.probe_conn[s]) != SHIM_OK)
+			g.probe_conn[s] = NULL;
+}
+
+/* Each selector's answer now; with record, kept as the fresh machine's. */
+static void probe(const char *target, bool record)
+{
+	for (size_t s = 0; s < g.world.nservices; s++) {
+		const struct shim_uc_desc *d = g.world.desc[s];
+		shim_uc_conn *c = g.probe_conn[s];
+
+		if (c == NULL || !shim_uc_conn_is_open(c)) {
+			if (!record)
+				fuzz_die(target, "[wedged device] health probe: root cannot open user "
+						 "client %zu any more", s);
+			continue;
+		}
+		for (uint32_t k = 0; k < d->method_count && k < FUZZ_PROBE_SELS; k++) {
+			shim_ret r;
+
+			if (d->methods[k].fn == NULL || (!record && g.probe_ret[s][k] != SHIM_OK))
+				continue;
+			r = probe_call(c, &d->methods[k], k);
+			if (record) {
+				g.probe_ret[s][k] = r;
+				g.probe_oks += r == SHIM_OK;
+			} else if (r != SHIM_OK) {
+				fuzz_die(target, "[wedged device] health probe after this input: selector "
+						 "%u (%s) answers %s, it answered OK on the fresh machine",
+					 k, d->methods[k].name != NULL ? d->methods[k].name : "-",
+					 shim_ret_string(r));
+			}
+		}
+	}
+	/* The module's own check, when no selector answers on its own. */
+	if (!record && g.probe_oks == 0 && g.module != NULL && g.module->alive != NULL) {
+		char why[256] = "";
+
+		if (g.module->alive(&g.fx, why, sizeof(why)) != SHIM_OK)
+			fuzz_die(target, "[wedged device] health probe: the test module's alive check "
+					 "fails: %s", why);
+	}
+}
+
+/* Method calls made so far (the shim's count). */
+static long calls_made(void)
+{
+	struct shim_uc_counters u;
+
+	shim_uc_counters_snapshot(&u);
+	return u.calls;
+}
+
+/* ---- boot ---- */
+
 static void boot(const struct fuzz_config *cfg)
 {
-	struct bench_options opt = { .ram_size = FUZZ_RAM, .no_tap = true };
+	struct bench_options opt = { .ram_size = FUZZ_RAM, .no_tap = true, .hotplug = true };
 	struct bench_kext *kext;
 	char why[FUZZ_WHY] = "";
 
+	g.world.oracles = FUZZ_OR_ALL;
+	if (cfg->oracles != NULL && !fuzz_oracles_parse(cfg->oracles, &g.world.oracles))
+		refuse("-oracles=%s: unknown oracle (all, none, or a list of: model device "
+		       "handles scan wedge probe baseline, '-name' to drop one)", cfg->oracles);
 	if (bench_kext_open(cfg->kext, &kext, why, sizeof(why)) != SHIM_OK)
 		refuse("kext refused: %s", why);
 	if (cfg->tests != NULL &&
@@ -208,13 +380,19 @@ static void boot(const struct fuzz_config *cfg)
 	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
 		refuse("test module %s: init failed: %s", cfg->tests, why);
 	g.world.image = image_path();
+	if (!bench_kext_image_range(kext, &g.image_lo, &g.image_hi))
+		g.image_lo = g.image_hi = 0;
 	collect_userclients();
 	warn_unbound_oracles();
+	fuzz_scan_refresh();
 	/* A misuse aborts where it happens, with its record on stderr. */
 	shim_verifier_set_fatal(true);
 	if (shim_verifier_count() != 0)
 		refuse("verifier records during boot: %s", shim_verifier_get(0)->message);
+	probe_open("boot");
+	probe("boot", true);
 	take_baseline();
+	g.calls_seen = calls_made();
 	g.booted = true;
 }
 
@@ -230,10 +408,15 @@ void fuzz_world_describe(const struct fuzz_world *w, FILE *out)
 	for (size_t s = 0; s < w->nservices; s++) {
 		const struct bench_uc_oracle *o = fuzz_oracle_bound(w->desc[s]);
 
-		fprintf(out, "user client %zu: %u selectors; oracle: %s%s%s\n", s,
+		fprintf(out, "user client %zu: %u selectors; oracle: %s%s%s; access rules: %s\n", s,
 			w->desc[s]->method_count,
 			o != NULL ? o->name : "generic (the shim's checks, handles, device access)",
-			o != NULL ? " from " : "", o != NULL ? g.module_path : "");
+			o != NULL ? " from " : "", o != NULL ? g.module_path : "",
+			fuzz_oracle_access_stated(w->desc[s]) ?
+				"the contract's (independent of the dispatch table)" :
+				"the dispatch table's (no contract states them: a method that lost "
+				"both its table entry and its own check goes unseen)");
+		fuzz_oracle_note_access(w->desc[s], out);
 	}
 }
 
@@ -245,12 +428,179 @@ void fuzz_run_loop(uint64_t ns)
 		fuzz_die("loop", "work loop failed: %s", shim_ret_string(r));
 }
 
-void fuzz_check_baseline(const char *target)
+/* ---- machine operations ---- */
+
+static bool running(void)
+{
+	return g.fx.dev != NULL && g.fx.svc != NULL;
+}
+
+/* The top state of the running driver's table (awake), or false. */
+static bool awake(void)
+{
+	const struct shim_driver *d = running() ? shim_service_driver(g.fx.svc) : NULL;
+	unsigned now = 0;
+
+	if (d == NULL || d->power == NULL || d->power->state_count < 2)
+		return d != NULL;
+	return !shim_machine_power_pending(g.fx.machine, g.fx.dev) &&
+	       shim_machine_power_state(g.fx.machine, g.fx.dev, &now) == SHIM_OK &&
+	       now == d->power->state_count - 1;
+}
+
+bool fuzz_machine_sleep(enum fuzz_sleep_kind kind)
+{
+	struct shim_power_policy late = { .sleep_state = -1, .ack_timeout_ns = FUZZ_LATE_ACK_NS };
+	const struct shim_driver *d = running() ? shim_service_driver(g.fx.svc) : NULL;
+	unsigned state;
+	char why[256];
+
+	if (d == NULL || d->power == NULL || d->power->state_count < 2 || !awake())
+		return false;
+	g.disturbed = true;
+	if (kind == FUZZ_SLEEP_LATE_ACK)
+		shim_machine_set_power_policy(g.fx.machine, &late);
+	if (kind != FUZZ_SLEEP_REQUEST)
+		return bench_machine_sleep(&g.fx, why, sizeof(why)) == SHIM_OK;
+	/* The deepest state below on that keeps nothing: what system sleep picks. */
+	for (state = d->power->state_count - 1;
+	     state > 0 && (d->power->states[state].flags & SHIM_POWER_ON); state--)
+		;
+	return shim_machine_request_power_state(g.fx.machine, g.fx.dev, state) == SHIM_OK;
+}
+
+bool fuzz_machine_wake(void)
+{
+	char why[256];
+
+	if (!running() || awake())
+		return false;
+	for (int i = 0; i < 4 && shim_machine_power_pending(g.fx.machine, g.fx.dev); i++)
+		fuzz_run_loop(FUZZ_SETTLE_NS / 4);
+	return bench_machine_wake(&g.fx, why, sizeof(why)) == SHIM_OK;
+}
+
+bool fuzz_machine_remove(bool told)
+{
+	char why[256];
+	shim_ret r;
+
+	if (g.fx.dev == NULL || g.removed)
+		return false;
+	g.disturbed = g.removed = true;
+	r = told ? bench_machine_unplug(&g.fx, why, sizeof(why)) :
+		   bench_machine_surprise_remove(&g.fx, why, sizeof(why));
+	if (r != SHIM_OK)
+		fuzz_die("machine", "surprise removal failed: %s", why);
+	if (told) {
+		refresh_services();
+		g.world.generation++;
+	}
+	return true;
+}
+
+bool fuzz_machine_replug(void)
+{
+	char why[256];
+
+	if (!g.removed)
+		return false;
+	/* A removal the driver was not told of yet: the rescan tells it. */
+	if (g.fx.dev != NULL && bench_machine_rescan(&g.fx, why, sizeof(why)) != SHIM_OK)
+		fuzz_die("machine", "rescan after a removal failed: %s", why);
+	if (bench_machine_replug(&g.fx, why, sizeof(why)) != SHIM_OK)
+		fuzz_die("machine", "re-plug failed: %s", why);
+	g.removed = false;
+	refresh_services();
+	g.world.generation++;
+	return true;
+}
+
+bool fuzz_machine_reset(void)
+{
+	char why[256];
+	shim_ret r;
+
+	if (g.fx.dev == NULL || g.removed)
+		return false;
+	g.disturbed = true;
+	r = bench_machine_reset(&g.fx, why, sizeof(why));
+	refresh_services();
+	g.world.generation++;
+	if (r != SHIM_OK && r != SHIM_ERR_UNSUPPORTED)
+		fuzz_die("machine", "device reset failed: %s", why);
+	return r == SHIM_OK;
+}
+
+void fuzz_machine_fail_call(long nth, unsigned kinds)
+{
+	struct shim_fault_plan plan = { .kinds = kinds & SHIM_FAULT_ALL, .nth = nth,
+					.code_lo = g.image_lo, .code_hi = g.image_hi };
+
+	if (g.image_hi == 0 || plan.kinds == 0 || nth <= 0)
+		return; /* a kext linked into the program: its calls cannot be told apart */
+	shim_fault_arm(&plan);
+	g.disturbed = g.fault_armed = true;
+}
+
+unsigned fuzz_machine_failed_calls(void)
+{
+	struct shim_fault_stats st;
+
+	if (!g.fault_armed)
+		return 0;
+	shim_fault_stats(&st);
+	return st.fired;
+}
+
+bool fuzz_device_ready(void)
+{
+	return !g.world.hostile && !g.removed && running() && fuzz_machine_failed_calls() == 0 &&
+	       shim_pci_is_present(g.fx.dev) && awake();
+}
+
+/* ---- end of an input ---- */
+
+/* Back to the post-boot shape: no fault armed, power settled, the device
+ * there and awake, its driver started afresh (so no state of this input
+ * reaches the next one). */
+static void restore(void)
+{
+	char why[256];
+
+	shim_fault_disarm();
+	g.fault_armed = false;
+	shim_machine_set_power_policy(g.fx.machine, NULL);
+	if (g.removed)
+		fuzz_machine_replug();
+	for (int i = 0; i < 4 && g.fx.dev != NULL &&
+			shim_machine_power_pending(g.fx.machine, g.fx.dev); i++)
+		fuzz_run_loop(FUZZ_SETTLE_NS / 4);
+	if (g.fx.dev != NULL && g.fx.svc != NULL)
+		shim_machine_terminate(g.fx.machine, g.fx.dev);
+	g.fx.svc = NULL;
+	if (g.fx.dev == NULL)
+		g.fx.dev = bench_machine_find_device(&g.fx);
+	if (g.fx.dev != NULL) {
+		g.fx.match_ret = shim_machine_match(g.fx.machine, g.fx.kext, &g.fx.started);
+		g.fx.svc = shim_machine_service(g.fx.machine, g.fx.dev);
+	}
+	if (g.fx.svc == NULL)
+		fuzz_die("machine", "the driver does not start again after this input: %s",
+			 shim_ret_string(g.fx.match_ret));
+	if (g.module != NULL && g.module->init != NULL &&
+	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
+		fuzz_die("machine", "test module init after a restart: %s", why);
+	refresh_services();
+	probe_open("machine");
+	g.world.generation++;
+	g.disturbed = false;
+}
+
+static void check_baseline(const char *target)
 {
 	struct shim_counters c;
 	struct shim_uc_counters u;
-	unsigned long errors;
-	const char *last = NULL;
 
 	shim_counters_snapshot(&c);
 	shim_uc_counters_snapshot(&u);
@@ -275,8 +625,33 @@ void fuzz_check_baseline(const char *target)
 	if (c.objects_live != g.counters.objects_live)
 		fuzz_die(target, "objects live %ld (baseline %ld)", c.objects_live,
 			 g.counters.objects_live);
+}
+
+void fuzz_end_input(const char *target)
+{
+	unsigned long errors;
+	const char *last = NULL;
+	bool was_disturbed = g.disturbed;
+
+	/* Before the machine changes: the device's errors and the verifier
+	 * belong to this input. */
 	if (shim_verifier_count() != 0)
 		fuzz_die(target, "verifier: %s", shim_verifier_get(0)->message);
-	if (bench_machine_device_errors(&g.fx, &errors, &last) && errors != g.device_errors)
+	if ((g.world.oracles & FUZZ_OR_BASELINE) &&
+	    bench_machine_device_errors(&g.fx, &errors, &last) && errors != g.device_errors)
 		fuzz_die(target, "device error: %s", last != NULL ? last : "(no detail)");
+	if (was_disturbed) {
+		restore();
+		if (bench_machine_device_errors(&g.fx, &errors, &last))
+			g.device_errors = errors; /* a re-plugged device counts afresh */
+	}
+	/* An input that ran no method and left the machine alone changed
+	 * nothing a probe could see. */
+	if ((g.world.oracles & FUZZ_OR_PROBE) && (was_disturbed || calls_made() != g.calls_seen))
+		probe(target, false);
+	g.calls_seen = calls_made();
+	if (g.world.oracles & FUZZ_OR_BASELINE)
+		check_baseline(target);
+	if (shim_verifier_count() != 0)
+		fuzz_die(target, "verifier: %s", shim_verifier_get(0)->message);
 }

@@ -5,6 +5,13 @@
 #   input of the target's corpus runs once.
 # MODE run: BIN is the libFuzzer binary; a bounded run from the corpus on a
 #   scratch copy (-seed=1 -runs=RUNS: the same inputs on every run).
+# MODE each: BIN is fuzz_kext_replay; every corpus file, of every target,
+#   in a process of its own: a file that passes only after others does
+#   not reproduce alone. KIND is ignored.
+# MODE regressions: BIN is fuzz_kext_replay, CORPUS the regressions root
+#   (drvbench fuzz keeps each crash there, minimised: ROOT/<bundle>-<target>/
+#   NAME with NAME.reason); each file, alone, is a TAP test named after it
+#   and passes when it no longer crashes. KIND is ignored.
 # KIND struct: the structure-aware target, corpus CORPUS/uc_struct;
 #   raw: every selector the kext publishes (BIN -list_selectors=1), corpus
 #   CORPUS/uc_raw_<selector>. A target without a corpus (CORPUS may be '-')
@@ -63,6 +70,67 @@ one() {
 	echo "ok $target: $(grep -E '^replayed|^stat::(number_of_executed_units|average_exec_per_sec)' \
 		"$log" | tr '\n' ' ')"
 }
+
+# The bundle's name, as drvbench fuzz names its regressions directories.
+bundle_of() {
+	for o in "$@"; do
+		case $o in -kext=*) b=${o#-kext=}; b=${b%/}; b=${b##*/}; echo "${b%%.*}"; return ;; esac
+	done
+}
+
+if [ "$mode" = regressions ]; then
+	bundle=$(bundle_of "$@")
+	n=0
+	list="$work/list"
+	: >"$list"
+	for d in "$corpus/$bundle"-*; do
+		[ -d "$d" ] || continue
+		t=${d##*/$bundle-}
+		case $t in struct) target=struct ;; raw-*) target=raw:${t#raw-} ;; *) continue ;; esac
+		for f in "$d"/*; do
+			case $f in *.reason) continue ;; esac
+			[ -f "$f" ] && echo "$target $f" >>"$list"
+		done
+	done
+	total=$(wc -l <"$list")
+	if [ "$total" -eq 0 ]; then
+		echo "1..0 # SKIP no regression kept for $bundle under $corpus"
+		exit 0
+	fi
+	echo "1..$total"
+	while read -r target f; do
+		n=$((n + 1))
+		reason=$(head -n 1 "$f.reason" 2>/dev/null)
+		if "$bin" "$@" -target="$target" "$f" >"$work/log" 2>&1; then
+			echo "ok $n - $target ${f##*/}: fixed: $reason"
+		else
+			echo "not ok $n - $target ${f##*/}: crashes again: $(grep -m1 -E 'fuzz: |verifier|ERROR' "$work/log")"
+		fi
+	done <"$list"
+	exit 0
+fi
+
+if [ "$mode" = each ]; then
+	n=0
+	for pair in "struct uc_struct" $(for d in "$corpus"/uc_raw_*; do [ -d "$d" ] &&
+			echo "raw:${d##*/uc_raw_} ${d##*/}"; done | tr ' ' '%'); do
+		target=${pair%%[ %]*}
+		sub=${pair##*[ %]}
+		[ -d "$corpus/$sub" ] || continue
+		for f in "$corpus/$sub"/*; do
+			[ -f "$f" ] || continue
+			n=$((n + 1))
+			if ! "$bin" "$@" -target="$target" "$f" >"$work/log" 2>&1; then
+				tail -n 5 "$work/log"
+				echo "FAIL $target $f does not pass alone; reproduce: $bin $* -target=$target $f"
+				failed=1
+			fi
+		done
+	done
+	echo "ok: $n corpus file(s), each in a process of its own"
+	[ "$n" -gt 0 ] || { echo "FAIL: no corpus file found in $corpus"; exit 1; }
+	exit $failed
+fi
 
 if [ "$kind" = struct ]; then
 	one struct uc_struct "$@"

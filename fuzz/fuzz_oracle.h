@@ -9,6 +9,8 @@
 #ifndef FUZZ_ORACLE_H
 #define FUZZ_ORACLE_H
 
+#include <stdio.h>
+
 #include "bench/scenario.h"
 #include "bench/uc_oracle.h"
 
@@ -24,6 +26,16 @@ bool fuzz_oracle_bind(const struct shim_uc_desc *d, const struct bench_uc_oracle
 		      size_t len);
 /* The oracle bound to d, or NULL. */
 const struct bench_uc_oracle *fuzz_oracle_bound(const struct shim_uc_desc *d);
+/* True when d's oracle states who may open and call (access rules); false:
+ * the rules come from the dispatch table itself. */
+bool fuzz_oracle_access_stated(const struct shim_uc_desc *d);
+/* The entitlement opening d needs, and the one selector sel needs (NULL:
+ * none), by the contract when it states them, else by the table. */
+const char *fuzz_oracle_open_entitlement(const struct shim_uc_desc *d);
+const char *fuzz_oracle_method_entitlement(const struct shim_uc_desc *d, uint32_t sel);
+/* Prints, on out, each selector where table and contract disagree on who
+ * may call it. */
+void fuzz_oracle_note_access(const struct shim_uc_desc *d, FILE *out);
 
 /* The refusal an open must get (open_conns: this service's open connections). */
 struct bench_uc_expect fuzz_expect_open(const struct shim_uc_desc *d, uint32_t uid,

@@ -1,12 +1,15 @@
 /* Seed inputs derived from the dispatch tables alone (fuzz_targets.h), in
  * the encodings of fuzz_uc_struct.c and fuzz_uc_raw.c (fuzz/README.md):
  * a conforming call of each selector by root with every entitlement, so
- * the fuzzer starts inside every method instead of at the shim's checks. */
+ * the fuzzer starts inside every method instead of at the shim's checks;
+ * every selector by an unprivileged client, and after a sleep, a removal,
+ * a reset, so it starts in those states too. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fuzz_oracle.h"
 #include "fuzz_targets.h"
 
 #define SEED_MAX 4096
@@ -14,7 +17,16 @@
 #define OP_OPEN 1
 #define OP_CALL 2
 #define OP_RUN 6
+#define OP_SLEEP 8
+#define OP_WAKE 9
+#define OP_REMOVE 10
+#define OP_REPLUG 11
+#define OP_RESET 12
 #define MODE_ASYNC 128
+#define RAW_UNPRIVILEGED 1 /* raw mode byte: bit 0, bits 1-2 the handle */
+#define RAW_LIVE_HANDLE 2
+#define RAW_STALE_HANDLE 4
+#define RAW_FOREIGN_HANDLE 6
 #define SCALAR_U8 0     /* scalar kind: one byte follows */
 #define SHAPE_SMALL 0   /* variable shape kind: one byte follows */
 #define SEED_SCALARS 1  /* a variable scalar count in a seed */
@@ -118,13 +130,51 @@ static void call(struct seed *s, uint32_t sel, const struct shim_uc_method *m)
 	}
 }
 
-/* Root with every entitlement (mask: all bits) opens service svc. */
-static void open_as_root(struct seed *s, size_t svc)
+/* A task (uid index, entitlement mask) in slot 0 opens service svc. */
+static void open_as(struct seed *s, uint8_t uid, uint8_t mask, size_t svc)
 {
-	const uint8_t prologue[] = { OP_TASK, 0, 0xff, 0, OP_OPEN, 0, (uint8_t)svc };
+	const uint8_t prologue[] = { OP_TASK, uid, mask, 0, OP_OPEN, 0, (uint8_t)svc };
 
 	for (size_t i = 0; i < sizeof(prologue); i++)
 		put(s, prologue[i]);
+}
+
+/* Root with every entitlement (mask: all bits). */
+static void open_as_root(struct seed *s, size_t svc)
+{
+	open_as(s, 0, 0xff, svc);
+}
+
+/* The mask bits of the entitlements opening d needs (table and contract). */
+static uint8_t open_mask(const struct fuzz_world *w, const struct shim_uc_desc *d)
+{
+	const char *need[2] = { d->open_entitlement, fuzz_oracle_open_entitlement(d) };
+	uint8_t mask = 0;
+
+	for (size_t i = 0; i < w->nents && i < 8; i++)
+		for (size_t k = 0; k < 2; k++)
+			if (need[k] != NULL && strcmp(need[k], w->ents[i]) == 0)
+				mask |= (uint8_t)(1u << i);
+	return mask;
+}
+
+/* Every selector of d after prologue ops (bytes), as one seed. */
+static bool every_after(const struct fuzz_world *w, size_t v, const char *dir, const char *prefix,
+			const char *name, uint8_t uid, const uint8_t *ops, size_t nops, char *why,
+			size_t len)
+{
+	const struct shim_uc_desc *d = w->desc[v];
+	struct seed sd = { .n = 0 };
+
+	open_as(&sd, uid, uid == 0 ? 0xff : open_mask(w, d), v);
+	for (size_t i = 0; i < nops; i++)
+		put(&sd, ops[i]);
+	for (uint32_t k = 0; k < d->method_count && k < 254; k++)
+		if (d->methods[k].fn != NULL)
+			call(&sd, k, &d->methods[k]);
+	put(&sd, OP_RUN);
+	put(&sd, 50);
+	return write_seed(dir, prefix, name, &sd, why, len);
 }
 
 bool fuzz_seeds_struct(const struct fuzz_world *w, const char *dir, char *why, size_t len)
@@ -157,16 +207,38 @@ bool fuzz_seeds_struct(const struct fuzz_world *w, const char *dir, char *why, s
 		put(&all, 50);
 		if (!write_seed(dir, prefix, "every_selector", &all, why, len))
 			return false;
+		/* uid 501 holding only what opening needs; then the machine states. */
+		static const uint8_t sleep_ops[] = { OP_SLEEP, 0 }, wake_ops[] = { OP_SLEEP, 0, OP_WAKE, 0 };
+		static const uint8_t remove_ops[] = { OP_REMOVE, 1 }, gone_ops[] = { OP_REMOVE, 0 };
+		static const uint8_t replug_ops[] = { OP_REMOVE, 1, OP_REPLUG, 0, OP_OPEN, 0, 0 };
+		static const uint8_t reset_ops[] = { OP_RESET, 0, OP_OPEN, 0, 0 };
+		if (!every_after(w, v, dir, prefix, "every_selector_unprivileged", 1, NULL, 0, why,
+				 len) ||
+		    !every_after(w, v, dir, prefix, "every_selector_asleep", 0, sleep_ops,
+				 sizeof(sleep_ops), why, len) ||
+		    !every_after(w, v, dir, prefix, "every_selector_after_wake", 0, wake_ops,
+				 sizeof(wake_ops), why, len) ||
+		    !every_after(w, v, dir, prefix, "every_selector_removed", 0, remove_ops,
+				 sizeof(remove_ops), why, len) ||
+		    !every_after(w, v, dir, prefix, "every_selector_gone_untold", 0, gone_ops,
+				 sizeof(gone_ops), why, len) ||
+		    !every_after(w, v, dir, prefix, "every_selector_replugged", 0, replug_ops,
+				 sizeof(replug_ops), why, len) ||
+		    !every_after(w, v, dir, prefix, "every_selector_after_reset", 0, reset_ops,
+				 sizeof(reset_ops), why, len))
+			return false;
 	}
 	return true;
 }
 
-/* Scalars all equal to v, a small variable output, a small input. */
-static void raw_seed(struct seed *s, const struct shim_uc_method *m, uint8_t v)
+/* The mode byte, then scalars all equal to v, a small variable output, a
+ * small input. */
+static void raw_seed(struct seed *s, const struct shim_uc_method *m, uint8_t mode, uint8_t v)
 {
 	uint32_t n = count(m->scalar_in_count, SEED_SCALARS);
 	uint32_t in = count(m->struct_in_size, SEED_STRUCT);
 
+	put(s, mode);
 	if (m->scalar_in_count == SHIM_UC_VARIABLE)
 		put(s, (uint8_t)n);
 	for (uint32_t i = 0; i < n; i++)
@@ -183,13 +255,30 @@ static void raw_seed(struct seed *s, const struct shim_uc_method *m, uint8_t v)
 bool fuzz_seeds_raw(const struct fuzz_world *w, size_t svc, uint32_t sel, const char *dir,
 		    char *why, size_t len)
 {
+	static const struct {
+		const char *name;
+		uint8_t mode, v;
+		bool needs_scalar;
+	} seeds[] = {
+		{ "zero", 0, 0, false },
+		{ "one", 0, 1, false },
+		{ "unprivileged", RAW_UNPRIVILEGED, 1, false },
+		{ "live_handle", RAW_LIVE_HANDLE, 0, true },
+		{ "stale_handle", RAW_STALE_HANDLE, 0, true },
+		{ "foreign_handle", RAW_FOREIGN_HANDLE, 0, true },
+	};
 	const struct shim_uc_method *m = &w->desc[svc]->methods[sel];
-	struct seed zero = { .n = 0 }, one = { .n = 0 };
 
 	if (!mkdirs(dir, why, len))
 		return false;
-	raw_seed(&zero, m, 0);
-	raw_seed(&one, m, 1);
-	return write_seed(dir, "zero", "", &zero, why, len) &&
-	       write_seed(dir, "one", "", &one, why, len);
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		struct seed sd = { .n = 0 };
+
+		if (seeds[i].needs_scalar && count(m->scalar_in_count, SEED_SCALARS) == 0)
+			continue;
+		raw_seed(&sd, m, seeds[i].mode, seeds[i].v);
+		if (!write_seed(dir, seeds[i].name, "", &sd, why, len))
+			return false;
+	}
+	return true;
 }

@@ -24,6 +24,7 @@
 
 #include "cmd_fuzz.h"
 #include "drvbench.h"
+#include "fuzz_regress.h"
 #include "target.h"
 
 #define FUZZ_MAX_JOBS 32
@@ -31,6 +32,8 @@
 #define FUZZ_LOG_EVERY_S 30
 #define FUZZ_OUT_CAP 8192 /* what a preflight run may print */
 #define FUZZ_FUZZER_REL "../fuzz/libfuzzer/drvbench/fuzz_kext"
+#define FUZZ_REGRESSIONS "fuzz/regressions"
+#define FUZZ_MINIMISE_RUNS 10000
 
 struct fuzz_job {
 	pid_t pid;
@@ -46,7 +49,7 @@ struct fuzz_job {
 };
 
 struct fuzz_opts {
-	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer;
+	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer, *regressions;
 	unsigned seconds, jobs;
 	bool list;
 	/* The fuzzer's own options for this kext: -kext= -tests= -device= -target=. */
@@ -60,7 +63,8 @@ void drvbench_fuzz_usage(FILE *out)
 	fprintf(out,
 		"usage: drvbench fuzz --kext PATH [--tests PATH] [--device NAME|FILE]\n"
 		"                     [--target struct|raw:SELECTOR] [--time S] [--jobs J]\n"
-		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n\n"
+		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n"
+		"                     [--regressions DIR]\n\n"
 		"Fuzzes the user clients the kext publishes, shaped by their dispatch tables, with\n"
 		"libFuzzer for S seconds in J processes sharing one corpus, and prints a status\n"
 		"line. Every call is checked against a reference model: the shim's checks and\n"
@@ -79,11 +83,16 @@ void drvbench_fuzz_usage(FILE *out)
 		"      --dict FILE        a libFuzzer dictionary (values the methods compare against)\n"
 		"      --fuzzer PATH      the kext fuzzer (default $DRVBENCH_FUZZER, else\n"
 		"                         fuzz/libfuzzer/drvbench/fuzz_kext of this build)\n"
-		"  -l, --list             print each user client's selectors and oracle, then exit\n\n"
+		"  -l, --list             print each user client's selectors and oracle, then exit\n"
+		"      --regressions DIR  where each crash is kept, minimised, as a regression test:\n"
+		"                         DIR/<bundle>-<target>/<what-broke>-<hash> and its .reason\n"
+		"                         (default " FUZZ_REGRESSIONS "; the replay suite runs each\n"
+		"                         file there as a test named after it)\n\n"
 		"Build the kext with clang and -fsanitize=fuzzer-no-link,address,undefined so\n"
 		"libFuzzer sees its branches (the fuzzer says when it cannot). Crashes go to\n"
-		"<corpus>.crashes/; reproduce one with the command printed, or with\n"
-		"fuzz_kext_replay and the same options in any build.\n"
+		"<corpus>.crashes/; each is minimised and kept as a regression test (above);\n"
+		"reproduce one with the command printed, or with fuzz_kext_replay and the same\n"
+		"options in any build.\n"
 		"Exit status: 0 no crash, 1 a crash or the kext refused, 2 bad command line.\n",
 		FUZZ_MAX_JOBS);
 }
@@ -399,6 +408,7 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		{ "time", required_argument, NULL, 's' },   { "jobs", required_argument, NULL, 'j' },
 		{ "corpus", required_argument, NULL, 'c' }, { "dict", required_argument, NULL, 'd' },
 		{ "fuzzer", required_argument, NULL, 'f' }, { "list", no_argument, NULL, 'l' },
+		{ "regressions", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -415,6 +425,7 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		case 'c': o->corpus = optarg; break;
 		case 'd': o->dict = optarg; break;
 		case 'f': o->fuzzer = optarg; break;
+		case 'R': o->regressions = optarg; break;
 		case 'l': o->list = true; break;
 		case 'h': drvbench_fuzz_usage(stdout); return DRVBENCH_EXIT_OK;
 		case 's':
@@ -482,8 +493,8 @@ static int preflight(const struct fuzz_opts *o, const char *bin)
 	return -1;
 }
 
-/* fuzz-corpus/<bundle name>-<target, ':' as '-'> */
-static bool default_corpus(const struct fuzz_opts *o, char *out, size_t len)
+/* ROOT/<bundle name>-<target, ':' as '-'> */
+static bool kext_dir(const struct fuzz_opts *o, const char *root, char *out, size_t len)
 {
 	char path[PATH_MAX];
 	const char *base;
@@ -495,12 +506,32 @@ static bool default_corpus(const struct fuzz_opts *o, char *out, size_t len)
 		path[n - 1] = '\0'; /* "Foo.kext/" names Foo.kext too */
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	n = strcspn(base, ".");
-	if (!fmt(out, len, "fuzz-corpus/%.*s-%s", (int)n, base, o->target))
+	if (!fmt(out, len, "%s/%.*s-%s", root, (int)n, base, o->target))
 		return false;
 	for (char *p = strrchr(out, '/'); *p != '\0'; p++)
 		if (*p == ':')
 			*p = '-';
 	return true;
+}
+
+/* The crash, minimised, as a regression test (fuzz_regress.h). */
+static void keep_regression(const struct fuzz_opts *o, const char *bin, const char *crash)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 200], reason[512], why[512];
+	struct drvbench_regress r = { .fuzzer = bin, .fopt = o->fopt, .nfopt = o->nfopt,
+				      .dir = dir, .runs = FUZZ_MINIMISE_RUNS };
+
+	if (!kext_dir(o, o->regressions != NULL ? o->regressions : FUZZ_REGRESSIONS, dir,
+		      sizeof(dir))) {
+		printf("  not kept: path too long\n");
+		return;
+	}
+	fflush(stdout);
+	if (!drvbench_regress_keep(&r, crash, path, sizeof(path), reason, sizeof(reason), why,
+				   sizeof(why)))
+		printf("  not kept as a regression test: %s\n", why);
+	else
+		printf("  minimised and kept as a regression test: %s\n  reason: %s\n", path, reason);
 }
 
 int drvbench_cmd_fuzz(int argc, char **argv)
@@ -523,7 +554,7 @@ int drvbench_cmd_fuzz(int argc, char **argv)
 	}
 	if (!fuzzer_options(&o) ||
 	    (o.corpus != NULL ? !fmt(corpus, sizeof(corpus), "%s", o.corpus) :
-				!default_corpus(&o, corpus, sizeof(corpus))) ||
+				!kext_dir(&o, "fuzz-corpus", corpus, sizeof(corpus))) ||
 	    !fmt(crash, sizeof(crash), "%s.crashes/", corpus) ||
 	    !fmt(seeds, sizeof(seeds), "-write_seeds=%s", corpus))
 		return usage_error("path too long");
@@ -555,6 +586,8 @@ int drvbench_cmd_fuzz(int argc, char **argv)
 		for (size_t k = 0; k < o.nfopt; k++)
 			printf(" %s", o.fopt[k]);
 		printf(" %s\n", jobs[i].artifact[0] != '\0' ? jobs[i].artifact : "(no crash file)");
+		if (jobs[i].artifact[0] != '\0')
+			keep_regression(&o, bin, jobs[i].artifact);
 	}
 	printf("corpus kept in %s\n", corpus);
 	return crashed > 0 || o.jobs == 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;

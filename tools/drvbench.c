@@ -19,6 +19,8 @@ static const struct drvbench_cmd drvbench_cmds[] = {
 	  drvbench_cmd_compare, drvbench_compare_usage },
 	{ "report", "the records as one self-contained HTML page with plots", drvbench_cmd_report,
 	  drvbench_report_usage },
+	{ "faults", "fail every shim call the kext makes, in turn; name what leaks or crashes",
+	  drvbench_cmd_faults, drvbench_faults_usage },
 	{ "help", "show help for drvbench or one subcommand", drvbench_cmd_help,
 	  drvbench_help_usage },
 };

@@ -51,6 +51,8 @@ int drvbench_cmd_compare(int argc, char **argv);
 void drvbench_compare_usage(FILE *out);
 int drvbench_cmd_report(int argc, char **argv);
 void drvbench_report_usage(FILE *out);
+int drvbench_cmd_faults(int argc, char **argv);
+void drvbench_faults_usage(FILE *out);
 int drvbench_cmd_help(int argc, char **argv);
 void drvbench_help_usage(FILE *out);
 

@@ -6,73 +6,14 @@
  * resources would fail it. Every start that fails must give back all it
  * took; one that copes must stop cleanly. A leak is named by the
  * allocation's site (file:line) and the call that was failed. */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bench/kext.h"
+#include "fault_sites.h"
 #include "generic.h"
 
 #define BENCH_FAULT_MAX_CALLS 256
-#define BENCH_FAULT_MAX_SITES 256
-
-struct bench_sites {
-	size_t n;
-	struct shim_alloc_site s[BENCH_FAULT_MAX_SITES];
-};
-
-static void bench_sites_take(struct bench_sites *s)
-{
-	s->n = shim_alloc_live_sites(s->s, BENCH_FAULT_MAX_SITES);
-	if (s->n > BENCH_FAULT_MAX_SITES)
-		s->n = BENCH_FAULT_MAX_SITES;
-}
-
-static bool bench_site_same(const struct shim_alloc_site *a, const struct shim_alloc_site *b)
-{
-	return a->line == b->line && a->size == b->size && strcmp(a->file, b->file) == 0;
-}
-
-/* Appends the sites live now that were not live in before (as a multiset). */
-static void bench_sites_new(const struct bench_sites *before, char *why, size_t len)
-{
-	struct bench_sites now;
-	bool used[BENCH_FAULT_MAX_SITES] = { false };
-
-	bench_sites_take(&now);
-	for (size_t i = 0; i < now.n; i++) {
-		bool old = false;
-
-		for (size_t j = 0; j < before->n && !old; j++) {
-			if (!used[j] && bench_site_same(&now.s[i], &before->s[j])) {
-				used[j] = true;
-				old = true;
-			}
-		}
-		if (!old)
-			bench_why_append(why, len, "leaked %zu byte(s) allocated at %s:%d",
-					 now.s[i].size, now.s[i].file, now.s[i].line);
-	}
-}
-
-/* Where the failed call was made: its site, or the function it came from. */
-static void bench_fault_site(const struct shim_fault_stats *st, char *buf, size_t len)
-{
-	Dl_info info;
-
-	if (st->file != NULL)
-		snprintf(buf, len, "%s:%d", st->file, st->line);
-	else if (dladdr(st->caller, &info) != 0 && info.dli_sname != NULL)
-		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
-			 (unsigned long)((const char *)st->caller - (const char *)info.dli_saddr));
-	else if (dladdr(st->caller, &info) != 0 && info.dli_fname != NULL) /* a static function */
-		snprintf(buf, len, "%s+0x%lx",
-			 strrchr(info.dli_fname, '/') != NULL ? strrchr(info.dli_fname, '/') + 1
-							       : info.dli_fname,
-			 (unsigned long)((const char *)st->caller - (const char *)info.dli_fbase));
-	else
-		snprintf(buf, len, "%p", st->caller);
-}
 
 /* One start with plan armed; then stop if it started. */
 static shim_ret bench_fault_start(struct bench_machine *fx, const struct shim_fault_plan *plan,

@@ -24,7 +24,8 @@ struct bench_io {
 };
 
 /* SHIM_ERR_UNSUPPORTED (why: the driver publishes no user client) when
- * there is nothing to talk to. Root task, so no entitlement is missing. */
+ * there is nothing to talk to. A root task holding every entitlement the
+ * table names, so none is missing. */
 BENCH_INTERNAL shim_ret bench_io_open(struct bench_machine *fx, struct bench_io *io, char *why,
 				      size_t len);
 /* Orderly close and exit; or the client's death. Idempotent. */

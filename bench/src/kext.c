@@ -284,6 +284,18 @@ shim_ret bench_kext_load(struct bench_kext *k, bench_kext_wrap_fn wrap, shim_kex
 		k->desc = NULL;
 		return r;
 	}
+	/* A reload maps the image afresh: a fault plan counting the kext's
+	 * calls follows it to its new place. */
+	{
+		uintptr_t lo, hi;
+
+		if (bench_kext_image_range(k, &lo, &hi)) {
+			if (k->last_hi != 0)
+				shim_fault_move_range(k->last_lo, k->last_hi, lo, hi);
+			k->last_lo = lo;
+			k->last_hi = hi;
+		}
+	}
 	*out = k->loaded;
 	return SHIM_OK;
 }

@@ -34,6 +34,7 @@ struct bench_kext {
 	uintptr_t range_lo[BENCH_KEXT_MAX_RANGES], range_hi[BENCH_KEXT_MAX_RANGES];
 	size_t nranges;
 	bool stuck;                      /* unload refused: the image stays mapped */
+	uintptr_t last_lo, last_hi;      /* the image's span at its last load (fault plans) */
 };
 
 /* kext_image.c: map the binary and find kmod_info; unmap it after its

@@ -204,3 +204,14 @@ bool bench_machine_dma_seen(struct bench_machine *fx, struct bench_tap_counts *o
 	bench_tap_counts(fx->tap, out);
 	return true;
 }
+
+bool bench_machine_register_accesses(struct bench_machine *fx, uint64_t *count)
+{
+	struct bench_tap_counts c;
+
+	if (fx->tap == NULL)
+		return false;
+	bench_tap_counts(fx->tap, &c);
+	*count = c.register_accesses;
+	return true;
+}

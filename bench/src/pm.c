@@ -104,3 +104,29 @@ shim_ret bench_machine_replug(struct bench_machine *fx, char *why, size_t len)
 	}
 	return r;
 }
+
+shim_ret bench_machine_reset(struct bench_machine *fx, char *why, size_t len)
+{
+	shim_ret r = bench_pm_ready(fx, why, len);
+
+	if (r == SHIM_OK && fx->dev == NULL) {
+		snprintf(why, len, "no device to reset");
+		r = SHIM_ERR_NO_DEVICE;
+	}
+	if (r != SHIM_OK)
+		return r;
+	if (fx->svc != NULL)
+		shim_machine_terminate(fx->machine, fx->dev);
+	fx->svc = NULL;
+	r = shim_machine_reset_device(fx->machine, fx->dev);
+	if (r != SHIM_OK) {
+		snprintf(why, len, "reset: %s (%s)", shim_ret_string(r),
+			 shim_machine_last_error(fx->machine));
+		return r;
+	}
+	if (fx->kext != NULL) {
+		fx->match_ret = shim_machine_match(fx->machine, fx->kext, &fx->started);
+		fx->svc = shim_machine_service(fx->machine, fx->dev);
+	}
+	return SHIM_OK;
+}

@@ -1,5 +1,5 @@
 /* Forwarding host ops: every call goes to the inner host unchanged; irq_next
- * and dma_next are also counted. */
+ * and dma_next are also counted, and so are register accesses. */
 #include <stdlib.h>
 
 #include "host_forward.h"
@@ -37,6 +37,38 @@ static shim_ret tap_dma_next(void *ctx, struct shim_host_dma *ev)
 	return r;
 }
 
+static shim_ret tap_mem_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
+{
+	struct bench_tap *tap = ctx;
+
+	tap->counts.register_accesses++;
+	return tap->fw.inner.ops->mem_read(tap->fw.inner.ctx, addr, size, val);
+}
+
+static shim_ret tap_mem_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
+{
+	struct bench_tap *tap = ctx;
+
+	tap->counts.register_accesses++;
+	return tap->fw.inner.ops->mem_write(tap->fw.inner.ctx, addr, size, val);
+}
+
+static shim_ret tap_io_read(void *ctx, uint16_t port, unsigned size, uint32_t *val)
+{
+	struct bench_tap *tap = ctx;
+
+	tap->counts.register_accesses++;
+	return tap->fw.inner.ops->io_read(tap->fw.inner.ctx, port, size, val);
+}
+
+static shim_ret tap_io_write(void *ctx, uint16_t port, unsigned size, uint32_t val)
+{
+	struct bench_tap *tap = ctx;
+
+	tap->counts.register_accesses++;
+	return tap->fw.inner.ops->io_write(tap->fw.inner.ctx, port, size, val);
+}
+
 static void tap_destroy(void *ctx)
 {
 	struct bench_tap *tap = ctx;
@@ -55,6 +87,10 @@ shim_ret bench_tap_wrap(struct shim_host inner, struct bench_tap **tap, struct s
 	}
 	bench_host_forward_init(&t->fw, inner);
 	t->fw.ops.irq_next = tap_irq_next;
+	t->fw.ops.mem_read = tap_mem_read;
+	t->fw.ops.mem_write = tap_mem_write;
+	t->fw.ops.io_read = tap_io_read;
+	t->fw.ops.io_write = tap_io_write;
 	if (inner.ops->dma_next != NULL)
 		t->fw.ops.dma_next = tap_dma_next;
 	t->fw.ops.destroy = tap_destroy;

@@ -54,8 +54,13 @@ static bool edu_intr_filter(void *owner, shim_intr_source *src)
 
 	(void)src;
 	status = edu_rd(st, EDU_REG_IRQ_STATUS);
-	if (status == 0 || status == EDU_ALL_ONES)
-		return false; /* not ours, or the device is gone */
+	if (status == 0)
+		return false; /* not ours */
+	/* All-ones is what a removed device reads, but also every cause a
+	 * client may raise: only the ID register tells them apart. Left
+	 * unacknowledged, raised causes would mask every later interrupt. */
+	if (status == EDU_ALL_ONES && edu_rd(st, EDU_REG_ID) == EDU_ALL_ONES)
+		return false; /* the device is gone */
 	edu_wr(st, EDU_REG_IRQ_ACK, status);
 	st->irq_pending |= status;
 	st->stats.interrupts++;

@@ -29,13 +29,13 @@ static struct bench_uc_expect at_most_7(const struct bench_uc_call_model *m)
 					   BENCH_UC_PASS;
 }
 
-static const struct bench_uc_method_oracle read_only[] = { { "read", at_most_7 } };
+static const struct bench_uc_method_oracle read_only[] = { { "read", at_most_7, NULL, false } };
 static const struct bench_uc_oracle good = { .name = "good", .method_count = 2,
 					     .max_connections = 1, .methods = read_only,
 					     .nmethods = 1 };
 static const struct bench_uc_oracle wrong_count = { .name = "three", .method_count = 3,
 						    .methods = read_only, .nmethods = 1 };
-static const struct bench_uc_method_oracle renamed[] = { { "fetch", at_most_7 } };
+static const struct bench_uc_method_oracle renamed[] = { { "fetch", at_most_7, NULL, false } };
 static const struct bench_uc_oracle wrong_name = { .name = "renamed", .method_count = 2,
 						   .methods = renamed, .nmethods = 1 };
 
@@ -115,13 +115,64 @@ static void test_oracle_connection_limit_refuses_the_next_open(void **state)
 
 static void test_malformed_oracle_is_refused_naming_it(void **state)
 {
-	static const struct bench_uc_method_oracle no_fn[] = { { "read", NULL } };
+	static const struct bench_uc_method_oracle no_fn[] = { { "read", NULL, NULL, false } };
 	static const struct bench_uc_oracle bad = { .name = "bad", .methods = no_fn, .nmethods = 1 };
 	char why[128] = "";
 
 	(void)state;
 	assert_false(fuzz_oracle_bind(&table, &bad, why, sizeof(why)));
 	assert_non_null(strstr(why, "oracle bad"));
+}
+
+/* The table lost "write"'s entitlement (and the method its check): only a
+ * contract that states its own access rules still expects the refusal. */
+static const struct shim_uc_method lax_methods[] = {
+	{ .name = "read", .fn = method, .scalar_in_count = 1 },
+	{ .name = "write", .fn = method, .scalar_in_count = 1 },
+};
+static const struct shim_uc_desc lax = { .methods = lax_methods, .method_count = 2 };
+static const struct bench_uc_method_oracle rules[] = {
+	{ "read", NULL, NULL, false },
+	{ "write", NULL, "org.test.write", true },
+};
+static const struct bench_uc_oracle stated = { .name = "stated", .method_count = 2,
+					       .methods = rules, .nmethods = 2,
+					       .access_rules = true,
+					       .open_entitlement = "org.test.client" };
+
+static void test_contract_access_rules_hold_where_the_table_lost_them(void **state)
+{
+	static const char *const client[] = { "org.test.client" };
+	static const char *const writer[] = { "org.test.client", "org.test.write" };
+	uint64_t in[2] = { 1, 1 };
+	struct shim_uc_call c = { .scalar_in = in, .scalar_in_count = 1 };
+	struct bench_uc_call_model m = { .desc = &lax, .sel = 1, .call = &c, .open = true,
+					 .uid = 501, .ents = client, .nents = 1 };
+	char why[128];
+
+	(void)state;
+	assert_true(fuzz_oracle_bind(&lax, NULL, why, sizeof(why)));
+	assert_int_equal(SHIM_OK, fuzz_expect_call(&m).ret); /* the table's word */
+	assert_true(fuzz_oracle_bind(&lax, &stated, why, sizeof(why)));
+	assert_true(fuzz_oracle_access_stated(&lax));
+	assert_int_equal(SHIM_ERR_NOT_PERMITTED, fuzz_expect_call(&m).ret);
+	assert_non_null(strstr(fuzz_expect_call(&m).why, "[access rule]"));
+	/* The shim's shape check still comes first. */
+	c.scalar_in_count = 2;
+	assert_int_equal(SHIM_ERR_BAD_SHAPE, fuzz_expect_call(&m).ret);
+	c.scalar_in_count = 1;
+	m.ents = writer;
+	m.nents = 2;
+	assert_int_equal(SHIM_OK, fuzz_expect_call(&m).ret);
+	m.ents = client;
+	m.nents = 1;
+	m.uid = 0;
+	assert_int_equal(SHIM_OK, fuzz_expect_call(&m).ret);
+	/* Opening: the contract's entitlement, root always passes. */
+	assert_int_equal(SHIM_ERR_NOT_PERMITTED, fuzz_expect_open(&lax, 501, NULL, 0, 0).ret);
+	assert_int_equal(SHIM_OK, fuzz_expect_open(&lax, 501, client, 1, 0).ret);
+	assert_int_equal(SHIM_OK, fuzz_expect_open(&lax, 0, NULL, 0, 0).ret);
+	assert_string_equal("org.test.write", fuzz_oracle_method_entitlement(&lax, 1));
 }
 
 int main(void)
@@ -133,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_unbound_table_gets_the_generic_model_only),
 		cmocka_unit_test(test_oracle_connection_limit_refuses_the_next_open),
 		cmocka_unit_test(test_malformed_oracle_is_refused_naming_it),
+		cmocka_unit_test(test_contract_access_rules_hold_where_the_table_lost_them),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

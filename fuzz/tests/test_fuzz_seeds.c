@@ -114,13 +114,23 @@ static void test_raw_seeds_follow_the_declared_shape(void **state)
 	char why[128];
 
 	assert_true(fuzz_seeds_raw(&s->w, 0, 0, s->dir, why, sizeof(why)));
-	assert_int_equal(8, slurp(s->dir, "one", got, sizeof(got)));
+	/* the mode byte (0: root), then the scalar */
+	assert_int_equal(1 + 8, slurp(s->dir, "one", got, sizeof(got)));
+	assert_int_equal(0, got[0]);
+	assert_int_equal(1, got[1]);
+	assert_int_equal(1 + 8, slurp(s->dir, "zero", got, sizeof(got)));
+	/* the same calls by an unprivileged client, and with live, stale and
+	 * foreign handles in scalar 0 */
+	assert_int_equal(1 + 8, slurp(s->dir, "unprivileged", got, sizeof(got)));
 	assert_int_equal(1, got[0]);
-	assert_int_equal(8, slurp(s->dir, "zero", got, sizeof(got)));
+	assert_int_equal(1 + 8, slurp(s->dir, "live_handle", got, sizeof(got)));
+	assert_int_equal(2, got[0]);
+	assert_int_equal(4, (slurp(s->dir, "stale_handle", got, sizeof(got)), got[0]));
+	assert_int_equal(6, (slurp(s->dir, "foreign_handle", got, sizeof(got)), got[0]));
 	assert_true(fuzz_seeds_raw(&s->w, 0, 2, s->dir, why, sizeof(why)));
-	/* a scalar count byte, one scalar, then the structure input */
-	assert_int_equal(1 + 8 + 16, slurp(s->dir, "one", got, sizeof(got)));
-	assert_int_equal(1, got[0]);
+	/* the mode byte, a scalar count byte, one scalar, then the structure input */
+	assert_int_equal(1 + 1 + 8 + 16, slurp(s->dir, "one", got, sizeof(got)));
+	assert_int_equal(1, got[1]);
 }
 
 static void test_unwritable_directory_is_reported(void **state)

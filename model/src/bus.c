@@ -3,6 +3,7 @@
  * (against the programmed bases and command bits) or to the MSI window. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "bus_priv.h"
 #include "device_priv.h"
@@ -12,6 +13,20 @@
 model_bus *model_bus_create(uint64_t ram_size)
 {
 	return model_bus_create_split(ram_size, 0);
+}
+
+static uint8_t *ram_map(uint64_t size)
+{
+	void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void ram_unmap(uint8_t *p, uint64_t size)
+{
+	if (p)
+		munmap(p, (size_t)size);
 }
 
 model_bus *model_bus_create_split(uint64_t ram_size, uint64_t high_size)
@@ -24,12 +39,14 @@ model_bus *model_bus_create_split(uint64_t ram_size, uint64_t high_size)
 	bus = calloc(1, sizeof(*bus));
 	if (!bus)
 		return NULL;
-	/* calloc: pages the guest never touches cost nothing. */
-	bus->ram = calloc(ram_size ? (size_t)ram_size : 1, 1);
-	bus->ram_high = high_size ? calloc((size_t)high_size, 1) : NULL;
+	/* Anonymous pages: those the guest never touches cost nothing, also to
+	 * free (a malloc'd block would be written over on free under
+	 * MALLOC_PERTURB_, which meson sets for every test: 64 MiB a machine). */
+	bus->ram = ram_map(ram_size ? ram_size : 1);
+	bus->ram_high = high_size ? ram_map(high_size) : NULL;
 	if (!bus->ram || (high_size && !bus->ram_high)) {
-		free(bus->ram);
-		free(bus->ram_high);
+		ram_unmap(bus->ram, ram_size ? ram_size : 1);
+		ram_unmap(bus->ram_high, high_size);
 		free(bus);
 		return NULL;
 	}
@@ -46,8 +63,8 @@ void model_bus_destroy(model_bus *bus)
 		return;
 	for (unsigned i = 0; i < MODEL_BUS_SLOTS; i++)
 		model_device_destroy(model_bus_detach(bus, i));
-	free(bus->ram);
-	free(bus->ram_high);
+	ram_unmap(bus->ram, bus->ram_size ? bus->ram_size : 1);
+	ram_unmap(bus->ram_high, bus->ram_high_size);
 	free(bus);
 }
 
@@ -99,6 +116,8 @@ model_device *model_bus_detach(model_bus *bus, unsigned slot)
 				   model_bus_intx_line(slot, dev->config[MODEL_PCI_INT_PIN]), false);
 	model_bus_drop_timers(&bus->slots[slot]);
 	bus->slots[slot].dev = NULL;
+	if (bus->last.dev == dev)
+		bus->last.dev = NULL; /* it is about to go away */
 	model_device_attach_env(dev, (struct model_env){ NULL, NULL });
 	return dev;
 }
@@ -145,11 +164,49 @@ struct bar_hit {
 	uint64_t off;
 };
 
+static bool within(uint64_t addr, unsigned size, uint64_t base, uint64_t len)
+{
+	return addr >= base && addr - base < len && size <= len - (addr - base);
+}
+
+static unsigned bar_off(unsigned bar)
+{
+	return MODEL_PCI_BAR0 + 4u * bar;
+}
+
+/* The last decoded BAR, if the access falls in it and the config that
+ * decided it is unchanged (a detach forgets it: bus->last.dev is NULL). */
+static bool decode_again(model_bus *bus, uint64_t addr, unsigned size, bool io,
+			 struct bar_hit *hit)
+{
+	const struct model_bus_decoded *l = &bus->last;
+
+	if (l->dev == NULL || l->io != io || !within(addr, size, l->base, l->len) ||
+	    memcmp(l->dev->config + MODEL_PCI_COMMAND, l->command, sizeof(l->command)) != 0 ||
+	    memcmp(l->dev->config + bar_off(l->bar), l->bars, sizeof(l->bars)) != 0)
+		return false;
+	*hit = (struct bar_hit){ l->dev, l->bar, addr - l->base };
+	return true;
+}
+
+static void decode_remember(model_bus *bus, model_device *dev, unsigned b, bool io,
+			    uint64_t base, uint64_t len)
+{
+	bus->last = (struct model_bus_decoded){
+		.dev = dev, .bar = b, .io = io, .base = base, .len = len,
+	};
+	/* BAR5's next dword is still config space (CardBus CIS pointer). */
+	memcpy(bus->last.command, dev->config + MODEL_PCI_COMMAND, sizeof(bus->last.command));
+	memcpy(bus->last.bars, dev->config + bar_off(b), sizeof(bus->last.bars));
+}
+
 /* Find the BAR that wholly contains [addr, addr+size) in the given space. */
 static bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io, struct bar_hit *hit)
 {
 	uint16_t need = io ? MODEL_PCI_CMD_IO : MODEL_PCI_CMD_MEMORY;
 
+	if (decode_again(bus, addr, size, io, hit))
+		return true;
 	for (unsigned s = 0; s < MODEL_BUS_SLOTS; s++) {
 		model_device *dev = bus->slots[s].dev;
 		if (!dev || !(model_device_command(dev) & need))
@@ -161,8 +218,9 @@ static bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io, struct
 				continue;
 			if (io && base + len > IO_PORT_LIMIT)
 				continue;
-			if (addr >= base && addr - base < len && size <= len - (addr - base)) {
+			if (within(addr, size, base, len)) {
 				*hit = (struct bar_hit){ dev, b, addr - base };
+				decode_remember(bus, dev, b, io, base, len);
 				return true;
 			}
 		}

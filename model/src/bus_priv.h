@@ -24,8 +24,22 @@ struct model_bus_ring {
 	unsigned long dropped;
 };
 
+/* The BAR the last access decoded to (dev NULL: none yet): most accesses
+ * go to the same one. It still decodes there while the device's command
+ * word and the BAR's config bytes (with the next dword: the high half of a
+ * 64-bit BAR) are what they were (a config write or a reset changes them):
+ * two small compares where the full decode walks every slot and BAR. */
+struct model_bus_decoded {
+	model_device *dev;
+	unsigned bar;
+	bool io;
+	uint64_t base, len;
+	uint8_t command[2], bars[8];      /* config bytes as they were at the decode */
+};
+
 struct model_bus {
 	uint8_t *ram;        /* guest RAM below 4 GiB, at 0 */
+	struct model_bus_decoded last;
 	uint64_t ram_size;
 	uint8_t *ram_high;   /* guest RAM above 4 GiB, at MODEL_BUS_HIGH_RAM_BASE (NULL: none) */
 	uint64_t ram_high_size;

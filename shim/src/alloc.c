@@ -135,7 +135,9 @@ static bool take_injected_failure(void)
 	return --fail_countdown == 0;
 }
 
-void *shim_malloc_(size_t size, bool zero, const char *file, int line)
+enum alloc_init { ALLOC_FILL, ALLOC_ZERO, ALLOC_RAW };
+
+static void *alloc_block(size_t size, enum alloc_init init, const char *file, int line)
 {
 	struct alloc_header *h;
 	void *user;
@@ -148,7 +150,7 @@ void *shim_malloc_(size_t size, bool zero, const char *file, int line)
 		return NULL;
 	if (!live_set_reserve((size_t)live_count + 1))
 		return NULL;
-	h = zero ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
+	h = init == ALLOC_ZERO ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
 	if (h == NULL)
 		return NULL;
 	h->magic = ALLOC_MAGIC_LIVE;
@@ -156,6 +158,8 @@ void *shim_malloc_(size_t size, bool zero, const char *file, int line)
 	h->file = file;
 	h->line = line;
 	user = h + 1;
+	if (init == ALLOC_FILL && shim_alloc_fill_enabled())
+		memset(user, SHIM_ALLOC_FILL, size); /* what "uninitialised" looks like here */
 	live_set_put(live_set, live_set_cap, user);
 
 	live_count++;
@@ -163,6 +167,16 @@ void *shim_malloc_(size_t size, bool zero, const char *file, int line)
 	if (live_bytes > high_water)
 		high_water = live_bytes;
 	return user;
+}
+
+void *shim_malloc_(size_t size, bool zero, const char *file, int line)
+{
+	return alloc_block(size, zero ? ALLOC_ZERO : ALLOC_FILL, file, line);
+}
+
+void *shim_alloc_unfilled_(size_t size, const char *file, int line)
+{
+	return alloc_block(size, ALLOC_RAW, file, line);
 }
 
 void shim_free_(void *p, size_t size, const char *file, int line)
@@ -198,6 +212,34 @@ void shim_free_(void *p, size_t size, const char *file, int line)
 	recent_next = (recent_next + 1) % RECENT_FREES;
 	h->magic = ALLOC_MAGIC_FREED;
 	free(h);
+}
+
+bool shim_alloc_fill_enabled(void)
+{
+	/* -1: not decided yet. memcheck tracks undefined bytes itself, and
+	 * better than a pattern: there the fill would only hide them. */
+	static int enabled = -1;
+
+	if (enabled < 0) {
+		const char *vg = getenv("DRVBENCH_UNDER_VALGRIND");
+
+		enabled = vg == NULL || *vg == '\0';
+	}
+	return enabled != 0;
+}
+
+bool shim_alloc_contains(uintptr_t p)
+{
+	for (size_t i = 0; i < live_set_cap; i++) {
+		const struct alloc_header *h;
+
+		if (live_set[i] == NULL)
+			continue;
+		h = (const struct alloc_header *)live_set[i] - 1;
+		if (p >= (uintptr_t)h && p - (uintptr_t)h < sizeof(*h) + h->size)
+			return true;
+	}
+	return false;
 }
 
 void shim_alloc_fail_nth(long n)

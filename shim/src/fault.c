@@ -12,6 +12,7 @@ static bool armed;
 static const char *const kind_names[] = {
 	"allocation", "BAR map", "DMA buffer allocation", "DMA prepare",
 	"interrupt source", "timer", "work-loop sleep", "user-client publish",
+	"DMA command (bus address)",
 };
 
 const char *shim_fault_kind_string(unsigned kind)
@@ -32,6 +33,14 @@ void shim_fault_arm(const struct shim_fault_plan *p)
 void shim_fault_disarm(void)
 {
 	armed = false;
+}
+
+void shim_fault_move_range(uintptr_t old_lo, uintptr_t old_hi, uintptr_t lo, uintptr_t hi)
+{
+	if (armed && plan.code_lo == old_lo && plan.code_hi == old_hi) {
+		plan.code_lo = lo;
+		plan.code_hi = hi;
+	}
 }
 
 void shim_fault_stats(struct shim_fault_stats *out)

@@ -26,6 +26,13 @@ SHIM_INTERNAL long shim_classes_live_total(void);
 SHIM_INTERNAL void shim_alloc_totals(long *count, uint64_t *bytes, uint64_t *high_water);
 SHIM_INTERNAL long shim_log_dropped_total(void);
 
+/* alloc.c: whether fresh memory gets SHIM_ALLOC_FILL (not under valgrind). */
+SHIM_INTERNAL bool shim_alloc_fill_enabled(void);
+/* alloc.c: an accounted block the shim writes whole itself at once (a
+ * call's marshalled arguments): no fill, which would only be overwritten. */
+SHIM_INTERNAL void *shim_alloc_unfilled_(size_t size, const char *file, int line);
+#define shim_alloc_unfilled(size) shim_alloc_unfilled_((size), __FILE__, __LINE__)
+
 /* fault.c: true when this call (kind, made from caller) must fail. */
 SHIM_INTERNAL bool shim_fault_take(unsigned kind, const void *caller, const char *file, int line);
 #define SHIM_FAULT(kind, file, line) shim_fault_take((kind), __builtin_return_address(0), (file), (line))

@@ -244,6 +244,14 @@ SHIM_INTERNAL shim_ret shim_machine_add_device(shim_machine *m, shim_pci_device 
 /* power.c: the service on dev is about to stop: config space saved for a
  * low-power state is restored (if the device is there) and the record dropped. */
 SHIM_INTERNAL void shim_power_service_end(shim_pci_device *dev);
+/* power.c: the name of the low-power state dev's driver acknowledged and is
+ * in (no change pending), or NULL: from the ack until the next change the
+ * device's registers are off limits. */
+SHIM_INTERNAL const char *shim_power_registers_off(const shim_pci_device *dev);
+/* memory.c: a descriptor over a copy of a client's memory in guest RAM
+ * (unprepared): there whether or not the device still is, not filled. */
+SHIM_INTERNAL shim_ret shim_dma_buffer_client_(shim_pci_device *dev, uint64_t size,
+					       shim_memdesc **out);
 
 /* firmware.c: enumerate slots with no live device, placing BARs above the
  * ones already assigned; *added counts new devices. A function with a BAR

@@ -72,8 +72,9 @@ static void shim_memdesc_publish(shim_memdesc *md, shim_pci_device *dev)
 	shim_counters_wired_add((int64_t)md->length);
 }
 
+/* zero false: the caller writes every byte at once (a client's input). */
 static shim_ret shim_memdesc_contiguous(shim_pci_device *dev, uint64_t size, uint64_t align,
-					uint64_t phys_mask, shim_memdesc **out)
+					uint64_t phys_mask, shim_memdesc **out, bool zero)
 {
 	shim_memdesc *md = shim_zalloc(sizeof(*md));
 	uint64_t phys;
@@ -86,7 +87,7 @@ static shim_ret shim_memdesc_contiguous(shim_pci_device *dev, uint64_t size, uin
 		shim_free(md, sizeof(*md));
 		return r;
 	}
-	r = shim_ram_zero(dev->m, phys, size);
+	r = zero ? shim_ram_zero(dev->m, phys, size) : SHIM_OK;
 	if (r != SHIM_OK) {
 		shim_dma_pool_free(dev->m->pool, phys, size);
 		shim_free(md, sizeof(*md));
@@ -117,7 +118,15 @@ shim_ret shim_dma_buffer_alloc_(shim_pci_device *dev, uint64_t size, uint64_t al
 		return SHIM_ERR_BAD_ARGUMENT;
 	if (dev->gone)
 		return SHIM_ERR_NO_DEVICE;
-	return shim_memdesc_contiguous(dev, size, align, phys_mask, out);
+	return shim_memdesc_contiguous(dev, size, align, phys_mask, out, true);
+}
+
+/* A client's memory (a structure input snapshot): it exists whether or not
+ * the device does. */
+shim_ret shim_dma_buffer_client_(shim_pci_device *dev, uint64_t size, shim_memdesc **out)
+{
+	*out = NULL;
+	return shim_memdesc_contiguous(dev, size, SHIM_DMA_DEFAULT_ALIGN, UINT64_MAX, out, false);
 }
 
 shim_ret shim_memdesc_alloc_internal(shim_pci_device *dev, uint64_t size, uint64_t align,
@@ -128,7 +137,7 @@ shim_ret shim_memdesc_alloc_internal(shim_pci_device *dev, uint64_t size, uint64
 		return SHIM_ERR_NO_DEVICE;
 	if (align < SHIM_DMA_DEFAULT_ALIGN)
 		align = SHIM_DMA_DEFAULT_ALIGN;
-	return shim_memdesc_contiguous(dev, size, align, phys_mask, out);
+	return shim_memdesc_contiguous(dev, size, align, phys_mask, out, true);
 }
 
 static void shim_pages_free(shim_machine *m, uint64_t *pages, uint64_t n, uint64_t cap)

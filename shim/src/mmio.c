@@ -67,6 +67,8 @@ static uint64_t shim_mmio_all_ones(unsigned size)
 static bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
 				const char *what)
 {
+	const char *asleep;
+
 	if (!map) {
 		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE, "%s%u on a NULL map", what, size * 8);
 		return false;
@@ -78,6 +80,14 @@ static bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
 				 what, size * 8, map->bar, (unsigned long long)off, map->dev->name);
 		return false;
 	}
+	if (map->dev->pm != NULL && (asleep = shim_power_registers_off(map->dev)) != NULL) {
+		SHIM_VERIFY_FAIL(SHIM_V_BAD_STATE,
+				 "%s%u at BAR%u+0x%llx of %s in power state '%s', which the driver "
+				 "acknowledged: a sleeping device's registers are not to be touched",
+				 what, size * 8, map->bar, (unsigned long long)off, map->dev->name,
+				 asleep);
+		return false;
+	}
 	if (map->base != map->dev->bar[map->bar].base && !map->dev->gone) {
 		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE,
 				 "%s%u through a stale mapping of BAR%u of %s: the BAR moved from "
@@ -87,7 +97,7 @@ static bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
 				 (unsigned long long)map->dev->bar[map->bar].base);
 		return false;
 	}
-	if (off > map->length || size > map->length - off || off % size != 0) {
+	if (off > map->length || size > map->length - off || (off & (size - 1)) != 0) {
 		SHIM_VERIFY_FAIL(SHIM_V_MMIO_OUT_OF_RANGE,
 				 "%s%u at 0x%llx outside or misaligned in BAR%u of %s (length 0x%llx)",
 				 what, size * 8, (unsigned long long)off, map->bar,

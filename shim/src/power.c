@@ -23,6 +23,7 @@ struct shim_power_dev {
 	bool pending;
 	bool waiter;               /* set_power_state sleeps on &dev->pm for it */
 	bool saved;                /* cfg/msi hold the copy taken before low power */
+	bool low_acked;            /* current is low power and the driver acked it in time */
 	shim_timer *ack_timer;     /* only while an ack is awaited */
 	uint32_t cfg[SHIM_PM_HEADER_DWORDS];
 	uint16_t msi_ctrl, msi_data;
@@ -151,6 +152,8 @@ static void shim_power_complete(shim_machine *m, struct shim_power_dev *pm, bool
 			 p->states[from].name, p->states[pm->target].name);
 	}
 	pm->current = pm->target;
+	/* A late change went on without the driver: it may still be finishing. */
+	pm->low_acked = !late && !shim_power_is_on(p, pm->current);
 	m->power_stats.changes++;
 	if (shim_power_loses_context(p, pm->current) && !pm->saved && !dev->gone) {
 		shim_power_save_config(m, pm);
@@ -250,6 +253,16 @@ shim_ret shim_machine_request_power_state(shim_machine *m, shim_pci_device *dev,
 	return SHIM_OK;
 }
 
+const char *shim_power_registers_off(const shim_pci_device *dev)
+{
+	const struct shim_power_dev *pm = dev != NULL ? dev->pm : NULL;
+
+	if (pm == NULL || pm->pending || !pm->low_acked)
+		return NULL;
+	return pm->desc->states[pm->current].name != NULL ? pm->desc->states[pm->current].name
+							  : "low power";
+}
+
 bool shim_machine_power_pending(shim_machine *m, shim_pci_device *dev)
 {
 	return m && dev && dev->m == m && dev->pm && dev->pm->pending;
@@ -312,6 +325,25 @@ void shim_power_service_end(shim_pci_device *dev)
 	if (dev->pm->saved && shim_pci_check_present(dev))
 		shim_power_restore_config(dev->m, dev->pm);
 	shim_power_free(dev);
+}
+
+shim_ret shim_machine_reset_device(shim_machine *m, shim_pci_device *dev)
+{
+	struct shim_power_dev saved = { .dev = dev };
+	shim_ret r;
+
+	if (!m || !dev || dev->m != m)
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (dev->svc || dev->msi_users)
+		return SHIM_ERR_BUSY; /* never under a running driver's feet */
+	if (!shim_pci_check_present(dev))
+		return SHIM_ERR_NO_DEVICE;
+	shim_power_save_config(m, &saved);
+	r = shim_hostcall_device_reset(m, dev->bdf);
+	if (r != SHIM_OK)
+		return r;
+	shim_power_restore_config(m, &saved);
+	return SHIM_OK;
 }
 
 /* ---- policy and system sleep ---- */

@@ -8,6 +8,7 @@
 #include "shim/alloc.h"
 #include "shim/log.h"
 #include "shim/verifier.h"
+#include "machine_internal.h"
 #include "uc_internal.h"
 
 static bool shape_ok(uint32_t declared, uint64_t given, uint64_t limit)
@@ -46,7 +47,8 @@ static shim_ret snapshot_desc(shim_uc *uc, const void *src, uint32_t len, shim_m
 	shim_memdesc *md;
 	shim_ret r;
 
-	r = shim_dma_buffer_alloc(shim_service_provider(uc->svc), len, 0, UINT64_MAX, &md);
+	/* Client memory: it does not go away with the device. */
+	r = shim_dma_buffer_client_(shim_service_provider(uc->svc), len, &md);
 	if (r != SHIM_OK)
 		return r;
 	r = shim_memdesc_prepare(md);
@@ -78,7 +80,7 @@ static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct mar
 	uint32_t stin = (uint32_t)c->struct_in_size, stout = (uint32_t)c->struct_out_size;
 
 	if (sin > 0) {
-		if ((mm->scalar_in = shim_malloc(sin * sizeof(uint64_t))) == NULL)
+		if ((mm->scalar_in = shim_alloc_unfilled(sin * sizeof(uint64_t))) == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memcpy(mm->scalar_in, c->scalar_in, sin * sizeof(uint64_t));
 	}
@@ -88,17 +90,17 @@ static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct mar
 		if (r != SHIM_OK)
 			return r;
 	} else if (stin > 0) {
-		if ((mm->struct_in = shim_malloc(stin)) == NULL)
+		if ((mm->struct_in = shim_alloc_unfilled(stin)) == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memcpy(mm->struct_in, c->struct_in, stin);
 	}
 	if (sout > 0) {
-		if ((mm->scalar_out = shim_malloc(sout * sizeof(uint64_t))) == NULL)
+		if ((mm->scalar_out = shim_alloc_unfilled(sout * sizeof(uint64_t))) == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memset(mm->scalar_out, SHIM_UC_POISON, sout * sizeof(uint64_t));
 	}
 	if (stout > 0) {
-		if ((mm->struct_out = shim_malloc(stout)) == NULL)
+		if ((mm->struct_out = shim_alloc_unfilled(stout)) == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memset(mm->struct_out, SHIM_UC_POISON, stout);
 	}

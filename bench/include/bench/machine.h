@@ -42,6 +42,7 @@ struct bench_tap_counts {
 	unsigned long irqs;
 	unsigned long dmas;
 	uint64_t last_dma_addr, last_dma_len;
+	uint64_t register_accesses; /* MMIO and port I/O reads and writes */
 };
 
 struct bench_machine {
@@ -90,5 +91,10 @@ bool bench_machine_note_host_gone(struct bench_machine *fx, char *why, size_t le
 /* Host observations; false when this host cannot tell. */
 bool bench_machine_device_errors(struct bench_machine *fx, unsigned long *count, const char **last);
 bool bench_machine_dma_seen(struct bench_machine *fx, struct bench_tap_counts *out);
+/* Register accesses (MMIO and port I/O) the machine made so far, as the
+ * fuzzers count them: a call the user client must refuse may not change
+ * it, so a check the driver core repeats is still tested at the user
+ * client. False without the tap (opt.no_tap). */
+bool bench_machine_register_accesses(struct bench_machine *fx, uint64_t *count);
 
 #endif

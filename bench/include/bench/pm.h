@@ -26,4 +26,8 @@ shim_ret bench_machine_unplug(struct bench_machine *fx, char *why, size_t len);
 /* A fresh device in the same slot, then rescan + match. */
 shim_ret bench_machine_replug(struct bench_machine *fx, char *why, size_t len);
 
+/* The driver stopped, the device reset by the host (shim_machine_reset_device),
+ * the kext matched again: what error recovery does. fx->svc follows. */
+shim_ret bench_machine_reset(struct bench_machine *fx, char *why, size_t len);
+
 #endif

@@ -12,7 +12,7 @@
 
 /* Bumped when a struct below changes; a module built for another version
  * is refused at load. */
-#define BENCH_API_VERSION 1u
+#define BENCH_API_VERSION 2u /* 2: user-client oracles state access rules */
 
 struct bench_uc_oracle; /* bench/uc_oracle.h */
 

@@ -1,6 +1,7 @@
 /* A user client's contract, for the fuzzers' reference model: what each
  * method must refuse, written from the driver's public header (limits,
- * value ranges, which scalars are handles), never from its code. A driver's
+ * value ranges, which scalars are handles, who may call it), never from
+ * its code or its dispatch table. A driver's
  * test module exports these (bench_test_module.uc_oracles); the fuzzer binds
  * one to each published dispatch table whose selector count and names it
  * matches. The shim's own checks (connection open, selector, entitlement,
@@ -48,10 +49,16 @@ struct bench_uc_expect {
 #define BENCH_UC_PASS ((struct bench_uc_expect){ SHIM_OK, NULL })
 #define BENCH_UC_REFUSE(r, reason) ((struct bench_uc_expect){ (r), (reason) })
 
-/* One method's contract: the refusals in the order the method checks them. */
+/* One method's contract: who may call it, then the refusals in the order
+ * the method checks them. */
 struct bench_uc_method_oracle {
 	const char *name; /* the selector's name in the dispatch table */
+	/* NULL: no value contract (only the access rule below applies). */
 	struct bench_uc_expect (*expect)(const struct bench_uc_call_model *m);
+	/* With the oracle's access_rules: the entitlement a caller needs (NULL:
+	 * anyone) and whether uid 0 passes without it. */
+	const char *entitlement;
+	bool root_passes;
 };
 
 struct bench_uc_oracle {
@@ -60,6 +67,14 @@ struct bench_uc_oracle {
 	uint32_t max_connections; /* open connections per service; 0: unknown */
 	const struct bench_uc_method_oracle *methods;
 	size_t nmethods;
+	/* True: who may open and call what is stated here (open_entitlement,
+	 * each method's entitlement and root_passes; a method not listed is
+	 * open to anyone), from the public header, and the dispatch table's
+	 * own declarations are not trusted: a method whose table entry and own
+	 * check both lost their entitlement must still refuse. False: the
+	 * fuzzers take the rules from the table (and say so). */
+	bool access_rules;
+	const char *open_entitlement; /* NULL: anyone may open (root always may) */
 };
 
 /* What the caller knows about v as a handle of m's connection. */

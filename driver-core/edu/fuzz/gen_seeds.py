@@ -24,6 +24,10 @@ def selectors():
 
 SEL = selectors()
 OP_TASK, OP_OPEN, OP_CALL, OP_CLOSE, OP_DIE, OP_DESTROY, OP_RUN, OP_HANDLE = range(8)
+OP_SLEEP, OP_WAKE, OP_REMOVE, OP_REPLUG, OP_RESET, OP_FAIL = range(8, 14)
+SLEEP_WAIT, SLEEP_REQUEST, SLEEP_LATE_ACK = range(3)
+# Raw mode byte: bit 0 an unprivileged caller; bits 1-2 what scalar 0 is.
+RAW_ROOT, RAW_UNPRIVILEGED, RAW_LIVE, RAW_STALE, RAW_FOREIGN = 0, 1, 2, 4, 6
 ROOT, USER, NOBODY = 0, 1, 2
 ENT_CLIENT, ENT_POWER = 1, 2
 ASYNC = 128
@@ -115,11 +119,35 @@ def struct_seeds():
         "async_two_conns": user + open_(0) + call(0, "factorial_async", [u32(3)], mode=ASYNC)
         + call(1, "factorial_async", [u32(4)], mode=ASYNC)
         + call(1, "request_query", [u32(0)], op=OP_HANDLE, handle_pool=BOOK + 1),
+        # The machine under the driver: calls while asleep (acked now, and
+        # late: an operation in flight is let finish), after the wake, after
+        # a surprise removal (told, and not yet told), after a re-plug and a
+        # reset (the connection was closed by the stop: open again), and
+        # with the first allocation of a factorial_async failing.
+        "asleep": root + bytes([OP_SLEEP, SLEEP_WAIT]) + call(0, "liveness", [u32(3)])
+        + call(0, "factorial", [u32(3)]) + call(0, "get_stats") + bytes([OP_WAKE, 0])
+        + call(0, "factorial", [u32(4)]),
+        "asleep_late": root + call(0, "factorial_async", [u32(5)], mode=ASYNC)
+        + bytes([OP_SLEEP, SLEEP_LATE_ACK]) + run(200) + call(0, "irq_status")
+        + bytes([OP_WAKE, 0]) + call(0, "dma_read", [u32(0), u32(8)], shapes=[8]),
+        "removed": root + call(0, "factorial_async", [u32(5)], mode=ASYNC)
+        + bytes([OP_REMOVE, 0]) + call(0, "liveness", [u32(9)]) + call(0, "factorial", [u32(2)])
+        + bytes([OP_REPLUG, 0]) + open_(1) + call(1, "factorial", [u32(3)]),
+        "removed_told": root + bytes([OP_REMOVE, 1]) + call(0, "liveness", [u32(9)])
+        + bytes([OP_REPLUG, 0]) + open_(1) + call(1, "liveness", [u32(8)]),
+        "reset": root + call(0, "factorial_async", [u32(5)], mode=ASYNC) + bytes([OP_RESET, 0])
+        + call(0, "request_query", [u32(0)], op=OP_HANDLE, handle_pool=BOOK) + open_(1)
+        + call(1, "factorial", [u32(6)]) + call(1, "raise_interrupt", [u32(0x10)]),
+        "failing_alloc": root + bytes([OP_FAIL, 0, 1, 0]) + call(0, "factorial_async", [u32(5)],
+                                                               mode=ASYNC)
+        + run(20) + call(0, "factorial", [u32(5)]),
     }
 
 
 def raw_seeds():
-    q = lambda *vals: b"".join(struct.pack("<Q", v) for v in vals)
+    q = lambda *vals: bytes([RAW_ROOT]) + b"".join(struct.pack("<Q", v) for v in vals)
+    as_user = lambda data: bytes([RAW_UNPRIVILEGED]) + data[1:]
+    handle = lambda mode: bytes([mode]) + struct.pack("<Q", 0)
     return {
         "liveness": {"a": q(0x12345678), "wide": q(1 << 32)},
         "factorial": {"five": q(5), "max": q(12), "over": q(13)},
@@ -129,12 +157,14 @@ def raw_seeds():
         "dma_read": {"small": q(0, 32) + struct.pack("<H", 32),
                      "edge": q(4000, 94) + struct.pack("<H", 100)},
         "raise_interrupt": {"one": q(1), "zero": q(0)},
-        "irq_status": {"empty": b""},
-        "get_stats": {"empty": b""},
-        "set_power_policy": {"idle": q(1), "bad": q(3)},
+        "irq_status": {"empty": q()},
+        "get_stats": {"empty": q()},
+        "set_power_policy": {"idle": q(1), "bad": q(3), "unprivileged": as_user(q(1))},
         "factorial_async": {"six": q(6)},
-        "request_query": {"forged": q(0x0000000100000101)},
-        "request_release": {"forged": q(0x0000000100000100)},
+        "request_query": {"forged": q(0x0000000100000101), "live": handle(RAW_LIVE),
+                          "stale": handle(RAW_STALE), "foreign": handle(RAW_FOREIGN)},
+        "request_release": {"forged": q(0x0000000100000100), "live": handle(RAW_LIVE),
+                            "stale": handle(RAW_STALE), "foreign": handle(RAW_FOREIGN)},
     }
 
 

@@ -4,7 +4,10 @@
  * n <= EDU_UC_FACTORIAL_MAX, DMA ranges stay inside the 4 KiB window short
  * of its last byte, at most EDU_UC_MAX_REQUESTS outstanding requests per
  * connection and EDU_UC_MAX_CONNECTIONS connections per service, async
- * factorial needs a completion, request selectors take a live handle.
+ * factorial needs a completion, request selectors take a live handle;
+ * opening needs EDU_UC_OPEN_ENTITLEMENT and setting the power policy
+ * EDU_UC_POWER_ENTITLEMENT (root passes both), whatever the dispatch
+ * table declares.
  * Each function lists the refusals in the order the method checks them. */
 #include "bench/uc_oracle.h"
 #include "edu/edu_driver.h"
@@ -112,15 +115,17 @@ static struct bench_uc_expect request(const struct bench_uc_call_model *m)
 
 /* irq_status and get_stats take nothing a client could get wrong. */
 static const struct bench_uc_method_oracle edu_methods[] = {
-	{ "liveness", liveness },
-	{ "factorial", factorial },
-	{ "dma_write", dma_write },
-	{ "dma_read", dma_read },
-	{ "raise_interrupt", raise_interrupt },
-	{ "set_power_policy", set_power_policy },
-	{ "factorial_async", factorial_async },
-	{ "request_query", request },
-	{ "request_release", request },
+	{ "liveness", liveness, NULL, false },
+	{ "factorial", factorial, NULL, false },
+	{ "dma_write", dma_write, NULL, false },
+	{ "dma_read", dma_read, NULL, false },
+	{ "raise_interrupt", raise_interrupt, NULL, false },
+	{ "irq_status", NULL, NULL, false },
+	{ "get_stats", NULL, NULL, false },
+	{ "set_power_policy", set_power_policy, EDU_UC_POWER_ENTITLEMENT, true },
+	{ "factorial_async", factorial_async, NULL, false },
+	{ "request_query", request, NULL, false },
+	{ "request_release", request, NULL, false },
 };
 
 const struct bench_uc_oracle edu_uc_oracle = {
@@ -129,4 +134,6 @@ const struct bench_uc_oracle edu_uc_oracle = {
 	.max_connections = EDU_UC_MAX_CONNECTIONS,
 	.methods = edu_methods,
 	.nmethods = sizeof(edu_methods) / sizeof(edu_methods[0]),
+	.access_rules = true,
+	.open_entitlement = EDU_UC_OPEN_ENTITLEMENT,
 };

@@ -72,6 +72,14 @@ shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
  * when a window has no other room. */
 shim_ret shim_machine_rebalance(shim_machine *m, shim_pci_device *dev);
 
+/* Reset, as a platform does before it starts a driver again (error
+ * recovery): with no driver running on dev, the host resets the function
+ * (registers back to their power-on values) and its config space (BARs,
+ * MSI, command) is restored as the firmware left it. SHIM_ERR_BUSY while a
+ * service runs on it, SHIM_ERR_NO_DEVICE when it is gone,
+ * SHIM_ERR_UNSUPPORTED when the host cannot reset a function. */
+shim_ret shim_machine_reset_device(shim_machine *m, shim_pci_device *dev);
+
 /* Re-scan after a hot-plug or a surprise removal, as firmware does on a
  * hot-plug event: a device that no longer answers (vendor ID all-ones) or
  * answers with other IDs is marked gone, its service terminated
@@ -121,11 +129,22 @@ struct shim_alloc_site {
 	size_t size;
 };
 size_t shim_alloc_live_sites(struct shim_alloc_site *out, size_t max);
+/* True when p points into a live shim allocation (its header included):
+ * an address a client must never see. */
+bool shim_alloc_contains(uintptr_t p);
+/* What fresh memory a driver did not ask to be zeroed holds: shim_malloc
+ * blocks are filled with this byte (DMA buffers come zeroed, see
+ * shim/memory.h; except under
+ * valgrind, which tracks undefined bytes itself), so unwritten bytes that
+ * reach a client are recognisable (user-client outputs get SHIM_UC_POISON
+ * before the method runs). */
+#define SHIM_ALLOC_FILL 0xbeu
 
 /* Fault injection at a driver's call sites: with a plan armed, the nth
  * call (from 1, counted from arming) of an armed kind made from code in
  * [code_lo, code_hi) fails as a kernel's would (allocation: NULL; BAR map,
- * DMA prepare, interrupt source: SHIM_ERR_NO_RESOURCES; DMA buffer, timer,
+ * DMA prepare, DMA address (a DMA command's segment), interrupt source:
+ * SHIM_ERR_NO_RESOURCES; DMA buffer, timer,
  * user-client publish: SHIM_ERR_NO_MEMORY; work-loop sleep:
  * SHIM_ERR_TIMEOUT). nth 0 only counts. code_hi 0: calls from anywhere. */
 enum shim_fault_kind {
@@ -137,7 +156,8 @@ enum shim_fault_kind {
 	SHIM_FAULT_TIMER = 1u << 5,
 	SHIM_FAULT_WORKLOOP = 1u << 6,
 	SHIM_FAULT_UC_PUBLISH = 1u << 7,
-	SHIM_FAULT_ALL = 0xffu,
+	SHIM_FAULT_DMA_COMMAND = 1u << 8,
+	SHIM_FAULT_ALL = 0x1ffu,
 };
 struct shim_fault_plan {
 	unsigned kinds;     /* enum shim_fault_kind bits; 0 disarms */
@@ -155,6 +175,9 @@ struct shim_fault_stats {
 };
 void shim_fault_arm(const struct shim_fault_plan *plan);
 void shim_fault_disarm(void);
+/* The armed plan counts calls from [old_lo, old_hi): from now on it counts
+ * them from [lo, hi) instead, its count kept (a kext reloaded elsewhere). */
+void shim_fault_move_range(uintptr_t old_lo, uintptr_t old_hi, uintptr_t lo, uintptr_t hi);
 void shim_fault_stats(struct shim_fault_stats *out);
 /* "allocation", "BAR map", ... for one kind bit. */
 const char *shim_fault_kind_string(unsigned kind);

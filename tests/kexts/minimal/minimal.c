@@ -22,6 +22,7 @@ struct minimal {
 	shim_mmio_map *bar0;
 	shim_intr_source *intr;
 	uint32_t pings;
+	bool asleep; /* powered off: registers are off limits */
 };
 
 static shim_class minimal_class = SHIM_CLASS_INIT(MINIMAL_CLASS);
@@ -65,7 +66,7 @@ static shim_ret minimal_ping(shim_uc *uc, struct shim_uc_args *args)
 	struct minimal *m = minimal_from_uc(uc);
 	uint32_t reg;
 
-	if (m == NULL)
+	if (m == NULL || m->asleep)
 		return SHIM_ERR_NOT_READY;
 	reg = shim_mmio_read32(m->bar0, 0);
 	if (reg == MINIMAL_ALL_ONES)
@@ -123,6 +124,8 @@ static uint32_t minimal_set_power(shim_service *svc, unsigned state)
 {
 	struct minimal *m = shim_service_private(svc);
 
+	if (m != NULL)
+		m->asleep = state == 0;
 	if (m != NULL && m->intr != NULL) {
 		if (state == 0)
 			shim_intr_source_disable(m->intr);

@@ -2,7 +2,9 @@
  * once for the group through the bench's public API, a client task opens
  * the edu service and calls every selector, good and bad values alike; each
  * test leaves every user-client, allocation and object counter as it found
- * them and the verifier empty. */
+ * them and the verifier empty. Register accesses are counted as the fuzzers
+ * count them: a refusal must come before any, so a check the driver core
+ * repeats is still tested here, at the user client. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,7 +38,7 @@ static struct t T;
 
 static int group_setup(void **state)
 {
-	struct bench_options opt = { .profile = bench_profile_builtin_find("edu"), .no_tap = true };
+	struct bench_options opt = { .profile = bench_profile_builtin_find("edu") };
 	char why[512] = "";
 
 	(void)state;
@@ -66,6 +68,24 @@ static int group_teardown(void **state)
 		print_error("shutdown: %s\n", why);
 	bench_kext_close(G.kext);
 	return ok ? 0 : -1;
+}
+
+static uint64_t accesses(void)
+{
+	uint64_t n = 0;
+
+	assert_true(bench_machine_register_accesses(&G.fx, &n));
+	return n;
+}
+
+/* Nothing reached the device since before (the user client refused first). */
+static void assert_untouched(uint64_t before)
+{
+	uint64_t now = accesses();
+
+	if (now != before)
+		fail_msg("refused only after %llu register access(es): the user client must refuse "
+			 "before the driver core", (unsigned long long)(now - before));
 }
 
 static void run_loop(uint64_t ns)
@@ -183,24 +203,28 @@ static void test_edu_uc_connections_are_capped_per_service(void **state)
 
 static void test_edu_uc_liveness_inverts_and_refuses_wide_values(void **state)
 {
-	uint64_t in = 0x12345678, out = 0;
+	uint64_t in = 0x12345678, out = 0, before;
 
 	(void)state;
 	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_LIVENESS, &in, 1, &out, 1));
 	assert_int_equal(0xedcba987u, out);
 	in = 1ull << 32;
+	before = accesses();
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT, scalars(T.conn, EDU_UC_LIVENESS, &in, 1, &out, 1));
+	assert_untouched(before);
 }
 
 static void test_edu_uc_factorial_computes_within_bounds(void **state)
 {
-	uint64_t in = 5, out = 0;
+	uint64_t in = 5, out = 0, before;
 
 	(void)state;
 	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_FACTORIAL, &in, 1, &out, 1));
 	assert_int_equal(120, out);
 	in = EDU_UC_FACTORIAL_MAX + 1;
+	before = accesses();
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT, scalars(T.conn, EDU_UC_FACTORIAL, &in, 1, &out, 1));
+	assert_untouched(before);
 }
 
 static void test_edu_uc_dma_round_trip_inline(void **state)
@@ -236,13 +260,17 @@ static void test_edu_uc_dma_refuses_bad_ranges(void **state)
 {
 	uint8_t buf[EDU_DMA_WINDOW_SIZE];
 	size_t got = 0;
+	uint64_t before;
 
 	(void)state;
 	memset(buf, 1, sizeof(buf));
 	/* Touching the window's last byte is refused (QEMU would abort). */
+	before = accesses();
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT, dma_write(buf, sizeof(buf), 0, 4096, 0));
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT, dma_write(buf, sizeof(buf), 4095, 1, 0));
+	assert_untouched(before);
 	assert_int_equal(SHIM_OK, dma_write(buf, sizeof(buf), 4094, 1, 0));
+	before = accesses();
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT, dma_write(buf, sizeof(buf), 0, 0, 0));
 	/* Slices outside the client buffer, with and without wrap-around. */
 	assert_int_equal(SHIM_ERR_OVERRUN, dma_write(buf, 16, 0, 17, 0));
@@ -255,22 +283,40 @@ static void test_edu_uc_dma_refuses_bad_ranges(void **state)
 	assert_int_equal(SHIM_ERR_OVERRUN, dma_read(buf, 16, 0, 17, &got));
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT, dma_read(buf, sizeof(buf), 1, 4095, &got));
 	assert_int_equal(0, got);
+	assert_untouched(before);
 }
 
 static void test_edu_uc_raise_interrupt_is_seen_in_irq_status(void **state)
 {
-	uint64_t bits = 0x10, out[2] = { 0, 0 }, before;
+	uint64_t bits = 0x10, out[2] = { 0, 0 }, before, irqs;
 
 	(void)state;
 	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_IRQ_STATUS, NULL, 0, out, 2));
-	before = out[1];
+	irqs = out[1];
 	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_RAISE_INTERRUPT, &bits, 1, NULL, 0));
 	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_IRQ_STATUS, NULL, 0, out, 2));
-	assert_true(out[1] > before);
+	assert_true(out[1] > irqs);
 	assert_int_equal(0x10, out[0] & 0x10);
 	bits = 0;
+	before = accesses();
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT,
 			 scalars(T.conn, EDU_UC_RAISE_INTERRUPT, &bits, 1, NULL, 0));
+	assert_untouched(before);
+}
+
+/* Regression: the filter took an all-ones status for a removed device and
+ * left it unacknowledged, so every later interrupt (factorial, DMA) was
+ * masked and timed out. */
+static void test_edu_uc_all_ones_interrupt_status_does_not_wedge_interrupts(void **state)
+{
+	uint64_t bits = 0xffffffffu, n = 4, out = 0;
+
+	(void)state;
+	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_RAISE_INTERRUPT, &bits, 1, NULL, 0));
+	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_FACTORIAL, &n, 1, &out, 1));
+	assert_int_equal(24, out);
+	bits = 0x100;
+	assert_int_equal(SHIM_OK, scalars(T.conn, EDU_UC_RAISE_INTERRUPT, &bits, 1, NULL, 0));
 }
 
 static void test_edu_uc_stats_are_fully_written(void **state)
@@ -299,9 +345,12 @@ static void test_edu_uc_power_policy_needs_root_or_entitlement(void **state)
 	struct edu_uc_stats st;
 	struct shim_uc_call call = { NULL, 0, NULL, 0, NULL, 0, &st, sizeof(st), NULL, NULL };
 
+	uint64_t before = accesses();
+
 	(void)state;
 	assert_int_equal(SHIM_ERR_NOT_PERMITTED,
 			 scalars(T.conn, EDU_UC_SET_POWER_POLICY, &p, 1, NULL, 0));
+	assert_untouched(before);
 	assert_int_equal(SHIM_OK, shim_task_create(0, NULL, 0, &root));
 	assert_int_equal(SHIM_OK, shim_task_create(501, ents, 2, &agent));
 	assert_int_equal(SHIM_OK, shim_uc_open(root, G.fx.svc, &rc));
@@ -357,11 +406,12 @@ static void test_edu_uc_async_factorial_completes_later_with_its_handle(void **s
 
 static void test_edu_uc_async_requires_a_completion_and_caps_requests(void **state)
 {
-	uint64_t got[3] = { 0 }, h = 0, n = 2;
+	uint64_t got[3] = { 0 }, h = 0, n = 2, before = accesses();
 
 	(void)state;
 	assert_int_equal(SHIM_ERR_BAD_ARGUMENT,
 			 scalars(T.conn, EDU_UC_FACTORIAL_ASYNC, &n, 1, &h, 1));
+	assert_untouched(before);
 	for (unsigned i = 0; i < EDU_UC_MAX_REQUESTS; i++)
 		assert_int_equal(SHIM_OK, factorial_async(T.conn, 2, got, &h));
 	assert_int_equal(SHIM_ERR_NO_RESOURCES, factorial_async(T.conn, 2, got, &h));
@@ -411,6 +461,7 @@ int main(void)
 		EDU_TEST(test_edu_uc_dma_write_from_a_large_buffer_uses_a_descriptor),
 		EDU_TEST(test_edu_uc_dma_refuses_bad_ranges),
 		EDU_TEST(test_edu_uc_raise_interrupt_is_seen_in_irq_status),
+		EDU_TEST(test_edu_uc_all_ones_interrupt_status_does_not_wedge_interrupts),
 		EDU_TEST(test_edu_uc_stats_are_fully_written),
 		EDU_TEST(test_edu_uc_power_policy_needs_root_or_entitlement),
 		EDU_TEST(test_edu_uc_async_factorial_completes_later_with_its_handle),

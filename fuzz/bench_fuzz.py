@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""bench_fuzz.py DIR KEXT TESTS SEEDS [RUNS]: the kext fuzzer's speed, printed.
+
+DIR holds what oss-fuzz/build.sh makes (fuzz_kext, fuzz_empty, bench_fuzz_kext;
+a clang -Dfuzzing build has it in BUILD/fuzz/libfuzzer/drvbench). Prints:
+  1. the structure-aware target under libFuzzer (-seed=1 -runs=RUNS from SEEDS):
+     exec/s by wall clock and by CPU time (the figure a busy machine disturbs
+     least), with every oracle on;
+  2. the empty target with the same sanitizers and engine, and its ratio to 1;
+  3. each oracle's cost: the target's own loop over the corpus 1 grew (the same
+     inputs in the same order every time), with no oracle, with each one alone,
+     and with all: exec/s by CPU time and microseconds per execution over none.
+Figures only: nothing is asserted (benchmarks never fail on speed)."""
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ORACLES = ["model", "device", "handles", "scan", "wedge", "probe", "baseline"]
+
+
+def run(cmd):
+    """(output, wall seconds, CPU seconds of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       errors="replace")
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if p.returncode != 0:
+        sys.stdout.write(p.stdout[-3000:])
+        raise SystemExit("bench_fuzz.py: %s exited %d" % (cmd[0], p.returncode))
+    return p.stdout, wall, cpu
+
+
+def executed(out):
+    m = re.findall(r"stat::number_of_executed_units:\s*(\d+)", out)
+    return int(m[-1]) if m else 0
+
+
+def libfuzzer(binary, opts, runs, seeds):
+    with tempfile.TemporaryDirectory() as scratch:
+        args = [binary] + opts + ["-seed=1", "-runs=%d" % runs, "-max_len=16384",
+                                  "-print_final_stats=1", scratch + "/"] + ([seeds] if seeds else [])
+        out, wall, cpu = run(args)
+        grown = tempfile.mkdtemp(prefix="bench-fuzz-corpus-")
+        for name in os.listdir(scratch):
+            os.rename(os.path.join(scratch, name), os.path.join(grown, name))
+    n = executed(out)
+    return n, wall, cpu, grown
+
+
+def main(argv):
+    if len(argv) < 5:
+        sys.stderr.write(__doc__)
+        return 2
+    d, kext, tests, seeds = argv[1:5]
+    runs = int(argv[5]) if len(argv) > 5 else 100000
+    opts = ["-kext=" + kext, "-tests=" + tests, "-target=struct"]
+    print("load average at start: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
+
+    n, wall, cpu, grown = libfuzzer(os.path.join(d, "fuzz_kext"), opts, runs, seeds)
+    rate_wall, rate_cpu = n / wall, n / max(cpu, 1e-9)
+    print("struct target, libFuzzer, every oracle on: %d execs in %.1f s: %.0f exec/s "
+          "(%.0f exec/s by CPU time)" % (n, wall, rate_wall, rate_cpu))
+    en, ewall, ecpu, egrown = libfuzzer(os.path.join(d, "fuzz_empty"), [], runs * 10, None)
+    erate_wall, erate_cpu = en / ewall, en / max(ecpu, 1e-9)
+    print("empty target, libFuzzer, same sanitizers: %d execs in %.1f s: %.0f exec/s "
+          "(%.0f by CPU time)" % (en, ewall, erate_wall, erate_cpu))
+    print("empty-target ratio: %.1f x (wall), %.1f x (CPU)"
+          % (erate_wall / rate_wall, erate_cpu / rate_cpu))
+
+    print("per oracle (own loop over the %d inputs libFuzzer kept, same order each time):"
+          % len(os.listdir(grown)))
+    base = None
+    execs = max(2000, min(runs // 2, 50000))
+    for cfg in ["none"] + ORACLES + ["all"]:
+        out, _, _ = run([os.path.join(d, "bench_fuzz_kext")] + opts[:2] +
+                        ["-oracles=" + cfg, grown, "600", str(execs)])
+        m = re.search(r"([0-9]+) exec/s by CPU time", out)
+        rate = float(m.group(1)) if m else 0.0
+        if cfg == "none":
+            base = rate
+            print("  %-9s %8.0f exec/s (CPU)" % (cfg, rate))
+        else:
+            cost = 1e6 / rate - 1e6 / base if rate and base else 0.0
+            print("  %-9s %8.0f exec/s (CPU)  %+7.1f us/exec over none" % (cfg, rate, cost))
+    for path in (grown, egrown):
+        for name in os.listdir(path):
+            os.unlink(os.path.join(path, name))
+        os.rmdir(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

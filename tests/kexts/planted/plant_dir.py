@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""plant_dir.py FAULT EDU_SRC_DIR OUTDIR: a source directory of the edu
+sample with one fault of plant.py planted, laid out as fuzz/oss-fuzz/build.sh
+expects a kext directory (Info.plist naming the binary EduDriver-FAULT, the
+driver's *.c, include/), so the libFuzzer build makes an instrumented bundle
+of it. No test module: the planted copy is fuzzed with edu's own oracles."""
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plant  # noqa: E402
+
+
+def main(argv):
+    if len(argv) != 4 or argv[1] not in plant.EDU_PLANTS:
+        sys.stderr.write("usage: plant_dir.py {%s} EDU_SRC_DIR OUTDIR\n" % "|".join(plant.EDU_PLANTS))
+        return 2
+    fault, src, out = argv[1], argv[2], argv[3]
+    patched = plant.EDU_PLANTS[fault][0]
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    for name in sorted(os.listdir(src)):
+        path = os.path.join(src, name)
+        if name.endswith(".c") or name.endswith(".h"):
+            text = open(path).read()
+            if name == patched:
+                try:
+                    text = plant.plant_text(fault, text, path)
+                except ValueError as e:
+                    sys.stderr.write("%s\n" % e)
+                    return 1
+            with open(os.path.join(out, name), "w") as f:
+                f.write(text)
+    shutil.copytree(os.path.join(src, "include"), os.path.join(out, "include"))
+    plist = open(os.path.join(src, "Info.plist")).read()
+    plist = plist.replace("<string>EduDriver</string>", "<string>EduDriver-%s</string>" % fault, 1)
+    with open(os.path.join(out, "Info.plist"), "w") as f:
+        f.write(plist)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
