@@ -369,7 +369,7 @@ static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs)
 				j->crashed = !WIFEXITED(j->status) || WEXITSTATUS(j->status) != 0;
 				crashed += j->crashed;
 				live--;
-			} else if (j->running && time(NULL) > start + o->seconds + FUZZ_GRACE_S) {
+			} else if (j->running && time(NULL) > start + (time_t)o->seconds + FUZZ_GRACE_S) {
 				kill(j->pid, SIGKILL); /* bounded: a hung child does not hang us */
 			}
 		}
