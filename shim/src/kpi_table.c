@@ -117,6 +117,7 @@ static const struct shim_kpi_symbol symbols[] = {
 	{ "shim_strlen", LIBKERN },
 	/* Privilege checks on the client task are IOUserClient's
 	 * (clientHasPrivilege), hence iokit rather than bsd. */
+	{ "shim_task_abi", IOKIT },
 	{ "shim_task_has_entitlement", IOKIT },
 	{ "shim_task_uid", IOKIT },
 	{ "shim_timer_arm_ns", IOKIT },

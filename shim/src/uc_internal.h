@@ -9,6 +9,7 @@
 
 struct shim_task {
 	uint32_t uid;
+	enum shim_uc_abi abi;
 	char **entitlements;
 	size_t entitlement_count;
 	shim_uc_conn *conns;
@@ -47,6 +48,7 @@ struct shim_uc {
 	shim_uc_conn *conn;
 	void *priv;
 	uint32_t id;          /* salts handles so another connection's are foreign */
+	enum shim_uc_abi abi; /* the task's, fixed at open: handles fit it */
 	bool open;
 	bool delivering;
 	struct uc_handle_slot handles[SHIM_UC_MAX_HANDLES];
