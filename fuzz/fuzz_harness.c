@@ -208,6 +208,10 @@ static void boot(const struct fuzz_config *cfg)
 	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
 		refuse("test module %s: init failed: %s", cfg->tests, why);
 	g.world.image = image_path();
+	if (cfg->client_abi != NULL && strcmp(cfg->client_abi, "ilp32") == 0)
+		g.world.client_abi = SHIM_UC_ABI_ILP32;
+	else if (cfg->client_abi != NULL && strcmp(cfg->client_abi, "lp64") != 0)
+		refuse("-client_abi is lp64 or ilp32, not '%s'", cfg->client_abi);
 	collect_userclients();
 	warn_unbound_oracles();
 	/* A misuse aborts where it happens, with its record on stderr. */

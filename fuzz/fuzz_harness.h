@@ -28,6 +28,7 @@ struct fuzz_world {
 	size_t nents;
 	const char *ents[FUZZ_MAX_ENTS]; /* every entitlement the tables name */
 	const char *image;               /* the kext's mapped binary (file path) */
+	enum shim_uc_abi client_abi;     /* of every task the targets make (-client_abi=) */
 };
 
 /* Boots the machine once (later calls return the same world). When the

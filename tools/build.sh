@@ -2,6 +2,7 @@
 # Configure (once) and build drvbench. Warnings are errors here, as in CI.
 #   tools/build.sh                 gcc build in build/ (or $DRVBENCH_BUILD_DIR)
 #   tools/build.sh --clang DIR     clang-14 build with the libFuzzer targets
+#   tools/build.sh --i386 DIR      gcc -m32 build (tools/cross/i386.ini)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${DRVBENCH_BUILD_DIR:-$root/build}
@@ -11,6 +12,9 @@ if [[ ${1:-} == --clang ]]; then
   build=${2:?usage: build.sh --clang DIR}
   setup_env=(CC=clang-14)
   setup_args+=(-Dfuzzing=enabled)
+elif [[ ${1:-} == --i386 ]]; then
+  build=${2:?usage: build.sh --i386 DIR}
+  setup_args+=(--cross-file "$root/tools/cross/i386.ini")
 fi
 "$root/tools/bootstrap.sh"
 if [[ ! -f "$build/build.ninja" ]]; then

@@ -46,12 +46,13 @@ struct fuzz_job {
 };
 
 struct fuzz_opts {
-	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer;
+	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer, *client_abi;
 	unsigned seconds, jobs;
 	bool list;
-	/* The fuzzer's own options for this kext: -kext= -tests= -device= -target=. */
-	char *fopt[4];
-	char fopt_buf[4][PATH_MAX + 16];
+	/* The fuzzer's own options for this kext: -kext= -tests= -device= -target=
+	 * -client_abi=. */
+	char *fopt[5];
+	char fopt_buf[5][PATH_MAX + 16];
 	size_t nfopt;
 };
 
@@ -60,7 +61,8 @@ void drvbench_fuzz_usage(FILE *out)
 	fprintf(out,
 		"usage: drvbench fuzz --kext PATH [--tests PATH] [--device NAME|FILE]\n"
 		"                     [--target struct|raw:SELECTOR] [--time S] [--jobs J]\n"
-		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n\n"
+		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n"
+		"                     [--client-abi lp64|ilp32]\n\n"
 		"Fuzzes the user clients the kext publishes, shaped by their dispatch tables, with\n"
 		"libFuzzer for S seconds in J processes sharing one corpus, and prints a status\n"
 		"line. Every call is checked against a reference model: the shim's checks and\n"
@@ -79,7 +81,9 @@ void drvbench_fuzz_usage(FILE *out)
 		"      --dict FILE        a libFuzzer dictionary (values the methods compare against)\n"
 		"      --fuzzer PATH      the kext fuzzer (default $DRVBENCH_FUZZER, else\n"
 		"                         fuzz/libfuzzer/drvbench/fuzz_kext of this build)\n"
-		"  -l, --list             print each user client's selectors and oracle, then exit\n\n"
+		"  -l, --list             print each user client's selectors and oracle, then exit\n"
+		"      --client-abi ABI   the fuzzed tasks are 64-bit (lp64, default) or 32-bit\n"
+		"                         processes (ilp32: 32-bit scalars and structure sizes)\n\n"
 		"Build the kext with clang and -fsanitize=fuzzer-no-link,address,undefined so\n"
 		"libFuzzer sees its branches (the fuzzer says when it cannot). Crashes go to\n"
 		"<corpus>.crashes/; reproduce one with the command printed, or with\n"
@@ -399,6 +403,7 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		{ "time", required_argument, NULL, 's' },   { "jobs", required_argument, NULL, 'j' },
 		{ "corpus", required_argument, NULL, 'c' }, { "dict", required_argument, NULL, 'd' },
 		{ "fuzzer", required_argument, NULL, 'f' }, { "list", no_argument, NULL, 'l' },
+		{ "client-abi", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -416,6 +421,11 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		case 'd': o->dict = optarg; break;
 		case 'f': o->fuzzer = optarg; break;
 		case 'l': o->list = true; break;
+		case 'A':
+			if (strcmp(optarg, "lp64") != 0 && strcmp(optarg, "ilp32") != 0)
+				return usage_error("--client-abi is lp64 or ilp32, not '%s'", optarg);
+			o->client_abi = optarg;
+			break;
 		case 'h': drvbench_fuzz_usage(stdout); return DRVBENCH_EXIT_OK;
 		case 's':
 		case 'j':
@@ -438,13 +448,13 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 	return -1;
 }
 
-/* -kext= -tests= -device= -target= for every run of the fuzzer. */
+/* -kext= -tests= -device= -target= -client_abi= for every run of the fuzzer. */
 static bool fuzzer_options(struct fuzz_opts *o)
 {
-	const char *name[] = { "kext", "tests", "device", "target" };
-	const char *val[] = { o->kext, o->tests, o->device, o->target };
+	const char *name[] = { "kext", "tests", "device", "target", "client_abi" };
+	const char *val[] = { o->kext, o->tests, o->device, o->target, o->client_abi };
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		if (val[i] == NULL)
 			continue;
 		if (!fmt(o->fopt_buf[i], sizeof(o->fopt_buf[i]), "-%s=%s", name[i], val[i]))
