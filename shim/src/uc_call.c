@@ -192,6 +192,7 @@ static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_c
 	struct marshal mm = { 0 };
 	struct shim_uc_args a = { 0 };
 	shim_uc *uc = conn->uc;
+	enum shim_uc_abi abi;
 	shim_ret r;
 
 	if (uc == NULL || !uc->open)
@@ -199,6 +200,7 @@ static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_c
 	if (selector >= uc->desc->method_count || uc->desc->methods[selector].fn == NULL)
 		return SHIM_ERR_BAD_SELECTOR;
 	m = &uc->desc->methods[selector];
+	abi = uc->abi; /* the method may end the connection and free uc */
 	if ((r = check_call(uc, m, call)) != SHIM_OK)
 		return r;
 	r = marshal_in(uc, call, &mm, &a);
@@ -210,7 +212,7 @@ static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_c
 		shim_object_release(&uc->obj);
 	}
 	if (r == SHIM_OK) {
-		if (uc->abi == SHIM_UC_ABI_ILP32)
+		if (abi == SHIM_UC_ABI_ILP32)
 			narrow_out(m, &a);
 		if (a.scalar_out_written > 0)
 			memcpy(call->scalar_out, mm.scalar_out, a.scalar_out_written * sizeof(uint64_t));
