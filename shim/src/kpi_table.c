@@ -127,6 +127,7 @@ static const struct shim_kpi_symbol symbols[] = {
 	{ "shim_uc_async_complete", IOKIT },
 	{ "shim_uc_async_release", IOKIT },
 	{ "shim_uc_async_retain", IOKIT },
+	{ "shim_uc_client_memdesc", IOKIT },
 	{ "shim_uc_handle_alloc", IOKIT },
 	{ "shim_uc_handle_free", IOKIT },
 	{ "shim_uc_handle_lookup", IOKIT },

@@ -22,6 +22,8 @@ static void shim_memdesc_free(shim_object *obj)
 		md->next->prev = md->prev;
 	shim_dma_pool_free(m->pool, md->phys, md->length);
 	shim_counters_wired_add(-(int64_t)md->length);
+	if (md->client != NULL)
+		shim_client_map_put_(md->client);
 	shim_free(md, sizeof(*md));
 	shim_pci_device_release(dev);
 }
@@ -76,8 +78,11 @@ shim_ret shim_memdesc_prepare_(shim_memdesc *md, const char *file, int line)
 		return SHIM_ERR_BAD_ARGUMENT;
 	if (SHIM_FAULT(SHIM_FAULT_DMA_PREPARE, file, line))
 		return SHIM_ERR_NO_RESOURCES; /* the pages could not be wired */
-	if (md->prepared++ == 0)
+	if (md->prepared++ == 0) {
 		shim_counters_prepared_add(1);
+		if (md->client != NULL)
+			shim_client_map_sync_(md, true); /* the client's pages, wired as they are now */
+	}
 	return SHIM_OK;
 }
 
@@ -91,8 +96,11 @@ shim_ret shim_memdesc_complete_(shim_memdesc *md, const char *file, int line)
 				      (unsigned long long)md->length);
 		return SHIM_ERR_NOT_READY;
 	}
-	if (--md->prepared == 0)
+	if (--md->prepared == 0) {
 		shim_counters_prepared_add(-1);
+		if (md->client != NULL && md->to_client)
+			shim_client_map_sync_(md, false); /* what the device wrote, to the client */
+	}
 	return SHIM_OK;
 }
 

@@ -141,6 +141,16 @@ shim_ret shim_uc_struct_in_read_(struct shim_uc_args *args, uint32_t off, void *
 				 const char *file, int line);
 #define shim_uc_struct_in_read(a, o, d, l) shim_uc_struct_in_read_((a), (o), (d), (l), __FILE__, __LINE__)
 
+/* A descriptor over the caller's memory [addr, addr + len) (the role of a
+ * memory descriptor made from an address range in the client task): the
+ * range must lie in one buffer the task mapped (SHIM_ERR_BAD_ARGUMENT
+ * otherwise: for a 32-bit client, every address at or above 4 GiB). The
+ * client's bytes are copied in at the first prepare; with device_writes,
+ * the bytes go back to the client at the last complete, while it lives.
+ * Release it like any descriptor; it may outlive the client. */
+shim_ret shim_uc_client_memdesc(shim_uc *uc, uint64_t addr, uint64_t len, bool device_writes,
+				shim_memdesc **out);
+
 /* Handles. `type` tags the kind of object so one kind cannot pass for
  * another; release (may be NULL) runs if the connection ends with the
  * handle still allocated. Stale, forged, foreign or mistyped handles give
