@@ -20,6 +20,7 @@ static const struct flag flags[] = {
 	{ "-tests=", "DRVBENCH_FUZZ_TESTS", true },
 	{ "-device=", "DRVBENCH_FUZZ_DEVICE", true },
 	{ "-target=", "DRVBENCH_FUZZ_TARGET", false },
+	{ "-client_abi=", "DRVBENCH_FUZZ_CLIENT_ABI", false },
 	{ "-write_seeds=", NULL, false },
 	{ "-oracles=", "DRVBENCH_FUZZ_ORACLES", false },
 	{ "-list_selectors=", NULL, false },
@@ -47,7 +48,7 @@ static const char *expand(const char *v, char *out, size_t len)
 static const char **slot(struct fuzz_config *cfg, size_t i)
 {
 	const char **slots[NFLAGS] = { &cfg->kext, &cfg->tests, &cfg->device, &cfg->target,
-				       &cfg->write_seeds, &cfg->oracles, NULL };
+				       &cfg->client_abi, &cfg->write_seeds, &cfg->oracles, NULL };
 
 	return slots[i];
 }

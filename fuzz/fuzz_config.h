@@ -14,6 +14,7 @@ struct fuzz_config {
 	const char *tests;       /* -tests=PATH, DRVBENCH_FUZZ_TESTS: its test module */
 	const char *device;      /* -device=NAME|FILE, DRVBENCH_FUZZ_DEVICE: default the kext's */
 	const char *target;      /* -target=struct|raw:SELECTOR, DRVBENCH_FUZZ_TARGET */
+	const char *client_abi;  /* -client_abi=lp64|ilp32, DRVBENCH_FUZZ_CLIENT_ABI */
 	const char *write_seeds; /* -write_seeds=DIR: write the target's seeds there, exit */
 	const char *oracles;     /* -oracles=LIST, DRVBENCH_FUZZ_ORACLES: default all */
 	bool list;               /* -list_selectors=1: print the published selectors, exit */
@@ -31,6 +32,8 @@ struct fuzz_config {
 	"  -oracles=LIST           all (default), none, or names: model device handles\n"    \
 	"                          scan wedge probe baseline ('-name' drops one from all)\n" \
 	"                          (or DRVBENCH_FUZZ_ORACLES)\n"                              \
+	"  -client_abi=lp64|ilp32  the fuzzed client tasks are 64-bit (default) or 32-bit\n"  \
+	"                          processes (or DRVBENCH_FUZZ_CLIENT_ABI)\n"                 \
 	"  -list_selectors=1       print the selectors the kext publishes, then exit\n"       \
 	"  -write_seeds=DIR        write seed inputs for the target into DIR, then exit\n"
 

@@ -382,6 +382,10 @@ static void boot(const struct fuzz_config *cfg)
 	g.world.image = image_path();
 	if (!bench_kext_image_range(kext, &g.image_lo, &g.image_hi))
 		g.image_lo = g.image_hi = 0;
+	if (cfg->client_abi != NULL && strcmp(cfg->client_abi, "ilp32") == 0)
+		g.world.client_abi = SHIM_UC_ABI_ILP32;
+	else if (cfg->client_abi != NULL && strcmp(cfg->client_abi, "lp64") != 0)
+		refuse("-client_abi is lp64 or ilp32, not '%s'", cfg->client_abi);
 	collect_userclients();
 	warn_unbound_oracles();
 	fuzz_scan_refresh();

@@ -55,6 +55,7 @@ struct fuzz_world {
 	 * connection of the clients was closed by it. */
 	unsigned generation;
 	bool hostile; /* the device side is fuzzed: its timeouts are no driver's fault */
+	enum shim_uc_abi client_abi;     /* of every task the targets make (-client_abi=) */
 };
 
 /* Boots the machine once (later calls return the same world). When the

@@ -243,11 +243,13 @@ struct bench_uc_expect fuzz_expect_call(const struct bench_uc_call_model *m)
 		return BENCH_UC_REFUSE(SHIM_ERR_NOT_PERMITTED, "task lacks the method's entitlement");
 	if (!shape_ok(meth->scalar_in_count, c->scalar_in_count, SHIM_UC_MAX_SCALARS))
 		return BENCH_UC_REFUSE(SHIM_ERR_BAD_SHAPE, "scalar-input count differs from the table");
-	if (!shape_ok(meth->struct_in_size, c->struct_in_size, SHIM_UC_MAX_STRUCT_IN))
+	if (!shape_ok(shim_uc_method_struct_in_size(meth, m->abi), c->struct_in_size,
+		      SHIM_UC_MAX_STRUCT_IN))
 		return BENCH_UC_REFUSE(SHIM_ERR_BAD_SHAPE, "structure-input size differs from the table");
 	if (!shape_ok(meth->scalar_out_count, c->scalar_out_count, SHIM_UC_MAX_SCALARS))
 		return BENCH_UC_REFUSE(SHIM_ERR_BAD_SHAPE, "scalar-output count differs from the table");
-	if (!shape_ok(meth->struct_out_size, c->struct_out_size, SHIM_UC_MAX_STRUCT_OUT))
+	if (!shape_ok(shim_uc_method_struct_out_size(meth, m->abi), c->struct_out_size,
+		      SHIM_UC_MAX_STRUCT_OUT))
 		return BENCH_UC_REFUSE(SHIM_ERR_BAD_SHAPE, "structure-output size differs from the table");
 	if (c->async_fn != NULL && !meth->async_allowed)
 		return BENCH_UC_REFUSE(SHIM_ERR_BAD_SHAPE, "completion passed to a synchronous method");

@@ -215,7 +215,7 @@ static void call_once(struct conn *c, uint32_t sel, const struct shim_uc_method 
 		.desc = d, .sel = sel, .call = req, .open = !c->closed,
 		.uid = cr->uid, .ents = cr->ents, .nents = cr->nents,
 		.live_handles = fuzz_book_live(ci), .handle = fuzz_book_state,
-		.ctx = (void *)(uintptr_t)ci,
+		.ctx = (void *)(uintptr_t)ci, .abi = s.w->client_abi,
 	};
 	struct bench_uc_expect e = on(FUZZ_OR_MODEL) ? fuzz_expect_call(&model) : BENCH_UC_PASS;
 	bool was_live = handle_op && req->scalar_in_count > 0 &&
@@ -276,9 +276,11 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 	if (m == NULL)
 		m = &none;
 	call.scalar_in_count = shape(in, m->scalar_in_count, SHIM_UC_MAX_SCALARS, bend && (mode & 4));
-	call.struct_in_size = shape(in, m->struct_in_size, SHIM_UC_MAX_STRUCT_IN, bend && (mode & 8));
+	call.struct_in_size = shape(in, shim_uc_method_struct_in_size(m, s.w->client_abi),
+				    SHIM_UC_MAX_STRUCT_IN, bend && (mode & 8));
 	call.scalar_out_count = shape(in, m->scalar_out_count, SHIM_UC_MAX_SCALARS, bend && (mode & 16));
-	call.struct_out_size = shape(in, m->struct_out_size, SHIM_UC_MAX_STRUCT_OUT, bend && (mode & 32));
+	call.struct_out_size = shape(in, shim_uc_method_struct_out_size(m, s.w->client_abi),
+				     SHIM_UC_MAX_STRUCT_OUT, bend && (mode & 32));
 	call.scalar_in_count %= SHIM_UC_MAX_SCALARS + 2;
 	call.scalar_out_count %= SHIM_UC_MAX_SCALARS + 2;
 	for (uint32_t i = 0; i < call.scalar_in_count; i++)
@@ -295,6 +297,10 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 		else if ((pick = u8(in)) < 128 || !fuzz_book_pick(pick, &sin[0]))
 			sin[0] = s.pool[pick % MAX_POOL];
 	}
+	/* A 32-bit process has only 32-bit scalars to pass: the oracles then
+	 * predict from what the method will see. */
+	for (uint32_t i = 0; s.w->client_abi == SHIM_UC_ABI_ILP32 && i < call.scalar_in_count; i++)
+		sin[i] = (uint32_t)sin[i];
 	if (call.struct_in_size > 0) {
 		/* A fill byte, a literal count (<= 64), the literal bytes; the fill
 		 * covers the rest, which keeps inputs short for big buffers. */
@@ -363,6 +369,9 @@ static void op_task(struct in *in)
 			cr->ents[cr->nents++] = s.w->ents[i];
 	if (shim_task_create(cr->uid, cr->ents, cr->nents, &s.task[t]) != SHIM_OK)
 		s.task[t] = NULL;
+	else if (shim_task_set_abi(s.task[t], s.w->client_abi) != SHIM_OK)
+		fuzz_die("struct", "a new task refused the %s ABI",
+			 s.w->client_abi == SHIM_UC_ABI_ILP32 ? "ilp32" : "lp64");
 }
 
 static void op_open(struct in *in)

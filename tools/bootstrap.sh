@@ -21,6 +21,13 @@ PACKAGES=(
   libxml2-utils    # xmllint validates the JUnit XML against the vendored JUnit schema
   gcovr            # a coverage build's --record stores gcovr's JSON of the driver's coverage
   libclang-rt-14-dev # libFuzzer/ASan/UBSan runtimes for clang-14
+  # The i386 build (tools/cross/i386.ini, tools/build.sh --i386): gcc -m32 and
+  # the 32-bit libraries it links, from Debian's i386 multiarch archive.
+  gcc-multilib          # gcc -m32: the i386 C runtime and libgcc
+  libcmocka-dev:i386    # the test framework, for the i386 test programs
+  libplist-dev:i386     # Info.plist parsing in the i386 loader
+  libelf-dev:i386       # the loader's link checks, built for i386 as well
+  libsqlite3-dev:i386   # the records database, linked by the i386 bench library
 )
 
 missing=()
@@ -46,5 +53,10 @@ if [[ $(id -u) -ne 0 ]]; then
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
+# The :i386 packages come from the i386 multiarch archive, which apt only
+# reads once dpkg knows the architecture.
+if [[ " ${missing[*]}" == *":i386"* ]] && ! dpkg --print-foreign-architectures | grep -qx i386; then
+  "${SUDO[@]}" dpkg --add-architecture i386
+fi
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

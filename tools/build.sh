@@ -4,6 +4,7 @@
 #   tools/build.sh --clang DIR     clang-14 build with the libFuzzer targets, every
 #                                  program and kext built with ASan and UBSan (the
 #                                  unit, sim and cycle suites see what gcc's cannot)
+#   tools/build.sh --i386 DIR      gcc -m32 build (tools/cross/i386.ini)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${DRVBENCH_BUILD_DIR:-$root/build}
@@ -15,6 +16,9 @@ if [[ ${1:-} == --clang ]]; then
   # b_lundef off: a sanitised shared object leaves the runtime's symbols to
   # the program that loads it.
   setup_args+=(-Dfuzzing=enabled -Db_sanitize=address,undefined -Db_lundef=false)
+elif [[ ${1:-} == --i386 ]]; then
+  build=${2:?usage: build.sh --i386 DIR}
+  setup_args+=(--cross-file "$root/tools/cross/i386.ini")
 fi
 "$root/tools/bootstrap.sh"
 if [[ ! -f "$build/build.ninja" ]]; then

@@ -27,8 +27,10 @@
 
 #define CYCLE_PROGRESS_EVERY_S 0.1
 /* --count's ceiling: a run past BENCH_CYCLE_MAX_COUNT keeps a window of its
- * series in memory and the rest in the records (or only the trend fit). */
-#define CYCLE_COUNT_LIMIT 1000000000000ul
+ * series in memory and the rest in the records (or only the trend fit). The
+ * count is an unsigned long, so an ILP32 build stops at ULONG_MAX (4.29e9,
+ * still more than a weekend of sim cycles); the message names the bound. */
+#define CYCLE_COUNT_LIMIT (ULONG_MAX < 1000000000000ull ? ULONG_MAX : 1000000000000ull)
 #define CYCLE_MAX_SECONDS 604800ul /* --timeout: a week */
 
 struct cycle_progress {

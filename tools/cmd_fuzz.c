@@ -49,12 +49,13 @@ struct fuzz_job {
 };
 
 struct fuzz_opts {
-	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer, *regressions;
+	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer, *regressions, *client_abi;
 	unsigned seconds, jobs;
 	bool list;
-	/* The fuzzer's own options for this kext: -kext= -tests= -device= -target=. */
-	char *fopt[4];
-	char fopt_buf[4][PATH_MAX + 16];
+	/* The fuzzer's own options for this kext: -kext= -tests= -device= -target=
+	 * -client_abi=. */
+	char *fopt[5];
+	char fopt_buf[5][PATH_MAX + 16];
 	size_t nfopt;
 };
 
@@ -64,7 +65,7 @@ void drvbench_fuzz_usage(FILE *out)
 		"usage: drvbench fuzz --kext PATH [--tests PATH] [--device NAME|FILE]\n"
 		"                     [--target struct|raw:SELECTOR] [--time S] [--jobs J]\n"
 		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n"
-		"                     [--regressions DIR]\n\n"
+		"                     [--regressions DIR] [--client-abi lp64|ilp32]\n\n"
 		"Fuzzes the user clients the kext publishes, shaped by their dispatch tables, with\n"
 		"libFuzzer for S seconds in J processes sharing one corpus, and prints a status\n"
 		"line. Every call is checked against a reference model: the shim's checks and\n"
@@ -87,7 +88,9 @@ void drvbench_fuzz_usage(FILE *out)
 		"      --regressions DIR  where each crash is kept, minimised, as a regression test:\n"
 		"                         DIR/<bundle>-<target>/<what-broke>-<hash> and its .reason\n"
 		"                         (default " FUZZ_REGRESSIONS "; the replay suite runs each\n"
-		"                         file there as a test named after it)\n\n"
+		"                         file there as a test named after it)\n"
+		"      --client-abi ABI   the fuzzed tasks are 64-bit (lp64, default) or 32-bit\n"
+		"                         processes (ilp32: 32-bit scalars and structure sizes)\n\n"
 		"Build the kext with clang and -fsanitize=fuzzer-no-link,address,undefined so\n"
 		"libFuzzer sees its branches (the fuzzer says when it cannot). Crashes go to\n"
 		"<corpus>.crashes/; each is minimised and kept as a regression test (above);\n"
@@ -378,7 +381,7 @@ static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs)
 				j->crashed = !WIFEXITED(j->status) || WEXITSTATUS(j->status) != 0;
 				crashed += j->crashed;
 				live--;
-			} else if (j->running && time(NULL) > start + o->seconds + FUZZ_GRACE_S) {
+			} else if (j->running && time(NULL) > start + (time_t)o->seconds + FUZZ_GRACE_S) {
 				kill(j->pid, SIGKILL); /* bounded: a hung child does not hang us */
 			}
 		}
@@ -409,6 +412,7 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		{ "corpus", required_argument, NULL, 'c' }, { "dict", required_argument, NULL, 'd' },
 		{ "fuzzer", required_argument, NULL, 'f' }, { "list", no_argument, NULL, 'l' },
 		{ "regressions", required_argument, NULL, 'R' },
+		{ "client-abi", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -427,6 +431,11 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		case 'f': o->fuzzer = optarg; break;
 		case 'R': o->regressions = optarg; break;
 		case 'l': o->list = true; break;
+		case 'A':
+			if (strcmp(optarg, "lp64") != 0 && strcmp(optarg, "ilp32") != 0)
+				return usage_error("--client-abi is lp64 or ilp32, not '%s'", optarg);
+			o->client_abi = optarg;
+			break;
 		case 'h': drvbench_fuzz_usage(stdout); return DRVBENCH_EXIT_OK;
 		case 's':
 		case 'j':
@@ -449,13 +458,13 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 	return -1;
 }
 
-/* -kext= -tests= -device= -target= for every run of the fuzzer. */
+/* -kext= -tests= -device= -target= -client_abi= for every run of the fuzzer. */
 static bool fuzzer_options(struct fuzz_opts *o)
 {
-	const char *name[] = { "kext", "tests", "device", "target" };
-	const char *val[] = { o->kext, o->tests, o->device, o->target };
+	const char *name[] = { "kext", "tests", "device", "target", "client_abi" };
+	const char *val[] = { o->kext, o->tests, o->device, o->target, o->client_abi };
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		if (val[i] == NULL)
 			continue;
 		if (!fmt(o->fopt_buf[i], sizeof(o->fopt_buf[i]), "-%s=%s", name[i], val[i]))

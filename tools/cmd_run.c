@@ -41,6 +41,7 @@ struct run_args {
 	FILE *junit_file;            /* opened before any work */
 	struct bench_junit *junit;
 	bool record_failed;
+	enum shim_uc_abi client_abi; /* --client-abi */
 };
 
 void drvbench_run_usage(FILE *out)
@@ -50,7 +51,8 @@ void drvbench_run_usage(FILE *out)
 		"                    [--host HOST|all] [--scenario NAME[,NAME...]]... [--list]\n"
 		"                    [--verbose] [--require-hosts] [--timeout S]\n"
 		"                    [--isolate [--scenario-timeout S]]\n"
-		"                    [--record [--records PATH] [--label L]] [--junit FILE]\n\n"
+		"                    [--record [--records PATH] [--label L]] [--junit FILE]\n"
+		"                    [--client-abi lp64|ilp32]\n\n"
 		"Load the kext on each HOST with its device, run the generic scenarios every kext\n"
 		"gets and the driver's own from its test module, and print for each: result\n"
 		"(PASS, FAIL, CANNOT RUN), time, live objects, allocations and wired bytes\n"
@@ -78,6 +80,9 @@ void drvbench_run_usage(FILE *out)
 		"                         as hung (default: 60)\n"
 		DRVBENCH_RECORD_HELP
 		"      --junit FILE       JUnit XML: one test case per scenario, one suite per host\n"
+		"      --client-abi ABI   the user-client scenarios' clients are 64-bit (lp64, the\n"
+		"                         default) or 32-bit processes (ilp32): 32-bit scalars and\n"
+		"                         structure layouts, each call compared with a 64-bit one\n"
 		"  -h, --help             this text\n\n"
 		"examples:\n"
 		"  drvbench run --kext Foo.kext --tests libfoo-tests.so --host sim\n"
@@ -211,6 +216,7 @@ static void run_on_host(struct run_args *a, const struct drvbench_target *t,
 
 	bench_host_label(host, t->profile, label, sizeof(label));
 	drvbench_target_options(t, &base);
+	base.client_abi = a->client_abi;
 	tot->hosts++;
 	if (!host->available(t->profile, why, sizeof(why))) {
 		printf("drvbench run: host %s unavailable: %s (%zu scenario(s) cannot run)\n\n", label,
@@ -219,8 +225,9 @@ static void run_on_host(struct run_args *a, const struct drvbench_target *t,
 		tot->cannot += (unsigned)nsel;
 		return;
 	}
-	printf("drvbench run: %s %s on host %s, %zu scenario(s)\n\n",
-	       bench_kext_bundle_id(t->kext), bench_kext_version(t->kext), label, nsel);
+	printf("drvbench run: %s %s on host %s, %zu scenario(s)%s\n\n",
+	       bench_kext_bundle_id(t->kext), bench_kext_version(t->kext), label, nsel,
+	       a->client_abi == SHIM_UC_ABI_ILP32 ? ", 32-bit clients" : "");
 	drvbench_print_table_head(stdout);
 	for (i = 0; i < nsel && !bench_interrupted(); i++) {
 		struct bench_report rep;
@@ -281,6 +288,7 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "scenario-timeout", required_argument, NULL, OPT_SCENARIO_TIMEOUT },
 		{ "junit", required_argument, NULL, 'J' },
+		{ "client-abi", required_argument, NULL, 0x110 },
 		DRVBENCH_RECORD_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -329,6 +337,14 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 			break;
 		case 'J':
 			a->junit_path = optarg;
+			break;
+		case 0x110:
+			if (strcmp(optarg, "lp64") != 0 && strcmp(optarg, "ilp32") != 0) {
+				fprintf(stderr, "drvbench run: --client-abi is lp64 or ilp32, not '%s'\n",
+					optarg);
+				return DRVBENCH_EXIT_USAGE;
+			}
+			a->client_abi = optarg[0] == 'i' ? SHIM_UC_ABI_ILP32 : SHIM_UC_ABI_LP64;
 			break;
 		case 0x100:
 		case 0x101:

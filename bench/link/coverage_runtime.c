@@ -19,6 +19,9 @@ static const char *const gcov_runtime_imports[] = {
 	"fdopen", "fopen", "fprintf", "fread", "free", "fseek", "fwrite", "getenv",
 	"getpid", "malloc", "memcpy", "mkdir", "mmap", "open", "sprintf", "stderr",
 	"strcat", "strchr", "strlen", "strtol", "vfprintf",
+	/* On i386 libgcov is built with 64-bit file offsets, so glibc gives it
+	 * the large-file entry points in place of fcntl, fopen, mmap and open. */
+	"fcntl64", "fopen64", "mmap64", "open64",
 };
 
 bool bench_link_carries_coverage_runtime(const struct bench_elf_image *img)

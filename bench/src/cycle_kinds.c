@@ -214,8 +214,8 @@ static shim_ret open_close_call(struct bench_cycle_ctx *c, shim_uc_conn *conn, c
 	shim_ret method_ret;
 	bool called;
 
-	return bench_uc_minimal_call(conn, shim_service_userclient(c->fx->svc), &called,
-				     &method_ret, why, len);
+	return bench_uc_minimal_call(conn, shim_service_userclient(c->fx->svc),
+				     c->fx->opt.client_abi, &called, &method_ret, why, len);
 }
 
 static shim_ret open_close_cycle(struct bench_cycle_ctx *c, char *why, size_t len)
@@ -224,6 +224,8 @@ static shim_ret open_close_cycle(struct bench_cycle_ctx *c, char *why, size_t le
 	shim_uc_conn *conn = NULL;
 	shim_ret r = shim_task_create(0, NULL, 0, &task);
 
+	if (r == SHIM_OK && (r = shim_task_set_abi(task, c->fx->opt.client_abi)) != SHIM_OK)
+		shim_task_destroy(task);
 	if (r != SHIM_OK) {
 		snprintf(why, len, "task: %s", shim_ret_string(r));
 		return r;

@@ -23,12 +23,12 @@ BENCH_INTERNAL bool bench_sleep_state(struct bench_machine *fx, unsigned *state)
 BENCH_INTERNAL shim_ret bench_settle_power(struct bench_machine *fx, char *why, size_t len);
 
 /* One call of the first selector that takes no input, with exactly the
- * output its declaration asks for (SHIM_OK with *called false when the
+ * output its declaration asks for a caller of `abi` (SHIM_OK with *called false when the
  * table has none). A refusal by the shim's own checks is a bench bug and
  * is returned as SHIM_ERR_BAD_SHAPE with why; the method's own result is
  * the driver's business and only reported in *method_ret. */
 BENCH_INTERNAL shim_ret bench_uc_minimal_call(shim_uc_conn *conn, const struct shim_uc_desc *d,
-					      bool *called, shim_ret *method_ret, char *why,
-					      size_t len);
+					      enum shim_uc_abi abi, bool *called,
+					      shim_ret *method_ret, char *why, size_t len);
 
 #endif

@@ -36,11 +36,18 @@ static void bench_io_sync(struct bench_io *io)
 
 shim_ret bench_io_open(struct bench_machine *fx, struct bench_io *io, char *why, size_t len)
 {
+	return bench_io_open_abi(fx, io, fx->opt.client_abi, why, len);
+}
+
+shim_ret bench_io_open_abi(struct bench_machine *fx, struct bench_io *io, enum shim_uc_abi abi,
+			   char *why, size_t len)
+{
 	shim_ret r;
 
 	memset(io, 0, sizeof(*io));
 	memset(&bench_io_track, 0, sizeof(bench_io_track));
 	io->fx = fx;
+	io->abi = abi;
 	io->desc = fx->svc != NULL ? shim_service_userclient(fx->svc) : NULL;
 	if (io->desc == NULL) {
 		snprintf(why, len, "the driver publishes no user client");
@@ -65,10 +72,12 @@ shim_ret bench_io_open(struct bench_machine *fx, struct bench_io *io, char *why,
 		r = shim_task_create(0, ents, n, &io->task);
 	}
 	if (r == SHIM_OK)
+		r = shim_task_set_abi(io->task, abi);
+	if (r == SHIM_OK)
 		r = shim_uc_open(io->task, fx->svc, &io->conn);
 	if (r != SHIM_OK) {
-		snprintf(why, len, "a root client could not open the user client: %s",
-			 shim_ret_string(r));
+		snprintf(why, len, "a root %s client could not open the user client: %s",
+			 abi == SHIM_UC_ABI_ILP32 ? "32-bit" : "64-bit", shim_ret_string(r));
 		bench_io_close(io);
 	}
 	return r;
@@ -107,6 +116,8 @@ shim_ret bench_io_call(struct bench_io *io, uint32_t sel, bool async, shim_ret *
 	static uint64_t in[SHIM_UC_MAX_SCALARS], out[SHIM_UC_MAX_SCALARS];
 	static uint8_t sin[SHIM_UC_MAX_STRUCT_IN], sout[SHIM_UC_MAX_STRUCT_OUT];
 	const struct shim_uc_method *m = &io->desc->methods[sel];
+	uint32_t stin = shim_uc_method_struct_in_size(m, io->abi);
+	uint32_t stout = shim_uc_method_struct_out_size(m, io->abi);
 	struct shim_uc_call c = { 0 };
 	shim_ret r;
 
@@ -115,17 +126,16 @@ shim_ret bench_io_call(struct bench_io *io, uint32_t sel, bool async, shim_ret *
 		return SHIM_OK; /* a hole in the table, or no client: nothing to call */
 	if (!bench_io_fits(m->scalar_in_count, SHIM_UC_MAX_SCALARS) ||
 	    !bench_io_fits(m->scalar_out_count, SHIM_UC_MAX_SCALARS) ||
-	    !bench_io_fits(m->struct_in_size, SHIM_UC_MAX_STRUCT_IN) ||
-	    !bench_io_fits(m->struct_out_size, SHIM_UC_MAX_STRUCT_OUT))
+	    !bench_io_fits(stin, SHIM_UC_MAX_STRUCT_IN) || !bench_io_fits(stout, SHIM_UC_MAX_STRUCT_OUT))
 		return SHIM_OK; /* a declaration the shim itself would never accept */
 	c.scalar_in = in;
 	c.scalar_in_count = m->scalar_in_count == SHIM_UC_VARIABLE ? 0 : m->scalar_in_count;
 	c.struct_in = sin;
-	c.struct_in_size = m->struct_in_size == SHIM_UC_VARIABLE ? 0 : m->struct_in_size;
+	c.struct_in_size = stin == SHIM_UC_VARIABLE ? 0 : stin;
 	c.scalar_out = out;
 	c.scalar_out_count = m->scalar_out_count == SHIM_UC_VARIABLE ? 0 : m->scalar_out_count;
 	c.struct_out = sout;
-	c.struct_out_size = m->struct_out_size == SHIM_UC_VARIABLE ? 0 : m->struct_out_size;
+	c.struct_out_size = stout == SHIM_UC_VARIABLE ? 0 : stout;
 	if (async && m->async_allowed) {
 		c.async_fn = bench_io_completion;
 		c.async_refcon = io;

@@ -17,6 +17,7 @@ struct bench_io {
 	const struct shim_uc_desc *desc;
 	shim_task *task;             /* NULL once gone (destroyed or died) */
 	shim_uc_conn *conn;
+	enum shim_uc_abi abi;        /* the task's: which structure sizes its calls pass */
 	unsigned long issued;        /* async calls accepted */
 	unsigned long completions;   /* completions delivered */
 	unsigned long late;          /* completions delivered after close or death */
@@ -25,9 +26,12 @@ struct bench_io {
 
 /* SHIM_ERR_UNSUPPORTED (why: the driver publishes no user client) when
  * there is nothing to talk to. A root task holding every entitlement the
- * table names, so none is missing. */
+ * table names, so none is missing; of the machine's client ABI
+ * (bench_options.client_abi), or of `abi`. */
 BENCH_INTERNAL shim_ret bench_io_open(struct bench_machine *fx, struct bench_io *io, char *why,
 				      size_t len);
+BENCH_INTERNAL shim_ret bench_io_open_abi(struct bench_machine *fx, struct bench_io *io,
+					  enum shim_uc_abi abi, char *why, size_t len);
 /* Orderly close and exit; or the client's death. Idempotent. */
 BENCH_INTERNAL void bench_io_close(struct bench_io *io);
 BENCH_INTERNAL void bench_io_die(struct bench_io *io);

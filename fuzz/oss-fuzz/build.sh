@@ -63,6 +63,7 @@ NOCOV_CFLAGS=$(printf '%s' "$CFLAGS" | sed -e 's/-fsanitize=fuzzer-no-link//g' \
 SHIMCOV_CFLAGS="$NOCOV_CFLAGS ${SHIM_COVERAGE:-}"
 PLIST_CFLAGS=$(pkg-config --cflags libplist-2.0)
 PLIST_LIBS=$(pkg-config --libs libplist-2.0)
+SQLITE_LIBS=$(pkg-config --libs sqlite3)
 ELF_LIBS=$(pkg-config --libs libelf 2>/dev/null || true)
 SQLITE_LIBS=$(pkg-config --libs sqlite3)
 INC="-I$SRC/shim/include -I$SRC/model/include -I$SRC/bench/include"

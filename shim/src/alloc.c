@@ -14,16 +14,31 @@
 #define RECENT_FREES 16
 
 struct alloc_header {
-	/* Aligned so the user block after the header keeps malloc's alignment. */
-	_Alignas(max_align_t) size_t size;
+	size_t size;
 	const char *file;
 	int line;
-	uint64_t magic; /* last, right below the block: a small underrun hits it */
 };
 
-_Static_assert(offsetof(struct alloc_header, magic) + sizeof(uint64_t) ==
-		       sizeof(struct alloc_header),
-	       "the magic must sit directly below the user block");
+/* The header region: the fields above, padding, then the magic in its last
+ * 8 bytes, right below the block, so a small underrun hits it. Its size is a
+ * multiple of max_align_t's alignment so the block keeps malloc's alignment;
+ * computed rather than laid out by the compiler because ILP32's alignments
+ * (uint64_t aligned to 4, max_align_t to 16) would leave the padding after
+ * the magic. */
+#define ALLOC_ALIGN _Alignof(max_align_t)
+#define ALLOC_HEADER_SIZE                                                                  \
+	((sizeof(struct alloc_header) + sizeof(uint64_t) + ALLOC_ALIGN - 1) / ALLOC_ALIGN * \
+	 ALLOC_ALIGN)
+
+static struct alloc_header *header_of(const void *user)
+{
+	return (struct alloc_header *)((uintptr_t)user - ALLOC_HEADER_SIZE);
+}
+
+static uint64_t *magic_of(const void *user)
+{
+	return (uint64_t *)((uintptr_t)user - sizeof(uint64_t));
+}
 
 static long live_count;
 static uint64_t live_bytes;
@@ -144,20 +159,20 @@ static void *alloc_block(size_t size, enum alloc_init init, const char *file, in
 
 	if (!shim_context_may_block_("shim_malloc", file, line))
 		return NULL;
-	if (size == 0 || size > SIZE_MAX - sizeof(*h))
+	if (size == 0 || size > SIZE_MAX - ALLOC_HEADER_SIZE)
 		return NULL;
 	if (take_injected_failure() || SHIM_FAULT(SHIM_FAULT_ALLOC, file, line))
 		return NULL;
 	if (!live_set_reserve((size_t)live_count + 1))
 		return NULL;
-	h = init == ALLOC_ZERO ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
+	h = init == ALLOC_ZERO ? calloc(1, ALLOC_HEADER_SIZE + size) : malloc(ALLOC_HEADER_SIZE + size);
 	if (h == NULL)
 		return NULL;
-	h->magic = ALLOC_MAGIC_LIVE;
+	user = (unsigned char *)h + ALLOC_HEADER_SIZE;
+	*magic_of(user) = ALLOC_MAGIC_LIVE;
 	h->size = size;
 	h->file = file;
 	h->line = line;
-	user = h + 1;
 	if (init == ALLOC_FILL && shim_alloc_fill_enabled())
 		memset(user, SHIM_ALLOC_FILL, size); /* what "uninitialised" looks like here */
 	live_set_put(live_set, live_set_cap, user);
@@ -193,8 +208,8 @@ void shim_free_(void *p, size_t size, const char *file, int line)
 							: "not a shim allocation");
 		return;
 	}
-	h = (struct alloc_header *)p - 1;
-	if (h->magic != ALLOC_MAGIC_LIVE) {
+	h = header_of(p);
+	if (*magic_of(p) != ALLOC_MAGIC_LIVE) {
 		/* Something wrote below the block; its recorded size cannot be trusted. */
 		shim_verifier_record_(SHIM_V_FREE_MISMATCH, file, line,
 				      "free of %p: block header overwritten (buffer underrun?)", p);
@@ -210,7 +225,7 @@ void shim_free_(void *p, size_t size, const char *file, int line)
 	live_set_remove(slot);
 	recent_frees[recent_next] = p;
 	recent_next = (recent_next + 1) % RECENT_FREES;
-	h->magic = ALLOC_MAGIC_FREED;
+	*magic_of(p) = ALLOC_MAGIC_FREED;
 	free(h);
 }
 
@@ -290,7 +305,7 @@ long shim_alloc_rehome_sites(uintptr_t lo, uintptr_t hi)
 
 		if (live_set[i] == NULL)
 			continue;
-		h = (struct alloc_header *)live_set[i] - 1;
+		h = header_of(live_set[i]);
 		if (h->file != NULL && (uintptr_t)h->file >= lo && (uintptr_t)h->file < hi) {
 			h->file = site_copy(h->file);
 			n++;
@@ -308,7 +323,7 @@ size_t shim_alloc_live_sites(struct shim_alloc_site *out, size_t max)
 
 		if (live_set[i] == NULL)
 			continue;
-		h = (const struct alloc_header *)live_set[i] - 1;
+		h = header_of(live_set[i]);
 		if (out != NULL && n < max) {
 			out[n].file = h->file != NULL ? h->file : "?";
 			out[n].line = h->line;

@@ -137,6 +137,7 @@ static const struct shim_kpi_symbol symbols[] = {
 	{ "shim_synchronize_io", LIBKERN },
 	/* Privilege checks on the client task are IOUserClient's
 	 * (clientHasPrivilege), hence iokit rather than bsd. */
+	{ "shim_task_abi", IOKIT },
 	{ "shim_task_has_entitlement", IOKIT },
 	{ "shim_task_uid", IOKIT },
 	{ "shim_timer_arm_ns", IOKIT },
@@ -146,6 +147,7 @@ static const struct shim_kpi_symbol symbols[] = {
 	{ "shim_uc_async_complete", IOKIT },
 	{ "shim_uc_async_release", IOKIT },
 	{ "shim_uc_async_retain", IOKIT },
+	{ "shim_uc_client_memdesc", IOKIT },
 	{ "shim_uc_handle_alloc", IOKIT },
 	{ "shim_uc_handle_free", IOKIT },
 	{ "shim_uc_handle_lookup", IOKIT },

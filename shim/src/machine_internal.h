@@ -171,6 +171,8 @@ struct shim_workloop {
 	size_t pending_count;
 };
 
+struct shim_client_map;
+
 struct shim_memdesc {
 	shim_object obj;
 	shim_pci_device *dev;     /* retained */
@@ -181,9 +183,20 @@ struct shim_memdesc {
 	uint64_t npages;
 	int prepared;
 	shim_memdesc *prev, *next; /* machine's list */
+	/* Over a client task's memory (shim_uc_client_memdesc), else NULL: the
+	 * bytes at client_off of the mapping move in at the first prepare and,
+	 * when the device writes, back out at the last complete. */
+	struct shim_client_map *client; /* retained */
+	uint64_t client_off;
+	bool to_client;
 };
 
 #define SHIM_PAGE_SIZE 4096ull
+/* uc_memory.c: a client descriptor's bytes between the task and guest RAM
+ * (in: into the descriptor; else out to the client, if it is still there),
+ * and the descriptor's reference to the mapping dropped when it is freed. */
+SHIM_INTERNAL void shim_client_map_sync_(shim_memdesc *md, bool in);
+SHIM_INTERNAL void shim_client_map_put_(struct shim_client_map *map);
 
 /* hostcall.c: the only file that touches the host's ops. Calls refuse once
  * the host is destroyed and keep the host's detail of a failure in

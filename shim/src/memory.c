@@ -33,6 +33,8 @@ static void shim_memdesc_free(shim_object *obj)
 		shim_dma_pool_free(m->pool, md->phys, md->length);
 	}
 	shim_counters_wired_add(-(int64_t)md->length);
+	if (md->client != NULL)
+		shim_client_map_put_(md->client);
 	shim_free(md, sizeof(*md));
 	shim_pci_device_release(dev);
 }
@@ -199,8 +201,11 @@ shim_ret shim_memdesc_alloc_pages_(shim_pci_device *dev, uint64_t size, shim_mem
 
 void shim_memdesc_wire(shim_memdesc *md)
 {
-	if (md->prepared++ == 0)
+	if (md->prepared++ == 0) {
 		shim_counters_prepared_add(1);
+		if (md->client != NULL)
+			shim_client_map_sync_(md, true); /* the client's pages, wired as they are now */
+	}
 }
 
 shim_ret shim_memdesc_unwire(shim_memdesc *md, const char *file, int line)
@@ -211,8 +216,11 @@ shim_ret shim_memdesc_unwire(shim_memdesc *md, const char *file, int line)
 				      (unsigned long long)md->length);
 		return SHIM_ERR_NOT_READY;
 	}
-	if (--md->prepared == 0)
+	if (--md->prepared == 0) {
 		shim_counters_prepared_add(-1);
+		if (md->client != NULL && md->to_client)
+			shim_client_map_sync_(md, false); /* what the device wrote, to the client */
+	}
 	return SHIM_OK;
 }
 

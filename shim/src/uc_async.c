@@ -117,6 +117,9 @@ shim_ret shim_uc_async_complete(shim_uc_async *a, shim_ret status, const uint64_
 	p->count = count;
 	if (count > 0)
 		memcpy(p->vals, vals, count * sizeof(uint64_t));
+	/* A 32-bit client's completion carries 32-bit values, as its scalars do. */
+	for (uint32_t i = 0; uc->abi == SHIM_UC_ABI_ILP32 && i < count; i++)
+		p->vals[i] = (uint32_t)p->vals[i];
 	if (uc->pending_tail != NULL)
 		uc->pending_tail->next = p;
 	else

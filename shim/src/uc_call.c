@@ -2,7 +2,9 @@
  * before the method runs; then the arguments are marshalled into
  * exact-size shim-owned copies (outputs poison-filled) so sanitizers see
  * over-reads and uninitialised output, and only what the method declares
- * it wrote is copied back. */
+ * it wrote is copied back. A 32-bit (ILP32) task's call is handled as a
+ * kernel handles a 32-bit process's: its structure sizes are checked
+ * against the method's 32-bit declarations, its scalars narrowed. */
 #include <string.h>
 
 #include "shim/alloc.h"
@@ -27,9 +29,11 @@ static shim_ret check_call(const shim_uc *uc, const struct shim_uc_method *m,
 	    !shim_task_has_entitlement(t, m->entitlement))
 		return SHIM_ERR_NOT_PERMITTED;
 	if (!shape_ok(m->scalar_in_count, c->scalar_in_count, SHIM_UC_MAX_SCALARS) ||
-	    !shape_ok(m->struct_in_size, c->struct_in_size, SHIM_UC_MAX_STRUCT_IN) ||
+	    !shape_ok(shim_uc_method_struct_in_size(m, uc->abi), c->struct_in_size,
+		      SHIM_UC_MAX_STRUCT_IN) ||
 	    !shape_ok(m->scalar_out_count, c->scalar_out_count, SHIM_UC_MAX_SCALARS) ||
-	    !shape_ok(m->struct_out_size, c->struct_out_size, SHIM_UC_MAX_STRUCT_OUT) ||
+	    !shape_ok(shim_uc_method_struct_out_size(m, uc->abi), c->struct_out_size,
+		      SHIM_UC_MAX_STRUCT_OUT) ||
 	    (c->async_fn != NULL && !m->async_allowed))
 		return SHIM_ERR_BAD_SHAPE;
 	if ((c->scalar_in_count > 0 && c->scalar_in == NULL) ||
@@ -64,6 +68,14 @@ static shim_ret snapshot_desc(shim_uc *uc, const void *src, uint32_t len, shim_m
 	return SHIM_OK;
 }
 
+/* A 32-bit process's scalar: the low 32 bits, zero-extended (the kernel's
+ * rule for its legacy 32-bit scalar path, where a value is an unsigned int
+ * widened to 64 bits). Applied to inputs and to outputs alike. */
+static uint64_t narrow32(uint64_t v)
+{
+	return (uint64_t)(uint32_t)v;
+}
+
 struct marshal {
 	uint64_t *scalar_in;
 	void *struct_in;
@@ -83,6 +95,9 @@ static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct mar
 		if ((mm->scalar_in = shim_alloc_unfilled(sin * sizeof(uint64_t))) == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memcpy(mm->scalar_in, c->scalar_in, sin * sizeof(uint64_t));
+		if (uc->abi == SHIM_UC_ABI_ILP32)
+			for (uint32_t i = 0; i < sin; i++)
+				mm->scalar_in[i] = narrow32(mm->scalar_in[i]);
 	}
 	if (stin > SHIM_UC_MAX_INLINE_STRUCT) {
 		shim_ret r = snapshot_desc(uc, c->struct_in, stin, &mm->desc);
@@ -115,7 +130,7 @@ static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct mar
 		.struct_in = mm->struct_in, .struct_in_size = stin, .struct_in_desc = mm->desc,
 		.scalar_out = mm->scalar_out, .scalar_out_cap = sout,
 		.struct_out = mm->struct_out, .struct_out_cap = stout,
-		.async = mm->async,
+		.async = mm->async, .abi = uc->abi,
 	};
 	return SHIM_OK;
 }
@@ -157,12 +172,29 @@ static void audit_method(const struct shim_uc_method *m, struct marshal *mm,
 	}
 }
 
+/* Outputs to a 32-bit process lose their top half, as they would in the
+ * kernel; a value that did not fit is logged, since a 32-bit client then
+ * holds something other than what the driver meant (a 64-bit handle,
+ * address or count). */
+static void narrow_out(const struct shim_uc_method *m, struct shim_uc_args *a)
+{
+	for (uint32_t i = 0; i < a->scalar_out_written; i++) {
+		if (a->scalar_out[i] != narrow32(a->scalar_out[i]))
+			shim_log(SHIM_LOG_WARN,
+				 "user client: method %s: scalar output %u (0x%llx) cut to 32 bits "
+				 "for a 32-bit client", m->name != NULL ? m->name : "?", i,
+				 (unsigned long long)a->scalar_out[i]);
+		a->scalar_out[i] = narrow32(a->scalar_out[i]);
+	}
+}
+
 static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_call *call)
 {
 	const struct shim_uc_method *m;
 	struct marshal mm = { 0 };
 	struct shim_uc_args a = { 0 };
 	shim_uc *uc = conn->uc;
+	enum shim_uc_abi abi;
 	shim_ret r;
 
 	if (uc == NULL || !uc->open)
@@ -170,6 +202,7 @@ static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_c
 	if (selector >= uc->desc->method_count || uc->desc->methods[selector].fn == NULL)
 		return SHIM_ERR_BAD_SELECTOR;
 	m = &uc->desc->methods[selector];
+	abi = uc->abi; /* the method may end the connection and free uc */
 	if ((r = check_call(uc, m, call)) != SHIM_OK)
 		return r;
 	r = marshal_in(uc, call, &mm, &a);
@@ -181,6 +214,8 @@ static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_c
 		shim_object_release(&uc->obj);
 	}
 	if (r == SHIM_OK) {
+		if (abi == SHIM_UC_ABI_ILP32)
+			narrow_out(m, &a);
 		if (a.scalar_out_written > 0)
 			memcpy(call->scalar_out, mm.scalar_out, a.scalar_out_written * sizeof(uint64_t));
 		if (a.struct_out_written > 0)

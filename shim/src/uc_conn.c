@@ -58,6 +58,7 @@ shim_ret shim_uc_open(shim_task *task, shim_service *svc, shim_uc_conn **out)
 	uc->task = task;
 	uc->conn = conn;
 	uc->id = next_id++;
+	uc->abi = task->abi;
 	if (next_id == 0)
 		next_id = 1;
 	uc->open = true;

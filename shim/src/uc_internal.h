@@ -7,8 +7,20 @@
 #include "shim/userclient.h"
 #include "shim/workloop.h"
 
+/* A client buffer mapped into its task (shim_task_map). Counted: the task
+ * holds one reference until unmap or its end, each descriptor over it one. */
+struct shim_client_map {
+	uint64_t addr, len;        /* in the task's address space */
+	void *buf;                 /* NULL once unmapped or the task is gone */
+	int refs;
+	struct shim_client_map *next; /* in task->maps */
+};
+
 struct shim_task {
 	uint32_t uid;
+	enum shim_uc_abi abi;
+	struct shim_client_map *maps;
+	uint64_t next_addr;        /* where the next mapping goes; 0: none yet */
 	char **entitlements;
 	size_t entitlement_count;
 	shim_uc_conn *conns;
@@ -47,6 +59,7 @@ struct shim_uc {
 	shim_uc_conn *conn;
 	void *priv;
 	uint32_t id;          /* salts handles so another connection's are foreign */
+	enum shim_uc_abi abi; /* the task's, fixed at open: handles fit it */
 	bool open;
 	bool delivering;
 	struct uc_handle_slot handles[SHIM_UC_MAX_HANDLES];
@@ -63,6 +76,9 @@ struct shim_uc_async {
 	void *refcon;
 	shim_uc_async *prev, *next;
 };
+
+/* Unmaps everything the task mapped (its end). */
+SHIM_INTERNAL void shim_task_unmap_all_(shim_task *task);
 
 /* Counters reported by shim_uc_counters_snapshot. */
 extern SHIM_INTERNAL struct shim_uc_counters shim_uc_stats_;

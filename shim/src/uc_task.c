@@ -48,6 +48,21 @@ shim_ret shim_task_create(uint32_t uid, const char *const *entitlements, size_t 
 	return SHIM_OK;
 }
 
+shim_ret shim_task_set_abi(shim_task *task, enum shim_uc_abi abi)
+{
+	if (task == NULL || (abi != SHIM_UC_ABI_LP64 && abi != SHIM_UC_ABI_ILP32))
+		return SHIM_ERR_BAD_ARGUMENT;
+	if (task->conns != NULL || task->maps != NULL)
+		return SHIM_ERR_BUSY; /* a process does not change ABI once it holds anything */
+	task->abi = abi;
+	return SHIM_OK;
+}
+
+enum shim_uc_abi shim_task_abi(const shim_task *task)
+{
+	return task != NULL ? task->abi : SHIM_UC_ABI_LP64;
+}
+
 static void task_end(shim_task *t, bool died)
 {
 	if (t == NULL)
@@ -61,6 +76,7 @@ static void task_end(shim_task *t, bool died)
 		shim_free(c, sizeof(*c));
 		shim_uc_stats_.connections--;
 	}
+	shim_task_unmap_all_(t);
 	free_entitlements(t);
 	shim_free(t, sizeof(*t));
 	shim_uc_stats_.tasks--;

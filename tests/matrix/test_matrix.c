@@ -10,9 +10,12 @@
  *   test_matrix --kext PATH [--tests PATH] [--device NAME|FILE]
  *               --host sim|qemu|qemu-proxy|all [--host ...]... [--scenario NAME]...
  *               [--expect-cannot-run SCENARIO@HOST=REASON]... [--expect-total N]
+ *               [--client-abi lp64|ilp32]
  *
  * --expect-total N pins the number of cells expected to CANNOT RUN, so the
- * exact list is asserted (0: every scenario must pass on every host). */
+ * exact list is asserted (0: every scenario must pass on every host).
+ * --client-abi ilp32 makes the user-client scenarios' clients 32-bit
+ * processes; the cells are then named "HOST:DEVICE/SCENARIO [ilp32]". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -225,9 +228,10 @@ static bool matrix_build(void)
 				c->because = e->because;
 				c->source = "--expect-cannot-run";
 			}
-			snprintf(M.names[M.ncells], MATRIX_NAME_LEN, "%s/%s",
+			snprintf(M.names[M.ncells], MATRIX_NAME_LEN, "%s/%s%s",
 				 bench_host_label(c->host, M.base.profile, label, sizeof(label)),
-				 sc->name);
+				 sc->name,
+				 M.base.client_abi == SHIM_UC_ABI_ILP32 ? " [ilp32]" : "");
 			if (c->because != NULL)
 				printf("expected CANNOT RUN: %s because '%s' (%s)\n", M.names[M.ncells],
 				       c->because, c->source);
@@ -241,7 +245,8 @@ static int matrix_usage(const char *why)
 {
 	fprintf(stderr, "test_matrix: %s\nusage: test_matrix --kext PATH [--tests PATH] "
 			"[--device NAME|FILE] --host HOST [--host HOST]... [--scenario NAME]...\n"
-			"       [--expect-cannot-run SCENARIO@HOST=REASON]... [--expect-total N]\n",
+			"       [--expect-cannot-run SCENARIO@HOST=REASON]... [--expect-total N]\n"
+			"       [--client-abi lp64|ilp32]\n",
 		why);
 	return 2;
 }
@@ -299,6 +304,11 @@ static bool matrix_option(const char *opt, const char *val, const char **why)
 					      : "--expect-cannot-run takes SCENARIO@HOST=REASON";
 	else if (strcmp(opt, "--expect-total") == 0)
 		M.expect_total = strtol(val, NULL, 10);
+	else if (strcmp(opt, "--client-abi") == 0 &&
+		 (strcmp(val, "lp64") == 0 || strcmp(val, "ilp32") == 0))
+		M.base.client_abi = val[0] == 'i' ? SHIM_UC_ABI_ILP32 : SHIM_UC_ABI_LP64;
+	else if (strcmp(opt, "--client-abi") == 0)
+		*why = "--client-abi is lp64 or ilp32";
 	else
 		*why = "unknown option";
 	return *why == NULL;

@@ -149,17 +149,22 @@ static shim_ret m_uninit(shim_uc *uc, struct shim_uc_args *a)
 }
 
 #define V SHIM_UC_VARIABLE
+/* Designated, so the table stays valid as struct shim_uc_method grows. */
+#define METHOD(n, f, sin, stin, sout, stout, ent, root, async)                            \
+	{ .name = (n), .fn = (f), .scalar_in_count = (sin), .struct_in_size = (stin),        \
+	  .scalar_out_count = (sout), .struct_out_size = (stout), .entitlement = (ent),      \
+	  .root_passes = (root), .async_allowed = (async) }
 static const struct shim_uc_method test_methods[SEL_COUNT] = {
-	[SEL_ECHO] = { "echo", m_echo, 2, 16, 2, 16, NULL, false, false },
-	[SEL_VAR] = { "var", m_var, V, V, V, V, NULL, false, false },
-	[SEL_PRIV] = { "priv", m_priv, 0, 0, 0, 0, TEST_ENT, false, false },
-	[SEL_BIG] = { "big", m_big, 0, V, 0, 0, NULL, false, false },
-	[SEL_MKHANDLE] = { "mkhandle", m_mkhandle, 0, 0, 1, 0, NULL, false, false },
-	[SEL_USEHANDLE] = { "usehandle", m_usehandle, 1, 0, 0, 0, NULL, false, false },
-	[SEL_FREEHANDLE] = { "freehandle", m_freehandle, 1, 0, 0, 0, NULL, false, false },
-	[SEL_ASYNC] = { "async", m_async, 0, 0, 0, 0, NULL, false, true },
-	[SEL_OVERCLAIM] = { "overclaim", m_overclaim, 0, 0, 0, 8, NULL, false, false },
-	[SEL_UNINIT] = { "uninit", m_uninit, 0, 0, 1, 0, NULL, false, false },
+	[SEL_ECHO] = METHOD("echo", m_echo, 2, 16, 2, 16, NULL, false, false),
+	[SEL_VAR] = METHOD("var", m_var, V, V, V, V, NULL, false, false),
+	[SEL_PRIV] = METHOD("priv", m_priv, 0, 0, 0, 0, TEST_ENT, false, false),
+	[SEL_BIG] = METHOD("big", m_big, 0, V, 0, 0, NULL, false, false),
+	[SEL_MKHANDLE] = METHOD("mkhandle", m_mkhandle, 0, 0, 1, 0, NULL, false, false),
+	[SEL_USEHANDLE] = METHOD("usehandle", m_usehandle, 1, 0, 0, 0, NULL, false, false),
+	[SEL_FREEHANDLE] = METHOD("freehandle", m_freehandle, 1, 0, 0, 0, NULL, false, false),
+	[SEL_ASYNC] = METHOD("async", m_async, 0, 0, 0, 0, NULL, false, true),
+	[SEL_OVERCLAIM] = METHOD("overclaim", m_overclaim, 0, 0, 0, 8, NULL, false, false),
+	[SEL_UNINIT] = METHOD("uninit", m_uninit, 0, 0, 1, 0, NULL, false, false),
 };
 
 static shim_ret hook_may_open(shim_service *svc, const shim_task *task)

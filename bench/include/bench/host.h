@@ -11,6 +11,7 @@
 #include "bench/profile.h"
 #include "shim/driver.h"
 #include "shim/host.h"
+#include "shim/userclient.h"
 
 struct bench_kext;
 struct bench_test_module;
@@ -53,6 +54,9 @@ struct bench_options {
 	const struct bench_test_module *module; /* the driver's tests (its alive check), optional */
 	bool no_tap;                        /* skip the observing wrapper (benchmarks) */
 	bool hotplug;                       /* the device will be removed and re-added */
+	/* The ABI of the client tasks the generic user-client scenarios and the
+	 * open-close cycle make: SHIM_UC_ABI_ILP32 plays 32-bit processes. */
+	enum shim_uc_abi client_abi;
 };
 
 /* What a factory hands back: the host for shim_machine_create plus the

@@ -37,6 +37,7 @@ struct bench_uc_call_model {
 	/* NULL: no handle was ever issued, every value is forged. */
 	enum bench_uc_handle_state (*handle)(void *ctx, uint64_t v);
 	void *ctx;
+	enum shim_uc_abi abi;            /* the calling task's: which structure sizes apply */
 };
 
 /* ret SHIM_OK: no objection (the call may still fail for a reason the model

@@ -39,7 +39,7 @@ struct shim_kext_desc {
 /* The entry symbol of a kext bundle (kmod_info's role): the loader finds
  * the descriptor through it and refuses a bundle built for another ABI.
  * Every kext defines it once, with SHIM_KEXT_DECLARE(its_desc). */
-#define SHIM_KEXT_ABI_VERSION 1u
+#define SHIM_KEXT_ABI_VERSION 2u /* 2: struct shim_uc_method grew 32-bit sizes */
 #define SHIM_KMOD_INFO_SYMBOL "kmod_info"
 struct shim_kmod_info {
 	uint32_t abi_version;                /* SHIM_KEXT_ABI_VERSION */

@@ -16,6 +16,23 @@ typedef void (*shim_uc_async_fn)(void *refcon, shim_ret status, const uint64_t *
 /* Copies the entitlement strings. uid 0 is root. */
 shim_ret shim_task_create(uint32_t uid, const char *const *entitlements, size_t count,
 			  shim_task **out);
+/* Declares the task a 32-bit (SHIM_UC_ABI_ILP32) or 64-bit process; a
+ * process's ABI is fixed before it opens anything, so SHIM_ERR_BUSY once
+ * the task has a connection or mapped memory, SHIM_ERR_BAD_ARGUMENT for an
+ * unknown ABI. */
+shim_ret shim_task_set_abi(shim_task *task, enum shim_uc_abi abi);
+/* Client memory: the task's buffer buf of len bytes, at an address of the
+ * task's own, returned in *addr: what the client passes to a driver (in a
+ * scalar or a structure) for shim_uc_client_memdesc. A 32-bit task's
+ * addresses are below 4 GiB, a 64-bit task's above it (so a driver keeping
+ * an address in 32 bits fails for 64-bit clients). buf must stay valid
+ * until unmapped or the task ends. SHIM_ERR_NO_RESOURCES when the task's
+ * address space (or SHIM_UC_MAX_MAPS) is full. */
+#define SHIM_UC_MAX_MAPS 64u
+shim_ret shim_task_map(shim_task *task, void *buf, size_t len, uint64_t *addr);
+/* SHIM_ERR_NOT_FOUND unless addr is what shim_task_map returned. A driver's
+ * descriptor over it stays valid, but reaches the client no more. */
+shim_ret shim_task_unmap(shim_task *task, uint64_t addr);
 /* Orderly exit: closes the task's open connections, frees them and the task. */
 void shim_task_destroy(shim_task *task);
 /* Client death: its open connections die (close hooks see client_died),
@@ -30,7 +47,9 @@ const struct shim_uc_desc *shim_service_userclient(shim_service *svc);
 shim_ret shim_uc_open(shim_task *task, shim_service *svc, shim_uc_conn **out);
 
 /* One external-method call. Outputs: *_count / *_size are the capacity on
- * entry and what was written on return (0 on failure). */
+ * entry and what was written on return (0 on failure). Scalars travel as
+ * 64-bit slots for both ABIs (as the kernel's interface carries them); an
+ * ILP32 task's are narrowed as enum shim_uc_abi says. */
 struct shim_uc_call {
 	const uint64_t *scalar_in;
 	uint32_t scalar_in_count;

@@ -29,6 +29,19 @@ typedef struct shim_uc shim_uc;             /* one user client = one connection 
 typedef struct shim_uc_async shim_uc_async; /* a client's completion reference */
 typedef uint64_t shim_uc_handle;            /* opaque to the client; 0 is never valid */
 
+/* The ABI the client task was built for, as a kernel tells a 32-bit process
+ * from a 64-bit one (docs/writing-a-driver.md, "32-bit clients"). For an
+ * ILP32 task the shim models the kernel's legacy 32-bit path: each scalar
+ * input is the low 32 bits of what the caller passed, zero-extended (never
+ * sign-extended: -1 arrives as 0xffffffff); each scalar output is cut to
+ * its low 32 bits on the way back (so are handles: the shim makes handles
+ * that fit); structure sizes are checked against the method's 32-bit
+ * declarations; client addresses are below 4 GiB. */
+enum shim_uc_abi {
+	SHIM_UC_ABI_LP64 = 0,  /* a 64-bit process: the default */
+	SHIM_UC_ABI_ILP32 = 1, /* a 32-bit process on this 64-bit kernel */
+};
+
 /* What a method sees. Inputs are shim-owned exact-size copies. Outputs are
  * shim-owned buffers of `*_cap` entries/bytes, poison-filled; the method
  * sets `*_written` (initially 0) and only that much is copied back. */
@@ -45,6 +58,7 @@ struct shim_uc_args {
 	uint32_t struct_out_cap;
 	uint32_t struct_out_written;
 	shim_uc_async *async;           /* the client's completion, NULL if none passed */
+	enum shim_uc_abi abi;           /* the caller's: which layout struct_in/out hold */
 };
 
 typedef shim_ret (*shim_uc_method_fn)(shim_uc *uc, struct shim_uc_args *args);
@@ -60,7 +74,29 @@ struct shim_uc_method {
 	const char *entitlement;    /* required entitlement, NULL for none */
 	bool root_passes;           /* uid 0 satisfies the entitlement too */
 	bool async_allowed;         /* the caller may pass a completion */
+	/* What an ILP32 caller passes and gets: the sizes of the structures as a
+	 * 32-bit compiler lays them out (a long or a pointer is 4 bytes there,
+	 * a uint64_t aligned to 4 on i386). 0: the same as struct_in_size /
+	 * struct_out_size, right only for layouts of fixed-width fields. */
+	uint32_t struct_in_size32;
+	uint32_t struct_out_size32;
 };
+
+/* The structure sizes a caller of `abi` must pass to m (SHIM_UC_VARIABLE
+ * when any size is accepted). */
+static inline uint32_t shim_uc_method_struct_in_size(const struct shim_uc_method *m,
+						     enum shim_uc_abi abi)
+{
+	return abi == SHIM_UC_ABI_ILP32 && m->struct_in_size32 != 0 ? m->struct_in_size32
+								     : m->struct_in_size;
+}
+
+static inline uint32_t shim_uc_method_struct_out_size(const struct shim_uc_method *m,
+						      enum shim_uc_abi abi)
+{
+	return abi == SHIM_UC_ABI_ILP32 && m->struct_out_size32 != 0 ? m->struct_out_size32
+								      : m->struct_out_size;
+}
 
 struct shim_uc_desc {
 	shim_class *cls;            /* class of the user-client objects (NULL: shim's own) */
@@ -88,6 +124,8 @@ void *shim_service_userclient_context(shim_service *svc);
 
 /* Credentials, for may_open and methods. */
 uint32_t shim_task_uid(const shim_task *task);
+/* LP64 for a missing task. may_open may refuse 32-bit clients with it. */
+enum shim_uc_abi shim_task_abi(const shim_task *task);
 bool shim_task_has_entitlement(const shim_task *task, const char *name);
 
 shim_service *shim_uc_service(shim_uc *uc);
@@ -102,6 +140,16 @@ bool shim_uc_is_open(const shim_uc *uc);
 shim_ret shim_uc_struct_in_read_(struct shim_uc_args *args, uint32_t off, void *dst, uint32_t len,
 				 const char *file, int line);
 #define shim_uc_struct_in_read(a, o, d, l) shim_uc_struct_in_read_((a), (o), (d), (l), __FILE__, __LINE__)
+
+/* A descriptor over the caller's memory [addr, addr + len) (the role of a
+ * memory descriptor made from an address range in the client task): the
+ * range must lie in one buffer the task mapped (SHIM_ERR_BAD_ARGUMENT
+ * otherwise: for a 32-bit client, every address at or above 4 GiB). The
+ * client's bytes are copied in at the first prepare; with device_writes,
+ * the bytes go back to the client at the last complete, while it lives.
+ * Release it like any descriptor; it may outlive the client. */
+shim_ret shim_uc_client_memdesc(shim_uc *uc, uint64_t addr, uint64_t len, bool device_writes,
+				shim_memdesc **out);
 
 /* Handles. `type` tags the kind of object so one kind cannot pass for
  * another; release (may be NULL) runs if the connection ends with the

@@ -7,7 +7,7 @@ import struct
 import sys
 
 ET_REL, ET_EXEC, ET_DYN = 1, 2, 3
-EM_386, EM_PPC64, EM_X86_64, EM_AARCH64, EM_RISCV = 3, 21, 62, 183, 243
+EM_386, EM_PPC, EM_PPC64, EM_ARM, EM_X86_64, EM_AARCH64, EM_RISCV = 3, 20, 21, 40, 62, 183, 243
 
 
 def elf_header(elfclass, little, e_type, machine):
@@ -37,6 +37,12 @@ FILES = {
     'elf64_aarch64_exec': elf_header(2, True, ET_EXEC, EM_AARCH64),
     'elf64_x86_64_nosections.so': elf_header(2, True, ET_DYN, EM_X86_64),
     'elf64_aarch64_nosections.so': elf_header(2, True, ET_DYN, EM_AARCH64),
+    # The same refusals seen from an ILP32 bench (the i386 build).
+    'elf32_arm.so': elf_header(1, True, ET_DYN, EM_ARM),
+    'elf32_ppc_be.so': elf_header(1, False, ET_DYN, EM_PPC),
+    'elf32_i386_rel.o': elf_header(1, True, ET_REL, EM_386),
+    'elf32_i386_exec': elf_header(1, True, ET_EXEC, EM_386),
+    'elf32_i386_nosections.so': elf_header(1, True, ET_DYN, EM_386),
 }
 
 

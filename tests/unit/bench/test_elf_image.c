@@ -201,47 +201,67 @@ static void test_non_elf_files_are_refused_saying_how_they_start(void **state)
 	assert_string_equal("empty.bin: not an ELF file (empty)", why);
 }
 
-static void test_32_bit_object_is_refused_on_a_64_bit_bench(void **state)
+/* The bench's word size: the refusal fixtures are chosen for it. */
+static bool bench_is_64_bit(void)
 {
-	char why[256];
+	return sizeof(void *) == 8;
+}
+
+static void test_object_of_the_other_word_size_is_refused_naming_its_machine(void **state)
+{
+	const char *key = bench_is_64_bit() ? "elf32_i386.so" : "elf64_x86_64_nosections.so";
+	char why[256], expect[256];
 
 	(void)state;
-	if (sizeof(void *) != 8)
-		skip();
-	assert_int_equal(BENCH_ELF_WRONG_CLASS,
-			 open_refused(link_fixture("elf32_i386.so"), why, sizeof(why)));
-	assert_string_equal("elf32_i386.so: ELFCLASS32 object on a 64-bit bench (built for i386)", why);
+	assert_int_equal(BENCH_ELF_WRONG_CLASS, open_refused(link_fixture(key), why, sizeof(why)));
+	snprintf(expect, sizeof(expect), "%s: %s", key,
+		 bench_is_64_bit() ? "ELFCLASS32 object on a 64-bit bench (built for i386)"
+				   : "ELFCLASS64 object on a 32-bit bench (built for x86_64)");
+	assert_string_equal(expect, why);
 }
 
 static void test_other_architecture_is_refused_naming_both(void **state)
 {
-	bool on_arm = strcmp(bench_elf_host_machine(), "aarch64") == 0;
-	const char *key = on_arm ? "elf64_riscv.so" : "elf64_aarch64.so";
+	bool on_arm = strcmp(bench_elf_host_machine(), "aarch64") == 0 ||
+		      strcmp(bench_elf_host_machine(), "arm") == 0;
+	const char *key, *other;
 	char why[256], expect[256];
 
 	(void)state;
+	if (bench_is_64_bit()) {
+		key = on_arm ? "elf64_riscv.so" : "elf64_aarch64.so";
+		other = on_arm ? "riscv" : "aarch64";
+	} else {
+		key = on_arm ? "elf32_i386.so" : "elf32_arm.so";
+		other = on_arm ? "i386" : "arm";
+	}
 	assert_int_equal(BENCH_ELF_WRONG_MACHINE, open_refused(link_fixture(key), why, sizeof(why)));
-	snprintf(expect, sizeof(expect), "%s: ELF for %s, this bench runs %s", key,
-		 on_arm ? "riscv" : "aarch64", bench_elf_host_machine());
+	snprintf(expect, sizeof(expect), "%s: ELF for %s, this bench runs %s", key, other,
+		 bench_elf_host_machine());
 	assert_string_equal(expect, why);
 }
 
 static void test_other_byte_order_is_refused(void **state)
 {
-	char why[256];
+	const char *key = bench_is_64_bit() ? "elf64_ppc64_be.so" : "elf32_ppc_be.so";
+	char why[256], expect[256];
 
 	(void)state;
-	assert_int_equal(BENCH_ELF_WRONG_DATA,
-			 open_refused(link_fixture("elf64_ppc64_be.so"), why, sizeof(why)));
-	assert_string_equal(
-		"elf64_ppc64_be.so: big-endian ELF (built for ppc64), this bench is little-endian", why);
+	assert_int_equal(BENCH_ELF_WRONG_DATA, open_refused(link_fixture(key), why, sizeof(why)));
+	snprintf(expect, sizeof(expect),
+		 "%s: big-endian ELF (built for %s), this bench is little-endian", key,
+		 bench_is_64_bit() ? "ppc64" : "ppc");
+	assert_string_equal(expect, why);
 }
 
-/* The hand-made headers exist for x86_64 and aarch64 hosts. */
-static const char *host_fixture(const char *x86_64_key, const char *aarch64_key)
+/* The hand-made headers exist for x86_64, i386 and aarch64 hosts. */
+static const char *host_fixture(const char *x86_64_key, const char *i386_key,
+				const char *aarch64_key)
 {
 	if (strcmp(bench_elf_host_machine(), "x86_64") == 0)
 		return link_fixture(x86_64_key);
+	if (strcmp(bench_elf_host_machine(), "i386") == 0)
+		return link_fixture(i386_key);
 	if (strcmp(bench_elf_host_machine(), "aarch64") == 0)
 		return link_fixture(aarch64_key);
 	return NULL;
@@ -249,8 +269,8 @@ static const char *host_fixture(const char *x86_64_key, const char *aarch64_key)
 
 static void test_objects_and_executables_are_not_shared_objects(void **state)
 {
-	const char *rel = host_fixture("elf64_x86_64_rel.o", "elf64_aarch64_rel.o");
-	const char *exec = host_fixture("elf64_x86_64_exec", "elf64_aarch64_exec");
+	const char *rel = host_fixture("elf64_x86_64_rel.o", "elf32_i386_rel.o", "elf64_aarch64_rel.o");
+	const char *exec = host_fixture("elf64_x86_64_exec", "elf32_i386_exec", "elf64_aarch64_exec");
 	char why[256];
 
 	(void)state;
@@ -273,7 +293,8 @@ static void test_position_independent_executable_is_not_a_shared_object(void **s
 
 static void test_truncated_or_symbol_less_elf_is_malformed(void **state)
 {
-	const char *bare = host_fixture("elf64_x86_64_nosections.so", "elf64_aarch64_nosections.so");
+	const char *bare = host_fixture("elf64_x86_64_nosections.so", "elf32_i386_nosections.so",
+					"elf64_aarch64_nosections.so");
 	char why[256];
 
 	(void)state;
@@ -338,7 +359,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_missing_file_is_refused_naming_it),
 		cmocka_unit_test(test_directory_and_device_are_refused),
 		cmocka_unit_test(test_non_elf_files_are_refused_saying_how_they_start),
-		cmocka_unit_test(test_32_bit_object_is_refused_on_a_64_bit_bench),
+		cmocka_unit_test(test_object_of_the_other_word_size_is_refused_naming_its_machine),
 		cmocka_unit_test(test_other_architecture_is_refused_naming_both),
 		cmocka_unit_test(test_other_byte_order_is_refused),
 		cmocka_unit_test(test_objects_and_executables_are_not_shared_objects),
