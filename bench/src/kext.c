@@ -9,8 +9,9 @@
 #include <plist/plist.h>
 
 #include "kext_priv.h"
+#include "shim/plist_parse.h"
 
-#define BENCH_PLIST_MAX (1u << 20)
+#define BENCH_PLIST_MAX SHIM_PLIST_MAX_BYTES
 
 static shim_ret bench_read_file(const char *path, char **buf, size_t *n, char *why, size_t len)
 {
@@ -132,10 +133,10 @@ static shim_ret bench_kext_read_manifest(struct bench_kext *k, const char *plist
 		snprintf(why, len, "%s: malformed Info.plist: %s", plist_path, reason);
 		return r;
 	}
-	plist_from_memory(k->plist, (uint32_t)k->plist_len, &root);
-	if (root == NULL) {
-		snprintf(why, len, "%s: unreadable", plist_path);
-		return SHIM_ERR_BAD_ARGUMENT;
+	r = shim_plist_parse(k->plist, k->plist_len, &root, reason, sizeof(reason));
+	if (r != SHIM_OK) {
+		snprintf(why, len, "%s: malformed Info.plist: %s", plist_path, reason);
+		return r;
 	}
 	r = bench_read_libraries(k, root, why, len);
 	if (r == SHIM_OK && bundle)

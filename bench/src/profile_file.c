@@ -13,6 +13,7 @@
 #include <plist/plist.h>
 
 #include "profiles_priv.h"
+#include "shim/plist_parse.h"
 
 #define PROFILE_MAX_BYTES (256u * 1024u)
 
@@ -212,7 +213,7 @@ static const char *parse(struct bench_profile_file *f, plist_t root, char *bad_k
 	bool bad = false;
 	uint64_t slot = 0;
 
-	if (root == NULL || plist_get_node_type(root) != PLIST_DICT)
+	if (plist_get_node_type(root) != PLIST_DICT)
 		return "not a property list dictionary";
 	if ((why = check_keys(root, bad_key, len)) != NULL)
 		return why;
@@ -271,7 +272,7 @@ static char *read_all(const char *path, size_t *n, char *why, size_t len)
 const struct bench_profile *bench_profile_file_load(const char *path, char *why, size_t len)
 {
 	struct bench_profile_file *f;
-	char bad_key[128] = "", *text;
+	char bad_key[128] = "", reason[200], *text;
 	const char *fault;
 	plist_t root = NULL;
 	size_t n = 0;
@@ -289,11 +290,15 @@ const struct bench_profile *bench_profile_file_load(const char *path, char *why,
 		return NULL;
 	}
 	snprintf(f->path, sizeof(f->path), "%s", path);
-	plist_from_memory(text, (uint32_t)n, &root);
+	if (shim_plist_parse(text, n, &root, reason, sizeof(reason)) != SHIM_OK) {
+		free(text);
+		snprintf(why, len, "device profile %s: %s", path, reason);
+		bench_profile_file_free(f);
+		return NULL;
+	}
 	free(text);
 	fault = parse(f, root, bad_key, sizeof(bad_key));
-	if (root != NULL)
-		plist_free(root);
+	plist_free(root);
 	if (fault != NULL) {
 		snprintf(why, len, "device profile %s: %s%s%s%s", path, fault,
 			 bad_key[0] ? " '" : "", bad_key, bad_key[0] ? "' (known: Name, Summary, "

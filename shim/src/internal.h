@@ -30,4 +30,10 @@ SHIM_INTERNAL long shim_log_dropped_total(void);
 SHIM_INTERNAL bool shim_fault_take(unsigned kind, const void *caller, const char *file, int line);
 #define SHIM_FAULT(kind, file, line) shim_fault_take((kind), __builtin_return_address(0), (file), (line))
 
+/* plist_parse.c: formats a refusal into why (may be NULL); returns
+ * SHIM_ERR_BAD_ARGUMENT. plist_bin.c: the scan of a binary property list. */
+SHIM_INTERNAL shim_ret shim_plist_refuse(char *why, size_t len, const char *fmt, ...)
+	SHIM_PRINTF(3, 4);
+SHIM_INTERNAL shim_ret shim_plist_scan_bin(const uint8_t *b, size_t n, char *why, size_t len);
+
 #endif

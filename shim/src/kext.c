@@ -1,4 +1,5 @@
-/* Kext loading: the Info.plist manifest is parsed with libplist and checked
+/* Kext loading: the Info.plist manifest is parsed (shim_plist_parse: libplist
+ * behind a bounded scan) and checked
  * the way kextd would (bundle identity, personalities that name a driver of
  * the kext, IOPCIMatch / IOPCIClassMatch syntax); unload is refused while
  * anything of the kext is alive. Every refusal carries its reason. */
@@ -13,6 +14,7 @@
 #include "machine_internal.h"
 #include "shim/alloc.h"
 #include "shim/log.h"
+#include "shim/plist_parse.h"
 
 static shim_class shim_kext_class = SHIM_CLASS_INIT("ShimKext");
 
@@ -210,12 +212,13 @@ static const char *shim_kext_personality(shim_kext *k, const char *name, plist_t
 		return why;
 	score = plist_dict_get_item(entry, "IOProbeScore");
 	if (score) {
-		uint64_t v = 0;
+		int64_t v = 0;
 
-		if (plist_get_node_type(score) != PLIST_UINT)
-			return shim_kext_why(k, "personality %s: IOProbeScore is not an integer", name);
-		plist_get_uint_val(score, &v);
-		pers->score = (int)(int64_t)v;
+		/* IOKit keeps a probe score in an SInt32. */
+		if (!shim_plist_int(score, INT32_MIN, INT32_MAX, &v))
+			return shim_kext_why(k, "personality %s: IOProbeScore is not an integer "
+					     "from %d to %d", name, INT32_MIN, INT32_MAX);
+		pers->score = (int)v;
 	}
 	return NULL;
 }
@@ -227,8 +230,6 @@ static const char *shim_kext_parse(shim_kext *k, plist_t root)
 	plist_dict_iter it = NULL;
 	uint32_t n;
 
-	if (!root)
-		return shim_kext_why(k, "Info.plist is not a property list (XML or binary)");
 	if (plist_get_node_type(root) != PLIST_DICT)
 		return shim_kext_why(k, "Info.plist is not a dictionary");
 	id = shim_plist_string(root, "CFBundleIdentifier");
@@ -272,30 +273,33 @@ static const char *shim_kext_parse(shim_kext *k, plist_t root)
 shim_ret shim_kext_load_manifest(const char *plist, size_t len, const struct shim_kext_desc *desc,
 				 shim_kext **out, char *why, size_t whylen)
 {
+	char reason[200];
 	plist_t root = NULL;
 	const char *bad;
 	shim_kext *k;
+	shim_ret r;
 
 	if (why && whylen)
 		why[0] = '\0';
 	if (!out)
 		return SHIM_ERR_BAD_ARGUMENT;
 	*out = NULL;
-	if (!plist || len == 0 || len > UINT32_MAX) {
+	r = shim_plist_parse(plist, len, &root, reason, sizeof(reason));
+	if (r != SHIM_OK) {
+		shim_log(SHIM_LOG_ERR, "kext load: Info.plist: %s", reason);
 		if (why && whylen)
-			snprintf(why, whylen, "Info.plist %s", !plist || len == 0 ? "is empty"
-										: "is too large");
-		return SHIM_ERR_BAD_ARGUMENT;
+			snprintf(why, whylen, "%s", reason);
+		return r;
 	}
 	k = shim_zalloc(sizeof(*k));
-	if (!k)
+	if (!k) {
+		plist_free(root);
 		return SHIM_ERR_NO_MEMORY;
+	}
 	shim_object_init(&k->obj, &shim_kext_class, shim_kext_free);
 	k->desc = desc;
-	plist_from_memory(plist, (uint32_t)len, &root);
 	bad = shim_kext_parse(k, root);
-	if (root)
-		plist_free(root);
+	plist_free(root);
 	if (bad) {
 		shim_log(SHIM_LOG_ERR, "kext load%s%s: %s", k->bundle_id[0] ? " " : "",
 			 k->bundle_id, bad);

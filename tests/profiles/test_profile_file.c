@@ -251,6 +251,13 @@ static void test_files_that_are_no_profile_are_refused(void **state)
 	fputs("Name = edu\n", f);
 	fclose(f);
 	assert_null(bench_profile_resolve(path, why, sizeof(why)));
+	assert_non_null(strstr(why, "parse error")); /* said "not a ... dictionary" before */
+	snprintf(path, sizeof(path), "%s/string.plist", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("<plist><string>edu</string></plist>\n", f);
+	fclose(f);
+	assert_null(bench_profile_resolve(path, why, sizeof(why)));
 	assert_non_null(strstr(why, "not a property list dictionary"));
 	assert_null(bench_profile_resolve("/nonexistent/dev.plist", why, sizeof(why)));
 	assert_non_null(strstr(why, "/nonexistent/dev.plist: No such file"));

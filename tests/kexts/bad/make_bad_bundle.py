@@ -32,18 +32,42 @@ def set_ioclass(value):
     return change
 
 
+def set_probe_score(value):
+    def change(manifest):
+        for personality in manifest["IOKitPersonalities"].values():
+            personality["IOProbeScore"] = value
+    return change
+
+
+def nul_in_bundle_id(manifest):
+    """XML cannot carry a NUL: the binary form can, as kextd would read it."""
+    manifest["CFBundleIdentifier"] += "\0.evil"
+    return plistlib.FMT_BINARY
+
+
+def deep_arrays(levels):
+    """A manifest with an unused key nested `levels` arrays deep."""
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict>'
+            b"<key>Deep</key>" + b"<array>" * levels + b"</array>" * levels +
+            b"</dict></plist>\n")
+
+
 def foreign_elf():
     """A 64-bit little-endian ELF header of a shared object for AArch64."""
     ident = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
     return ident + struct.pack("<HHIQQQIHHHHHH", 3, 183, 1, 0, 64, 0, 0, 64, 56, 0, 64, 0, 0)
 
 
-# kind -> (manifest change or None, manifest text instead, binary: "copy",
-# None (no Contents/MacOS at all) or bytes to write instead)
+# kind -> (manifest change or None (a change may return the plistlib format
+# to write), manifest text instead, binary: "copy", None (no Contents/MacOS
+# at all) or bytes to write instead)
 FAULTS = {
     "plist-not-xml": (None, b"this is not a property list\n", "copy"),
     "plist-no-bundle-id": (drop_key("CFBundleIdentifier"), None, "copy"),
     "plist-ioclass-unknown": (set_ioclass("org_drvbench_test_no_such_driver"), None, "copy"),
+    "plist-probe-score-wraps": (set_probe_score(2 ** 31), None, "copy"),
+    "plist-nul-in-bundle-id": (nul_in_bundle_id, None, "copy"),
+    "plist-nested-60000-deep": (None, deep_arrays(60000), "copy"),
     "no-executable": (None, None, None),
     "no-executable-key": (drop_key("CFBundleExecutable"), None, None),
     "wrong-executable": (set_key("CFBundleExecutable", "NoSuchDriver"), None, "copy"),
@@ -61,8 +85,9 @@ def main(argv):
     with open(plist_path, "rb") as f:
         manifest = plistlib.load(f)
     exe_name = manifest["CFBundleExecutable"]
+    fmt = plistlib.FMT_XML
     if change is not None:
-        change(manifest)
+        fmt = change(manifest) or fmt
     if os.path.isdir(out):
         shutil.rmtree(out)
     os.makedirs(os.path.join(out, "Contents"))
@@ -70,7 +95,7 @@ def main(argv):
         if text is not None:
             f.write(text)
         else:
-            plistlib.dump(manifest, f)
+            plistlib.dump(manifest, f, fmt=fmt)
     if exe_bytes is None:
         return 0
     os.makedirs(os.path.join(out, "Contents", "MacOS"))

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -180,6 +181,87 @@ static void test_kext_load_rejects_unknown_class_wrong_provider_and_bad_xml(void
 	d.info_plist = "<plist><dict><key>oops</dict>";
 	d.info_plist_len = strlen(d.info_plist);
 	expect_rejected(d, "property list");
+}
+
+static struct shim_kext_desc manifest_n(const char *text, size_t len)
+{
+	return (struct shim_kext_desc){ text, len, drivers, 2, classes, 1 };
+}
+
+static const char *score_personality(const char *score)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "<key>Low</key><dict><key>IOClass</key><string>com_example_Low</string>"
+		 "<key>IOProviderClass</key><string>IOPCIDevice</string>"
+		 "<key>IOPCIMatch</key><string>0x11e81234</string>"
+		 "<key>IOProbeScore</key><integer>%s</integer></dict>", score);
+	return buf;
+}
+
+/* IOProbeScore is an SInt32 in IOKit: 2^31 used to wrap to INT_MIN, and
+ * "1e23" was read as 1. */
+static void test_kext_load_range_checks_the_probe_score(void **state)
+{
+	shim_kext *k = NULL;
+	struct shim_kext_desc d;
+
+	(void)state;
+	expect_rejected(manifest(GOOD_ID, score_personality("2147483648")), "IOProbeScore");
+	expect_rejected(manifest(GOOD_ID, score_personality("-2147483649")), "IOProbeScore");
+	expect_rejected(manifest(GOOD_ID, score_personality("1e23")), "1e23");
+	d = manifest(GOOD_ID, score_personality("-2147483648"));
+	assert_int_equal(SHIM_OK, shim_kext_load(&d, &k));
+	assert_int_equal(SHIM_OK, shim_kext_unload(k));
+}
+
+/* A NUL used to cut the identifier short: "com.example.widget\0evil" loaded
+ * as com.example.widget. */
+static void test_kext_load_refuses_a_nul_inside_the_bundle_identifier(void **state)
+{
+	static const char text[] =
+		"<plist version=\"1.0\"><dict><key>CFBundleIdentifier</key>"
+		"<string>com.example.widget\0evil</string>"
+		"<key>CFBundleVersion</key><string>1.0.0</string>"
+		"<key>IOKitPersonalities</key><dict><key>Low</key><dict>"
+		"<key>IOClass</key><string>com_example_Low</string>"
+		"<key>IOProviderClass</key><string>IOPCIDevice</string>"
+		"<key>IOPCIMatch</key><string>0x11e81234</string></dict></dict></dict></plist>";
+
+	(void)state;
+	expect_rejected(manifest_n(text, sizeof(text) - 1), "NUL");
+}
+
+static void test_kext_load_reports_a_parse_error_as_one(void **state)
+{
+	static const char text[] = "<plist><dict><key>CFBundleIdentifier</key><string>x</dict>";
+	char why[256] = "";
+	shim_kext *k = NULL;
+
+	(void)state;
+	assert_int_equal(SHIM_ERR_BAD_ARGUMENT,
+			 shim_kext_load_manifest(text, strlen(text), NULL, &k, why, sizeof(why)));
+	assert_non_null(strstr(why, "parse error"));
+	log_mentions("");
+}
+
+/* 200,000 nested arrays overflowed libplist's recursive free. */
+static void test_kext_load_survives_200000_nested_arrays(void **state)
+{
+	size_t levels = 200000, cap = levels * 16 + 256, n = 0;
+	char *text = malloc(cap);
+
+	(void)state;
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n, "<plist><dict><key>Deep</key>");
+	for (size_t i = 0; i < levels; i++)
+		n += (size_t)snprintf(text + n, cap - n, "<array>");
+	for (size_t i = 0; i < levels; i++)
+		n += (size_t)snprintf(text + n, cap - n, "</array>");
+	n += (size_t)snprintf(text + n, cap - n, "</dict></plist>");
+	expect_rejected(manifest_n(text, n), "larger than");
+	free(text);
 }
 
 /* The reason reaches the caller, not only the log: a command prints it. */
@@ -371,6 +453,10 @@ int main(void)
 		PLAT_TEST(test_kext_load_rejects_a_bad_pci_match),
 		PLAT_TEST(test_kext_load_rejects_unknown_class_wrong_provider_and_bad_xml),
 		PLAT_TEST(test_kext_load_manifest_returns_the_reason_to_the_caller),
+		PLAT_TEST(test_kext_load_range_checks_the_probe_score),
+		PLAT_TEST(test_kext_load_refuses_a_nul_inside_the_bundle_identifier),
+		PLAT_TEST(test_kext_load_reports_a_parse_error_as_one),
+		PLAT_TEST(test_kext_load_survives_200000_nested_arrays),
 		PLAT_TEST(test_kext_class_match_matches_the_class_code_under_its_mask),
 		PLAT_TEST(test_kext_manifest_only_matches_but_cannot_start),
 		PLAT_TEST(test_kext_unload_is_refused_while_instances_live),
