@@ -108,8 +108,8 @@ static void q_prefixes(struct bench_q_ctx *c)
 	const char *last;
 	size_t n = 0;
 
-	if (id == NULL || *id == '\0' || strlen(id) >= sizeof(c->prefix) - 2)
-		return;
+	if (!bench_q_identifier_ok(id) || strlen(id) >= sizeof(c->prefix) - 2)
+		return; /* plist.identifier(-placeholder) says so; no prefix to check against */
 	for (const char *p = id; *p != '\0'; p++)
 		c->prefix[n++] = (*p == '.' || *p == '-') ? '_' : *p;
 	c->prefix[n++] = '_';

@@ -42,9 +42,13 @@ static const char *q_stray_kind(const char *name)
 	return NULL;
 }
 
-/* Whether the layout allows rel (a path inside the bundle). */
+/* Whether the layout allows rel (a path inside the bundle). Without a
+ * readable manifest the executable's name is unknown: whatever is in
+ * Contents/MacOS is given the benefit of the doubt. */
 static bool q_allowed(const struct bench_q_ctx *c, const char *rel, bool dir)
 {
+	if (c->root == NULL && strncmp(rel, "Contents/MacOS/", 15) == 0)
+		return true;
 	if (strcmp(rel, "Contents") == 0 || strcmp(rel, "Contents/MacOS") == 0)
 		return dir;
 	if (strcmp(rel, "Contents/Info.plist") == 0)

@@ -41,36 +41,42 @@ static bool q_boot(struct bench_q_ctx *c, const struct bench_q_dyn *d, struct be
 			    "the kext does not load on %s: %s", d->label, why);
 		return false;
 	}
-	bench_q_log_findings(c, "load, match and start");
 	if (fx->svc == NULL) {
+		char log[BENCH_WHY_LEN] = "", line[160];
+
+		/* The log says why; it belongs to this finding, not to findings of its own. */
+		while (shim_log_pop(line, sizeof(line), NULL))
+			bench_why_append(log, sizeof(log), "\"%s\"", line);
 		bench_q_add(c, "dyn.load", "", "start", "step",
 			    "check the personality's match keys against the device and what start "
-			    "returns (drvbench run --verbose shows the kernel log)",
-			    "the driver did not start on %s: match %s, %zu started", d->label,
-			    shim_ret_string(fx->match_ret), fx->started);
+			    "returns",
+			    "the driver did not start on %s: match %s, %zu started%s%s", d->label,
+			    shim_ret_string(fx->match_ret), fx->started, log[0] ? "; kernel log: " : "",
+			    log);
 		bench_machine_shutdown(fx, why, sizeof(why));
 		return false;
 	}
+	bench_q_log_findings(c, "load, match and start");
 	return true;
 }
 
-/* Stop, then unload; false when the kext stays loaded. */
+/* Stop, then unload; false when the kext stays loaded. A refused unload
+ * is the finding (it names the class); otherwise what stop left behind,
+ * measured before the unload frees the kext's own object, is. */
 static bool q_stop_unload(struct bench_q_ctx *c, const struct bench_q_dyn *d,
 			  struct bench_machine *fx)
 {
-	char why[BENCH_WHY_LEN] = "";
+	char why[BENCH_WHY_LEN] = "", left[BENCH_WHY_LEN] = "";
 	shim_ret r = shim_machine_terminate(fx->machine, fx->dev);
+	bool clean;
 
 	fx->svc = NULL;
 	bench_q_log_findings(c, "stop");
 	if (r != SHIM_OK)
 		bench_q_add(c, "dyn.unload", "", "stop", "step", "stop must release what start took",
 			    "stop failed: %s", shim_ret_string(r));
-	if (!bench_baseline_matches(&fx->pre_match, why, sizeof(why)) ||
-	    !bench_verifier_empty(why, sizeof(why)))
-		bench_q_add(c, "dyn.verifier", "", "stop", "step",
-			    "release in stop everything start acquired, in reverse order",
-			    "after stop: %s", why);
+	clean = bench_baseline_matches(&fx->pre_match, left, sizeof(left)) &&
+		bench_verifier_empty(left, sizeof(left));
 	r = bench_kext_unload(d->kext, why, sizeof(why));
 	bench_q_log_findings(c, "unload");
 	if (r != SHIM_OK) {
@@ -80,35 +86,53 @@ static bool q_stop_unload(struct bench_q_ctx *c, const struct bench_q_dyn *d,
 		return false;
 	}
 	fx->kext = NULL;
+	if (!clean)
+		bench_q_add(c, "dyn.verifier", "", "stop", "step",
+			    "release in stop everything start acquired, in reverse order",
+			    "after stop: %s", left);
 	return true;
+}
+
+/* Lifecycle findings that every later step would only repeat. */
+static size_t q_lifecycle_errors(const struct bench_qualify_result *res)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < res->count; i++)
+		n += strcmp(res->findings[i].rule->id, "dyn.load") == 0 ||
+		     strcmp(res->findings[i].rule->id, "dyn.unload") == 0 ||
+		     strcmp(res->findings[i].rule->id, "dyn.verifier") == 0;
+	return n;
 }
 
 bool bench_q_dyn_lifecycle(struct bench_q_ctx *c, const struct bench_q_dyn *d)
 {
+	size_t before = q_lifecycle_errors(c->res);
 	struct bench_machine fx;
 	char why[BENCH_WHY_LEN] = "";
-	bool unloaded;
 
 	bench_q_log_drain();
-	if (!q_boot(c, d, &fx))
-		return !bench_kext_loaded(d->kext);
-	unloaded = q_stop_unload(c, d, &fx);
-	if (!bench_machine_shutdown(&fx, why, sizeof(why)) && unloaded)
-		bench_q_add(c, "dyn.verifier", "", "shutdown", "step",
-			    "the verifier names the misuse and where it happened",
-			    "after unload: %s", why);
+	if (q_boot(c, d, &fx)) {
+		bool unloaded = q_stop_unload(c, d, &fx);
+
+		if (!bench_machine_shutdown(&fx, why, sizeof(why)) && unloaded &&
+		    q_lifecycle_errors(c->res) == before)
+			bench_q_add(c, "dyn.verifier", "", "shutdown", "step",
+				    "the verifier names the misuse and where it happened",
+				    "after unload: %s", why);
+	}
 	bench_q_log_drain();
-	return unloaded;
+	return !bench_kext_loaded(d->kext) && q_lifecycle_errors(c->res) == before;
 }
 
-void bench_q_dyn_sleep_wake(struct bench_q_ctx *c, const struct bench_q_dyn *d)
+bool bench_q_dyn_sleep_wake(struct bench_q_ctx *c, const struct bench_q_dyn *d)
 {
 	const struct bench_scenario *sc = bench_scenario_find(NULL, "sleep-wake");
 	struct bench_report rep;
 
 	if (sc == NULL) {
 		bench_q_not_checked(c->res, "sleep/wake: the bench has no sleep-wake scenario");
-		return;
+		return true;
 	}
 	bench_scenario_run(sc, d->host, &d->bopt, &rep);
 	bench_q_log_drain();
@@ -118,4 +142,5 @@ void bench_q_dyn_sleep_wake(struct bench_q_ctx *c, const struct bench_q_dyn *d)
 		bench_q_add(c, "dyn.sleep-wake", "", "sleep-wake", "step",
 			    "acknowledge every power change in time and restore the device's "
 			    "registers on wake", "sleep/wake on %s: %s", d->label, rep.why);
+	return rep.result != BENCH_FAIL;
 }

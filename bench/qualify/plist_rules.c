@@ -54,6 +54,13 @@ static bool q_placeholder(char labels[2][64])
 	return false;
 }
 
+bool bench_q_identifier_ok(const char *id)
+{
+	char labels[2][64];
+
+	return id != NULL && q_reverse_dns(id, labels) && !q_placeholder(labels);
+}
+
 static void q_identity(struct bench_q_ctx *c)
 {
 	const char *id = bench_q_plist_string(c->root, "CFBundleIdentifier");

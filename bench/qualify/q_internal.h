@@ -83,7 +83,9 @@ BENCH_INTERNAL bool bench_q_plist_load(struct bench_q_ctx *c, const char *bytes,
 BENCH_INTERNAL void bench_q_walk(struct bench_q_ctx *c);
 /* ownership.c */
 BENCH_INTERNAL void bench_q_ownership(struct bench_q_ctx *c);
-/* plist_rules.c: every Info.plist rule but the classes'. */
+/* plist_rules.c: every Info.plist rule but the classes'; and whether an
+ * identifier is reverse-DNS and no placeholder (the prefix comes from it). */
+BENCH_INTERNAL bool bench_q_identifier_ok(const char *id);
 BENCH_INTERNAL void bench_q_plist_rules(struct bench_q_ctx *c);
 /* binary.c: reads c->exec into c->bin (ELF through bench/link, Mach-O
  * through the LLVM reader); binary.malformed when it cannot. */

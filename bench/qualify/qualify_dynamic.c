@@ -40,17 +40,19 @@ static void q_run(struct bench_q_ctx *c, struct bench_q_dyn *d)
 {
 	const struct bench_qualify_options *opt = c->opt;
 
+	bool slept;
+
 	if (!bench_q_dyn_lifecycle(c, d)) {
-		bench_q_not_checked(c->res, "sleep/wake, unload after removal, cycles: the kext "
-					    "stayed loaded");
+		bench_q_not_checked(c->res, "sleep/wake, unload after removal, cycles: the "
+					    "lifecycle failed, and each of them repeats it");
 		return;
 	}
-	bench_q_dyn_sleep_wake(c, d);
+	slept = bench_q_dyn_sleep_wake(c, d);
 	if (!bench_q_dyn_removal(c, d, opt->unload_delay_ns)) {
 		bench_q_not_checked(c->res, "cycles: the kext stayed loaded after the removal");
 		return;
 	}
-	bench_q_dyn_cycles(c, d, opt->cycles);
+	bench_q_dyn_cycles(c, d, opt->cycles, slept ? NULL : "sleep-wake");
 }
 
 shim_ret bench_qualify_dynamic(const struct bench_qualify_options *opt,

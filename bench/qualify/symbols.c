@@ -10,6 +10,7 @@
 #include "../link/kext_link.h"
 #include "../link/link_internal.h"
 #include "q_internal.h"
+#include "shim/kpi.h"
 
 #define Q_PLIST "Contents/Info.plist"
 #define Q_MAX_LIBS 64
@@ -50,7 +51,15 @@ const char *bench_q_outer_name(const char *sym, char *buf, size_t len)
 	return buf;
 }
 
-static void q_prefix(struct bench_q_ctx *c, const struct bench_elf_image *img)
+/* A name the collision rules report: the kernel's, or a --with kext's. */
+static bool q_collides(const char *name, const bench_link_registry *with)
+{
+	return shim_kpi_symbol_find(name) != NULL || strncmp(name, "shim_", 5) == 0 ||
+	       (with != NULL && bench_link_registry_owner(with, name) != NULL);
+}
+
+static void q_prefix(struct bench_q_ctx *c, const struct bench_elf_image *img,
+		     const bench_link_registry *with)
 {
 	size_t plen = strlen(c->prefix);
 	char outer[256];
@@ -59,7 +68,7 @@ static void q_prefix(struct bench_q_ctx *c, const struct bench_elf_image *img)
 		const char *name = img->defined[i].name;
 		const char *o = bench_q_outer_name(name, outer, sizeof(outer));
 
-		if (q_entry_name(name) || strncmp(o, c->prefix, plen) == 0 ||
+		if (q_entry_name(name) || q_collides(name, with) || strncmp(o, c->prefix, plen) == 0 ||
 		    (strlen(o) == plen - 1 && strncmp(o, c->prefix, plen - 1) == 0))
 			continue;
 		if (c->short_prefix[0] && strncmp(o, c->short_prefix, strlen(c->short_prefix)) == 0)
@@ -145,6 +154,15 @@ static const char *q_fix(enum bench_link_kind k, const char *block)
 	}
 }
 
+static bool q_reported(const struct bench_q_ctx *c, const char *rule, const char *item)
+{
+	for (size_t i = 0; i < c->res->count; i++)
+		if (strcmp(c->res->findings[i].rule->id, rule) == 0 &&
+		    strcmp(c->res->findings[i].item, item) == 0)
+			return true;
+	return false;
+}
+
 static void q_link(struct bench_q_ctx *c, const struct bench_elf_image *img,
 		   const bench_link_registry *with)
 {
@@ -170,7 +188,19 @@ static void q_link(struct bench_q_ctx *c, const struct bench_elf_image *img,
 		bool lib = strncmp(rule, "deps.", 5) == 0 && p->kind != BENCH_LINK_UNDEFINED_SYMBOL;
 		char item[192];
 
-		snprintf(item, sizeof(item), lib ? "OSBundleLibraries.%s" : "%s", p->item);
+		if (p->kind == BENCH_LINK_UNDECLARED_LIBRARY) {
+			/* One finding per library, whichever of its symbols came first. */
+			snprintf(item, sizeof(item), "OSBundleLibraries.%s", p->other);
+			if (!q_reported(c, rule, item))
+				bench_q_add(c, rule, Q_PLIST, item, "key", block,
+					    "the binary uses %s (%s, ...), which OSBundleLibraries does "
+					    "not declare", p->other, p->item);
+			continue;
+		}
+		if (lib)
+			snprintf(item, sizeof(item), "OSBundleLibraries.%s", p->item);
+		else
+			snprintf(item, sizeof(item), "%s", p->item);
 		bench_q_add(c, rule, lib ? Q_PLIST : c->exec_rel, item, lib ? "key" : "symbol",
 			    q_fix(p->kind, block), "%s", p->message);
 	}
@@ -207,11 +237,11 @@ void bench_q_symbol_rules(struct bench_q_ctx *c)
 		if (img == NULL)
 			continue;
 		if (c->prefix[0])
-			q_prefix(c, img);
+			q_prefix(c, img, with);
 		q_link(c, img, with);
 	}
 	if (!c->prefix[0])
-		bench_q_not_checked(c->res, "prefix: no CFBundleIdentifier to derive it from");
+		bench_q_not_checked(c->res, "prefix: no valid CFBundleIdentifier to derive it from");
 	q_library_role(c);
 	bench_link_registry_destroy(with);
 }
