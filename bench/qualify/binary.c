@@ -66,15 +66,22 @@ static bool q_read_elf(const char *path, struct bench_q_binary *b, char *why, si
 
 void bench_q_binary_read(struct bench_q_ctx *c)
 {
-	char path[BENCH_Q_PATH + 600], why[512] = "", desc[64];
+	char path[BENCH_Q_PATH + 600];
+
+	if (!c->exec_present)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", c->dir, c->exec_rel);
+	bench_q_binary_read_file(c, path);
+}
+
+void bench_q_binary_read_file(struct bench_q_ctx *c, const char *path)
+{
+	char why[512] = "", desc[64];
 	unsigned char magic[4];
 	ssize_t n = 0;
 	bool ok;
 	int fd;
 
-	if (!c->exec_present)
-		return;
-	snprintf(path, sizeof(path), "%s/%s", c->dir, c->exec_rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd >= 0) {
 		n = pread(fd, magic, sizeof(magic), 0);

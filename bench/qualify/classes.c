@@ -160,7 +160,7 @@ static bool q_defined(char **names, const char *cls)
 	return false;
 }
 
-static void q_check_ioclasses(struct bench_q_ctx *c, char **names)
+void bench_q_check_ioclasses(struct bench_q_ctx *c, char **names)
 {
 	plist_t pers = plist_dict_get_item(c->root, "IOKitPersonalities");
 	plist_dict_iter it = NULL;
@@ -195,7 +195,7 @@ void bench_q_class_rules(struct bench_q_ctx *c)
 	if (s == NULL || c->root == NULL)
 		return;
 	if (c->bin.macho) {
-		q_check_ioclasses(c, s->classes);
+		bench_q_check_ioclasses(c, s->classes);
 		return;
 	}
 	if (!s->kext_type || strcmp(s->arch, bench_elf_host_machine()) != 0) {
@@ -208,7 +208,7 @@ void bench_q_class_rules(struct bench_q_ctx *c)
 		bench_q_not_checked(c->res, "IOClass: cannot read the binary's classes: %s", why);
 		return;
 	}
-	q_check_ioclasses(c, names);
+	bench_q_check_ioclasses(c, names);
 	bench_q_names_free(names);
 }
 

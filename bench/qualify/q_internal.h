@@ -90,6 +90,8 @@ BENCH_INTERNAL void bench_q_plist_rules(struct bench_q_ctx *c);
 /* binary.c: reads c->exec into c->bin (ELF through bench/link, Mach-O
  * through the LLVM reader); binary.malformed when it cannot. */
 BENCH_INTERNAL void bench_q_binary_read(struct bench_q_ctx *c);
+/* The same for the file at path (c->exec_rel names it in findings). */
+BENCH_INTERNAL void bench_q_binary_read_file(struct bench_q_ctx *c, const char *path);
 BENCH_INTERNAL void bench_q_binary_free(struct bench_q_binary *b);
 /* macho.c: one Mach-O file into b. */
 BENCH_INTERNAL bool bench_q_macho_read(const char *path, struct bench_q_binary *b, char *why,
@@ -111,6 +113,8 @@ BENCH_INTERNAL struct bench_link_registry *bench_q_with_registry(struct bench_q_
 /* classes.c: the classes a binary defines, then plist.ioclass-undefined.
  * ELF: loaded in a child process; Mach-O: its OSMetaClass symbols. */
 BENCH_INTERNAL void bench_q_class_rules(struct bench_q_ctx *c);
+/* plist.ioclass-undefined against a NULL-terminated list of class names. */
+BENCH_INTERNAL void bench_q_check_ioclasses(struct bench_q_ctx *c, char **names);
 /* Reads the class names an ELF kext's descriptor lists, in a child
  * process (a kext's constructors may crash or hang: bounded by timeout_ms).
  * Returns the count (names in a NULL-terminated malloc'd array), -1 with why. */

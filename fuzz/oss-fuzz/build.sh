@@ -16,6 +16,8 @@
 #   fuzz_<dir>_struct, fuzz_<dir>_raw_<selector>  copies of fuzz_kext whose .options
 #                          name the kext ($ORIGIN/drvbench/kexts/...) and the target
 #   fuzz_remote_decoder    model/remote's message decoder
+#   fuzz_qualify_binary, fuzz_qualify_plist  drvbench qualify's binary reader and
+#                          Info.plist rules (the Mach-O half needs DRVBENCH_MACHO_READER)
 #
 # How bundles find the shim: the shim, the models and the bench are linked
 # into the fuzzer itself (static: calls stay direct, a quarter faster per
@@ -86,6 +88,9 @@ $CC $FLAGS $INC -DFUZZ_LIBFUZZER -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/fuzz_kext.
 $CC $FLAGS $INC -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/bench_kext.o"
 $CC $FLAGS $INC -c "$SRC/fuzz/bench_fuzz.c" -o "$WORK/bench_fuzz.o"
 $CC $FLAGS $INC -c "$SRC/fuzz/fuzz_remote_decoder.c" -o "$WORK/fuzz_remote_decoder.o"
+for t in fuzz_qualify_binary fuzz_qualify_plist; do
+	$CC $FLAGS $INC -I"$SRC/bench/qualify" -c "$SRC/fuzz/$t.c" -o "$WORK/$t.o"
+done
 # shellcheck disable=SC2086 # word lists on purpose
 $CC $CFLAGS $LIB_FUZZING_ENGINE -rdynamic "$WORK/fuzz_kext.o" "$WORK"/harness/*.o $ROOMS \
 	$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$D/fuzz_kext"
@@ -95,6 +100,12 @@ $CC $CFLAGS -rdynamic "$WORK/bench_fuzz.o" "$WORK/bench_kext.o" "$WORK"/harness/
 # shellcheck disable=SC2086
 $CC $CFLAGS $LIB_FUZZING_ENGINE "$WORK/fuzz_remote_decoder.o" "$WORK/harness/fuzz_die.o" \
 	"$WORK"/model/*.o -ldl -o "$OUT/fuzz_remote_decoder"
+# drvbench qualify's binary reader and plist rules (the rooms are in them).
+for t in fuzz_qualify_binary fuzz_qualify_plist; do
+	# shellcheck disable=SC2086
+	$CC $CFLAGS $LIB_FUZZING_ENGINE -rdynamic "$WORK/$t.o" "$WORK/harness/fuzz_die.o" $ROOMS \
+		$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$OUT/$t"
+done
 
 # package TARGET SEED-DIR DICT OPTIONS...: the OSS-Fuzz files of one target.
 package() {
@@ -113,6 +124,8 @@ package() {
 	} >"$OUT/$name.options"
 }
 package fuzz_remote_decoder "$SRC/fuzz/corpus/remote_decoder" ""
+package fuzz_qualify_binary "$SRC/fuzz/corpus/qualify_binary" ""
+package fuzz_qualify_plist "$SRC/fuzz/corpus/qualify_plist" ""
 
 # kext DIR: the bundle, its test module, and a target per fuzz target.
 kext() {
