@@ -21,6 +21,9 @@ PACKAGES=(
   libxml2-utils    # xmllint validates the JUnit XML against the vendored JUnit schema
   gcovr            # a coverage build's --record stores gcovr's JSON of the driver's coverage
   libclang-rt-14-dev # libFuzzer/ASan/UBSan runtimes for clang-14
+  g++ llvm-14-dev  # drvbench qualify's Mach-O reader: one C++ file over LLVM's object library (its C API lacks symbol binding/undefined flags)
+  lld-14 llvm-14   # ld64.lld-14 and llvm-lipo-14 make the qualify tests' Mach-O kexts (thin, universal) with no Apple tool
+  python3-jsonschema # validates drvbench qualify's SARIF against the vendored OASIS 2.1.0 schema
 )
 
 missing=()

@@ -10,7 +10,7 @@ struct bench_q_dyn {
 	const struct bench_host_factory *host;
 	struct bench_options bopt;  /* profile and kext; hotplug off */
 	struct bench_kext *kext;
-	char label[64];             /* "sim:edu" */
+	char label[64];             /* "host:device" */
 };
 
 /* The kernel log: dropped, or every error and warning as a finding of step. */

@@ -48,8 +48,8 @@ struct bench_q_ctx {
 	char exec_rel[512];         /* "Contents/MacOS/<exec>" */
 	bool exec_present;          /* a regular file there */
 	struct bench_q_binary bin;
-	char prefix[160];           /* "org_drvbench_driver_edu_" */
-	char short_prefix[72];      /* "edu_" */
+	char prefix[160];           /* "com_vendor_driver_foo_" */
+	char short_prefix[72];      /* "foo_" */
 };
 
 /* findings.c: records a finding of rule (it must exist) with its location,

@@ -4,7 +4,8 @@
 # everything into $OUT. No meson needed. Local use:
 #   CC=clang-14 CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1' \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/fuzz-out fuzz/oss-fuzz/build.sh
-# Needs: python3, pkg-config and libplist-2.0 (the kext manifest parser).
+# Needs: python3, pkg-config, libplist-2.0 (the kext manifest parser), libelf
+# and sqlite3 (the bench room's link checks and records).
 #
 # $OUT/drvbench/ holds the kext fuzzer and what it loads:
 #   fuzz_kext              one libFuzzer binary for every kext (-kext=PATH, fuzz/README.md)
@@ -74,13 +75,19 @@ compile() {
 compile shim "$INC" "$SRC"/shim/src/*.c
 compile model "$INC" "$SRC"/model/src/*.c "$SRC"/model/remote/*.c
 compile bench "$INC" "$SRC"/bench/*/*.c "$SRC"/shim/host/*.c "$SRC"/shim/host/qemu/*.c
+# The report page's assets as C arrays, generated as bench/meson.build does.
+R=$SRC/bench/report
+python3 "$R/embed.py" "$WORK/report_assets.c" bench_asset_uplot_js="$R/vendor/uplot/uPlot.iife.min.js" \
+	bench_asset_uplot_css="$R/vendor/uplot/uPlot.min.css" bench_asset_uplot_license="$R/vendor/uplot/LICENSE" \
+	bench_asset_report_js="$R/report.js" bench_asset_report_css="$R/report.css"
+$CC $FLAGS -c "$WORK/report_assets.c" -o "$WORK/bench/report_assets.o"
 for name in libdrvbench-shim libdrvbench-model libdrvbench; do
 	$CC -shared -x c /dev/null -Wl,-soname,"$name.so.0" -o "$D/lib/$name.so.0"
 done
 ROOMS="$WORK/shim/*.o $WORK/model/*.o $WORK/bench/*.o"
 PLACEHOLDERS="-Wl,--no-as-needed $D/lib/libdrvbench.so.0 $D/lib/libdrvbench-model.so.0 \
  $D/lib/libdrvbench-shim.so.0 -Wl,--as-needed"
-SYSLIBS="$PLIST_LIBS $ELF_LIBS -lm -ldl -lpthread"
+SYSLIBS="$PLIST_LIBS $ELF_LIBS $(pkg-config --libs sqlite3) -lm -ldl -lpthread"
 
 # The fuzzers and the benchmark.
 compile harness "$INC" "$SRC"/fuzz/fuzz_{config,die,harness,oracle,handle_book,uc_struct,uc_raw,seeds,sancov}.c
