@@ -7,13 +7,14 @@
  * start+stop alone (loaded once), each way.
  * The ratio is the figure to compare across machines. Built per driver:
  * the program is linked with the driver's static library (its kmod_info).
- * usage: bench_bundle BUNDLE INFO_PLIST [CYCLES] */
+ * usage: bench_bundle [--record ...] BUNDLE INFO_PLIST [CYCLES] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "bench/kext.h"
 #include "bench/machine.h"
+#include "bench_figures.h"
 
 #define BENCH_CYCLES 2000ul
 #define BENCH_VALGRIND_DIVISOR 100ul
@@ -92,13 +93,16 @@ int main(int argc, char **argv)
 	struct bench_kext *bundle = NULL, *linked = NULL;
 	struct bench_options opt = { .no_tap = true };
 	struct bench_machine fx;
+	struct bench_figures fig = { 0 };
 	unsigned long n = BENCH_CYCLES;
 	double tb, tl, tb_load, tl_load, tb_ss, tl_ss;
 	char why[512] = "";
 	int status = 1;
 
+	if (!bench_figures_options(&fig, &argc, argv))
+		return 2;
 	if (argc < 3 || argc > 4 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: bench_bundle BUNDLE INFO_PLIST [CYCLES]\n");
+		fprintf(stderr, "usage: bench_bundle " BENCH_FIGURES_USAGE " BUNDLE INFO_PLIST [CYCLES]\n");
 		return 2;
 	}
 	if (argc == 4)
@@ -114,6 +118,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_bundle: %s\n", why);
 		goto out;
 	}
+	if (!bench_figures_begin(&fig, "bench_bundle", bundle, opt.profile->name))
+		goto out;
 	if (bench_machine_boot(&fx, &bench_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK) {
 		fprintf(stderr, "bench_bundle: %s\n", why);
 		goto out;
@@ -139,8 +145,14 @@ int main(int argc, char **argv)
 	printf("  bundle / linked: full cycle %.2fx, start+stop %.2fx; the bundle's own cost: "
 	       "%.1f us per load+unload\n", tb / tl, tb_ss / tl_ss,
 	       (tb_load - tl_load) * 1e6 / (double)n);
+	bench_figure(&fig, "bundle_load_unload_us", tb_load * 1e6 / (double)n, "us");
+	bench_figure(&fig, "bundle_over_linked_full_cycle", tb / tl, "x");
+	bench_figure(&fig, "bundle_over_linked_start_stop", tb_ss / tl_ss, "x");
 	status = 0;
 out:
+	fig.failed |= status != 0;
+	if (!bench_figures_end(&fig))
+		status = 1;
 	bench_kext_close(bundle);
 	bench_kext_close(linked);
 	return status;

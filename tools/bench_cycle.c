@@ -4,14 +4,16 @@
  * 3. Device attach/detach (unplug + re-plug + match) cycles per second on
  *    sim (as many) and on QEMU (default 100), or why it cannot run here.
  * Each line carries the runner's verdict: a rate of a leaking run is no figure.
- * usage: bench_cycle KEXT [SIM_CYCLES [QEMU_CYCLES]] */
+ * usage: bench_cycle [--record ...] KEXT [SIM_CYCLES [QEMU_CYCLES]] */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "bench/cycle.h"
 #include "bench/kext.h"
+#include "bench_figures.h"
 
 static struct bench_options bench_base = { .no_tap = true };
+static struct bench_figures bench_fig;
 
 #define BENCH_SIM_CYCLES 10000ul
 #define BENCH_QEMU_CYCLES 100ul
@@ -49,6 +51,12 @@ static int bench_kind(const char *kind, enum bench_host_kind host_kind, unsigned
 		       bench_result_string(res.result));
 		if (res.result != BENCH_PASS)
 			printf("  %s\n", res.why);
+		else if (res.seconds > 0) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s_%s_cycles_per_s", kind, host_name);
+			bench_figure(&bench_fig, name, (double)res.done / res.seconds, "1/s");
+		}
 		status = res.result == BENCH_PASS ? 0 : 1;
 	}
 	bench_cycle_result_free(&res);
@@ -61,8 +69,10 @@ int main(int argc, char **argv)
 	char why[512] = "";
 	int status = 0;
 
+	if (!bench_figures_options(&bench_fig, &argc, argv))
+		return 2;
 	if (argc < 2 || argc > 4 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: bench_cycle KEXT [SIM_CYCLES [QEMU_CYCLES]]\n");
+		fprintf(stderr, "usage: bench_cycle " BENCH_FIGURES_USAGE " KEXT [SIM_CYCLES [QEMU_CYCLES]]\n");
 		return 2;
 	}
 	if (bench_kext_open(argv[1], &bench_base.kext, why, sizeof(why)) != SHIM_OK ||
@@ -72,11 +82,18 @@ int main(int argc, char **argv)
 		bench_kext_close(bench_base.kext);
 		return 1;
 	}
+	if (!bench_figures_begin(&bench_fig, "bench_cycle", bench_base.kext,
+				 bench_base.profile->name)) {
+		bench_kext_close(bench_base.kext);
+		return 1;
+	}
 	status |= bench_kind("start-stop", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
 	status |= bench_kind("load-unload", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
 	status |= bench_kind("attach-detach", BENCH_HOST_SIM, bench_arg(argc, argv, 1, BENCH_SIM_CYCLES));
 	status |= bench_kind("attach-detach", BENCH_HOST_QEMU,
 			     bench_arg(argc, argv, 2, BENCH_QEMU_CYCLES));
+	if (!bench_figures_end(&bench_fig))
+		status = 1;
 	bench_kext_close(bench_base.kext);
 	return status;
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_figures.h"
 #include "host_bench.h"
 
 #define BENCH_OFFSET 0x00u /* BAR0 + 0, which every device maps */
@@ -138,7 +139,10 @@ static double bench_median(double *v, int n)
 
 int main(int argc, char **argv)
 {
-	const struct bench_profile *p = drvbench_hostbench_profile("bench_qemu", &argc, argv);
+	struct bench_figures fig = { 0 };
+	bool opts_ok = bench_figures_options(&fig, &argc, argv);
+	const struct bench_profile *p =
+		opts_ok ? drvbench_hostbench_profile("bench_qemu", &argc, argv) : NULL;
 	double seconds = argc > 1 ? atof(argv[1]) : 1.0, mmio_r[BENCH_ROUNDS], pp_r[BENCH_ROUNDS];
 	double mmio, pp, starts[BENCH_STARTS];
 	struct drvbench_hostbench b;
@@ -147,13 +151,18 @@ int main(int argc, char **argv)
 	if (p == NULL)
 		return 2;
 	if (argc > 2 || seconds <= 0 || seconds > 60) {
-		fprintf(stderr, "usage: %s [--device NAME|FILE] [SECONDS per rate, 0 < S <= 60]\n"
+		fprintf(stderr, "usage: %s " BENCH_FIGURES_USAGE " [--device NAME|FILE]\n"
+				"       [SECONDS per rate, 0 < S <= 60]\n"
 				"  %s\n", argv[0], DRVBENCH_HOSTBENCH_DEVICE_HELP);
 		return 2;
 	}
+	if (!bench_figures_begin(&fig, "bench_qemu", NULL, p->name))
+		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	if (drvbench_hostbench_boot(&b, &bench_host_qemu_factory, p, err, sizeof(err)) != SHIM_OK) {
 		fprintf(stderr, "bench_qemu: cannot start qemu:%s: %s\n", p->name, err);
+		fig.failed = true; /* the run is ended as failed */
+		bench_figures_end(&fig);
 		return 1;
 	}
 	for (int i = 0; i < BENCH_ROUNDS; i++) {
@@ -171,6 +180,8 @@ int main(int argc, char **argv)
 	bench_median(starts, BENCH_STARTS);
 	if (mmio_r[0] < 0 || pp_r[0] < 0 || starts[0] < 0) { /* sorted: failures first */
 		fprintf(stderr, "bench_qemu: a measurement failed: %s\n", err);
+		fig.failed = true;
+		bench_figures_end(&fig);
 		return 1;
 	}
 	printf("device: %s (QEMU's -device %s)\n", p->name, p->qemu_device);
@@ -182,5 +193,8 @@ int main(int argc, char **argv)
 	printf("QEMU start to the device's first reply:       %10.1f ms median of %d "
 	       "(min %.1f, max %.1f)\n",
 	       starts[BENCH_STARTS / 2], BENCH_STARTS, starts[0], starts[BENCH_STARTS - 1]);
-	return 0;
+	bench_figure(&fig, "qemu_qtest_mmio_read_us", 1e6 / mmio, "us");
+	bench_figure(&fig, "qemu_qtest_mmio_over_pingpong", pp / mmio, "x");
+	bench_figure(&fig, "qemu_start_ms", starts[BENCH_STARTS / 2], "ms");
+	return bench_figures_end(&fig) ? 0 : 1;
 }

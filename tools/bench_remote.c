@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_figures.h"
 #include "host_bench.h"
 #include "model/remote.h"
 
@@ -118,7 +119,10 @@ out:
 
 int main(int argc, char **argv)
 {
-	const struct bench_profile *p = drvbench_hostbench_profile("bench_remote", &argc, argv);
+	struct bench_figures fig = { 0 };
+	bool opts_ok = bench_figures_options(&fig, &argc, argv);
+	const struct bench_profile *p =
+		opts_ok ? drvbench_hostbench_profile("bench_remote", &argc, argv) : NULL;
 	int trips = argc > 1 ? atoi(argv[1]) : DEFAULT_TRIPS;
 	uint64_t vq = 0, vp = 0;
 	double pp, q, pr;
@@ -126,15 +130,20 @@ int main(int argc, char **argv)
 	if (p == NULL)
 		return 2;
 	if (argc > 2 || trips <= 0 || trips > 10000000) {
-		fprintf(stderr, "usage: bench_remote [--device NAME|FILE] [ROUND_TRIPS]\n  %s\n",
+		fprintf(stderr, "usage: bench_remote " BENCH_FIGURES_USAGE " [--device NAME|FILE] [ROUND_TRIPS]\n  %s\n",
 			DRVBENCH_HOSTBENCH_DEVICE_HELP);
 		return 2;
 	}
+	if (!bench_figures_begin(&fig, "bench_remote", NULL, p->name))
+		return 1;
 	pp = bench_pingpong(trips * 10);
 	q = bench_host(&bench_host_qemu_factory, p, trips, &vq);
 	pr = bench_host(&bench_host_qemu_proxy_factory, p, trips, &vp);
-	if (pp < 0 || q < 0 || pr < 0)
+	if (pp < 0 || q < 0 || pr < 0) {
+		fig.failed = true; /* the run is ended as failed */
+		bench_figures_end(&fig);
 		return 1;
+	}
 	printf("bench_remote: device %s, %d round trips each (ping-pong %d), one run\n", p->name,
 	       trips, trips * 10);
 	if (vq != vp) /* the model should read what QEMU's device reads; a figure, not a verdict */
@@ -147,5 +156,7 @@ int main(int argc, char **argv)
 	       pr / q, q / pp, pr / pp);
 	printf("  the proxy hop costs %.2f us per access (%.1f ping-pongs)\n", 1e6 / pr - 1e6 / q,
 	       (1e6 / pr - 1e6 / q) / (1e6 / pp));
-	return 0;
+	bench_figure(&fig, "qemu_proxy_hop_us", 1e6 / pr - 1e6 / q, "us");
+	bench_figure(&fig, "qemu_proxy_over_plain", pr / q, "x");
+	return bench_figures_end(&fig) ? 0 : 1;
 }

@@ -5,18 +5,21 @@
  *    is what to compare across machines).
  * 2. Driver start/stop cycles per second on one machine, with the kernel
  *    counters before and after (a growth here is a leak per cycle).
- * usage: bench_sim KEXT [MMIO_READS [CYCLES]] */
+ * usage: bench_sim [--record ...] KEXT [MMIO_READS [CYCLES]] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "bench/kext.h"
 #include "bench/machine.h"
+#include "bench_figures.h"
 
 #define BENCH_READS 10000000ul
 #define BENCH_CYCLES 20000ul
 #define BENCH_VALGRIND_DIVISOR 200ul /* keep a memcheck run to seconds */
 #define BENCH_MMIO_OFFSET 0x00
+
+static struct bench_figures bench_fig;
 
 static double bench_now(void)
 {
@@ -62,6 +65,9 @@ static void bench_mmio(struct bench_machine *fx, unsigned long reads)
 	printf("  indirect call baseline        : %12.0f calls/s (%7.1f ns each)\n",
 	       (double)reads / t_call, t_call * 1e9 / (double)reads);
 	printf("  ratio (shim path / indirect)  : %12.1f x\n", t_shim / (t_call > 0 ? t_call : 1e-9));
+	bench_figure(&bench_fig, "sim_mmio_read_ns", t_shim * 1e9 / (double)reads, "ns");
+	bench_figure(&bench_fig, "sim_mmio_read_over_indirect_call", t_shim / (t_call > 0 ? t_call : 1e-9),
+		     "x");
 }
 
 static void bench_print_counters(const char *label, const struct shim_counters *c)
@@ -100,6 +106,9 @@ static int bench_cycles(struct bench_machine *fx, unsigned long cycles)
 	       done, cycles, t, (double)done / (t > 0 ? t : 1e-9));
 	if (r != SHIM_OK)
 		printf("  stopped early: %s\n", shim_ret_string(r));
+	else
+		bench_figure(&bench_fig, "sim_start_stop_cycles_per_s", (double)done / (t > 0 ? t : 1e-9),
+			     "1/s");
 	bench_baseline_take(&after);
 	bench_print_counters("before", &before.counters);
 	bench_print_counters("after", &after.counters);
@@ -129,8 +138,10 @@ int main(int argc, char **argv)
 	char why[512] = "";
 	int status;
 
+	if (!bench_figures_options(&bench_fig, &argc, argv))
+		return 2;
 	if (argc < 2 || argc > 4 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: bench_sim KEXT [MMIO_READS [CYCLES]]\n");
+		fprintf(stderr, "usage: bench_sim " BENCH_FIGURES_USAGE " KEXT [MMIO_READS [CYCLES]]\n");
 		return 2;
 	}
 	if (bench_kext_open(argv[1], &k, why, sizeof(why)) != SHIM_OK ||
@@ -140,11 +151,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	opt.kext = k;
+	if (!bench_figures_begin(&bench_fig, "bench_sim", k, opt.profile->name)) {
+		bench_kext_close(k);
+		return 1;
+	}
 	if (bench_machine_boot(&fx, &bench_host_sim_factory, &opt, why, sizeof(why)) != SHIM_OK ||
 	    fx.svc == NULL) {
 		fprintf(stderr, "bench_sim: cannot start %s on sim: %s\n", bench_kext_bundle_id(k),
 			why[0] ? why : shim_ret_string(fx.match_ret));
 		bench_machine_shutdown(&fx, why, sizeof(why));
+		bench_fig.failed = true; /* the run is ended as failed */
+		bench_figures_end(&bench_fig);
 		bench_kext_close(k);
 		return 1;
 	}
@@ -152,6 +169,8 @@ int main(int argc, char **argv)
 	status = bench_cycles(&fx, bench_arg(argc, argv, 2, BENCH_CYCLES));
 	if (!bench_machine_shutdown(&fx, why, sizeof(why)))
 		printf("shutdown: not clean: %s\n", why);
+	if (!bench_figures_end(&bench_fig))
+		status = 1;
 	bench_kext_close(k);
 	return status;
 }

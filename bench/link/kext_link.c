@@ -167,11 +167,14 @@ static void check_libraries(struct report *r, const struct bench_link_library_re
 	}
 }
 
-/* Each needed symbol: a KPI from a declared library, instrumentation, or a
- * weak reference allowed to stay unresolved. Marks used[]. */
+/* Each needed symbol: a KPI from a declared library, instrumentation (a
+ * coverage runtime's C library calls included), or a weak reference allowed
+ * to stay unresolved. Marks used[]. */
 static void check_undefined(struct report *r, const struct bench_elf_image *img,
 			    const bool *declared, bool *used)
 {
+	bool coverage = bench_link_carries_coverage_runtime(img);
+
 	for (size_t i = 0; i < img->undefined_count; i++) {
 		const struct bench_elf_symbol *s = &img->undefined[i];
 		const struct shim_kpi_symbol *kpi = shim_kpi_symbol_find(s->name);
@@ -184,7 +187,8 @@ static void check_undefined(struct report *r, const struct bench_elf_image *img,
 				add(r, BENCH_LINK_UNDECLARED_LIBRARY, s->name, kpi->library->id,
 				    "symbol '%s' comes from %s, which OSBundleLibraries does not declare",
 				    s->name, kpi->library->id);
-		} else if (!s->weak && !shim_kpi_is_instrumentation(s->name)) {
+		} else if (!s->weak && !shim_kpi_is_instrumentation(s->name) &&
+			   !(coverage && bench_link_coverage_runtime_import(s->name))) {
 			add(r, BENCH_LINK_UNDEFINED_SYMBOL, s->name, NULL,
 			    "undefined symbol '%s': not exported by the kernel (no KPI library provides it)",
 			    s->name);

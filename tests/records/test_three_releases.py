@@ -5,7 +5,7 @@ are three times slower in virtual time (1.2), recorded by records_fixture;
 then drvbench run --record --junit on the last one. compare must flag the
 leak and the slowdown and exit 1; an unknown label lists the known ones; the
 report, opened in headless chromium, draws the leak's rising line with no
-console error; the JUnit files validate against the vendored JUnit schema.
+console error; the JUnit files validate against the JUnit schema (junit/).
 No assertion reads the wall clock.
 usage: test_three_releases.py DRVBENCH FIXTURE KEXT TESTS XSD"""
 import json

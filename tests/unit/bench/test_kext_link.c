@@ -397,6 +397,59 @@ static void test_instrumented_kext_links_with_its_runtime_symbols_unresolved(voi
 	bench_elf_image_free(img);
 }
 
+/* The C library call the image needs, failing the test if absent. */
+static void assert_needs(const struct bench_elf_image *img, const char *name)
+{
+	for (size_t i = 0; i < img->undefined_count; i++)
+		if (strcmp(img->undefined[i].name, name) == 0)
+			return;
+	fail_msg("%s does not need '%s': the fixture no longer carries the coverage runtime",
+		 img->name, name);
+}
+
+static void test_coverage_build_kext_links_with_its_gcov_runtime(void **state)
+{
+	struct bench_elf_image *img;
+	struct bench_link_report *r;
+
+	(void)state;
+	if (link_fixture_optional("coverage") == NULL)
+		skip(); /* not a gcc build */
+	img = load("coverage");
+	assert_needs(img, "getenv"); /* the runtime reads GCOV_PREFIX */
+	assert_needs(img, "fopen");
+	r = check(img, pci_driver_libs, PCI_DRIVER_LIB_COUNT, NULL, BENCH_LINK_PASS);
+	assert_int_equal(0, r->count);
+	bench_link_report_free(r);
+	bench_elf_image_free(img);
+}
+
+static void test_coverage_runtime_does_not_excuse_the_drivers_own_calls(void **state)
+{
+	/* libkern too: the runtime's memcpy is a libkern KPI. */
+	static const struct bench_link_library_ref libs[] = { { "com.apple.kpi.iokit", "19.0" },
+							      { "com.apple.kpi.libkern", "19.0" } };
+	struct bench_elf_image *img;
+	struct bench_link_report *r;
+
+	(void)state;
+	if (link_fixture_optional("coverage_unresolved") == NULL)
+		skip();
+	img = load("coverage_unresolved");
+	assert_needs(img, "getenv");
+	r = check(img, libs, 2, NULL, BENCH_LINK_REFUSED);
+	problem(r, BENCH_LINK_UNDEFINED_SYMBOL, "printf");
+	problem(r, BENCH_LINK_UNDEFINED_SYMBOL, "totally_missing");
+	if (r->refusals != 2) { /* not the runtime's getenv, fopen, ... */
+		char line[2048];
+
+		bench_link_report_summary(r, line, sizeof(line));
+		fail_msg("want printf and totally_missing refused, and nothing else: %s", line);
+	}
+	bench_link_report_free(r);
+	bench_elf_image_free(img);
+}
+
 /* Images built by hand: rules the fixtures cannot reach cheaply. */
 static void test_weak_kpi_reference_still_needs_its_library_declared(void **state)
 {
@@ -501,6 +554,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_kextlibs_prints_the_block_the_binary_needs),
 		cmocka_unit_test(test_kextlibs_block_is_empty_for_a_kext_using_no_kpi),
 		cmocka_unit_test(test_instrumented_kext_links_with_its_runtime_symbols_unresolved),
+		cmocka_unit_test(test_coverage_build_kext_links_with_its_gcov_runtime),
+		cmocka_unit_test(test_coverage_runtime_does_not_excuse_the_drivers_own_calls),
 		cmocka_unit_test(test_weak_kpi_reference_still_needs_its_library_declared),
 		cmocka_unit_test(test_hostile_symbol_names_cannot_break_the_one_line_summary),
 		cmocka_unit_test(test_instrumentation_globals_never_collide_between_kexts),
