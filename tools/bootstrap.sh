@@ -28,6 +28,9 @@ PACKAGES=(
   libplist-dev:i386     # Info.plist parsing in the i386 loader
   libelf-dev:i386       # the loader's link checks, built for i386 as well
   libsqlite3-dev:i386   # the records database, linked by the i386 bench library
+  g++ llvm-14-dev  # drvbench qualify's Mach-O reader: one C++ file over LLVM's object library (its C API lacks symbol binding/undefined flags)
+  lld-14 llvm-14   # ld64.lld-14 and llvm-lipo-14 make the qualify tests' Mach-O kexts (thin, universal) with no Apple tool
+  python3-jsonschema # validates drvbench qualify's SARIF against the vendored OASIS 2.1.0 schema
 )
 
 missing=()

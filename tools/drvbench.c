@@ -15,6 +15,8 @@ static const struct drvbench_cmd drvbench_cmds[] = {
 	  drvbench_cmd_cycle, drvbench_cycle_usage },
 	{ "fuzz", "run a libFuzzer campaign on a user-client target", drvbench_cmd_fuzz,
 	  drvbench_fuzz_usage },
+	{ "qualify", "the pre-QA checklist on a bundle as shipped: static rules, then dynamic checks",
+	  drvbench_cmd_qualify, drvbench_qualify_usage },
 	{ "compare", "what changed between two recorded releases (exit 1 on a regression)",
 	  drvbench_cmd_compare, drvbench_compare_usage },
 	{ "report", "the records as one self-contained HTML page with plots", drvbench_cmd_report,

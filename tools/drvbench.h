@@ -53,6 +53,8 @@ int drvbench_cmd_report(int argc, char **argv);
 void drvbench_report_usage(FILE *out);
 int drvbench_cmd_faults(int argc, char **argv);
 void drvbench_faults_usage(FILE *out);
+int drvbench_cmd_qualify(int argc, char **argv);
+void drvbench_qualify_usage(FILE *out);
 int drvbench_cmd_help(int argc, char **argv);
 void drvbench_help_usage(FILE *out);
 

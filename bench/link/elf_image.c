@@ -210,8 +210,10 @@ static enum bench_elf_status walk(Elf *elf, struct builder *b, const char *name,
 	return walk_dynsym(elf, dynsym, &dynsym_sh, b, name, why, why_len);
 }
 
-/* Class, byte order, machine and type against the bench's. */
-static enum bench_elf_status check_header(Elf *elf, const char *name, char *why, size_t why_len)
+/* Class, byte order, machine (unless any_machine: qualification reads
+ * binaries built for other architectures) and type against the bench's. */
+static enum bench_elf_status check_header(Elf *elf, bool any_machine, const char *name, char *why,
+					  size_t why_len)
 {
 	const char *ident = elf_getident(elf, NULL);
 	GElf_Ehdr eh;
@@ -225,17 +227,18 @@ static enum bench_elf_status check_header(Elf *elf, const char *name, char *why,
 		return fail(BENCH_ELF_MALFORMED, why, why_len, "%s: truncated ELF header: %s", name,
 			    elf_errmsg(-1));
 	machine = bench_elf_machine_name(eh.e_machine, mbuf, sizeof(mbuf));
-	if (ident[EI_CLASS] != BENCH_ELF_HOST_CLASS)
+	if (!any_machine && ident[EI_CLASS] != BENCH_ELF_HOST_CLASS)
 		return fail(BENCH_ELF_WRONG_CLASS, why, why_len,
 			    "%s: %s object on a %s bench (built for %s)", name,
 			    ident[EI_CLASS] == ELFCLASS32 ? "ELFCLASS32" : "ELFCLASS64",
 			    BENCH_ELF_HOST_CLASS == ELFCLASS64 ? "64-bit" : "32-bit", machine);
-	if (ident[EI_DATA] != BENCH_ELF_HOST_DATA)
+	if (!any_machine && ident[EI_DATA] != BENCH_ELF_HOST_DATA)
 		return fail(BENCH_ELF_WRONG_DATA, why, why_len,
 			    "%s: %s ELF (built for %s), this bench is %s", name,
 			    ident[EI_DATA] == ELFDATA2MSB ? "big-endian" : "little-endian", machine,
 			    BENCH_ELF_HOST_DATA == ELFDATA2MSB ? "big-endian" : "little-endian");
-	if (BENCH_ELF_HOST_MACHINE != EM_NONE && eh.e_machine != BENCH_ELF_HOST_MACHINE)
+	if (!any_machine && BENCH_ELF_HOST_MACHINE != EM_NONE &&
+	    eh.e_machine != BENCH_ELF_HOST_MACHINE)
 		return fail(BENCH_ELF_WRONG_MACHINE, why, why_len, "%s: ELF for %s, this bench runs %s",
 			    name, machine, bench_elf_host_machine());
 	switch (eh.e_type) {
@@ -326,8 +329,8 @@ static enum bench_elf_status check_file(int fd, const char *name, char *why, siz
 	return BENCH_ELF_OK;
 }
 
-enum bench_elf_status bench_elf_image_open(const char *path, struct bench_elf_image **out,
-					   char *why, size_t why_len)
+static enum bench_elf_status open_image(const char *path, bool any_machine,
+				       struct bench_elf_image **out, char *why, size_t why_len)
 {
 	const char *name, *slash;
 	enum bench_elf_status st;
@@ -360,13 +363,25 @@ enum bench_elf_status bench_elf_image_open(const char *path, struct bench_elf_im
 		st = fail(BENCH_ELF_MALFORMED, why, why_len, "%s: unreadable ELF: %s", name,
 			  elf_errmsg(-1));
 	} else {
-		st = check_header(elf, name, why, why_len);
+		st = check_header(elf, any_machine, name, why, why_len);
 		if (st == BENCH_ELF_OK)
 			st = build(elf, path, name, out, why, why_len);
 	}
 	elf_end(elf);
 	close(fd);
 	return st;
+}
+
+enum bench_elf_status bench_elf_image_open(const char *path, struct bench_elf_image **out,
+					   char *why, size_t why_len)
+{
+	return open_image(path, false, out, why, why_len);
+}
+
+enum bench_elf_status bench_elf_image_open_any(const char *path, struct bench_elf_image **out,
+					       char *why, size_t why_len)
+{
+	return open_image(path, true, out, why, why_len);
 }
 
 void bench_elf_image_free(struct bench_elf_image *img)

@@ -57,7 +57,28 @@ struct bench_elf_image {
  * "EduDriver: ELFCLASS32 object on a 64-bit bench (built for i386)". */
 enum bench_elf_status bench_elf_image_open(const char *path, struct bench_elf_image **out,
 					   char *why, size_t why_len);
+/* The same for a shared object of any ELF class, byte order and machine
+ * (qualification reads the i386 and aarch64 builds of a kext too). */
+enum bench_elf_status bench_elf_image_open_any(const char *path, struct bench_elf_image **out,
+					       char *why, size_t why_len);
 void bench_elf_image_free(struct bench_elf_image *img);
+
+/* What qualification wants beyond the link's needs, from the section
+ * headers of an ELF file of any class and machine. */
+struct bench_elf_facts {
+	char machine[24];          /* "x86_64", "i386", "aarch64", "machine 42" */
+	unsigned elf_class;        /* 32 or 64 */
+	unsigned type;             /* e_type: ET_DYN for a kext */
+	bool debug_info;           /* a .debug_* or .zdebug_* section (DWARF) */
+	char debug_section[32];    /* the first one */
+	unsigned long long code_bytes;   /* sections holding instructions */
+	unsigned long long symtab_bytes; /* .symtab and its string table (0: stripped) */
+};
+
+/* Reads path's ELF header and section headers. BENCH_ELF_OK, or the
+ * status of bench_elf_image_open (UNREADABLE, NOT_ELF, MALFORMED) with why. */
+enum bench_elf_status bench_elf_facts_read(const char *path, struct bench_elf_facts *out,
+					   char *why, size_t why_len);
 
 /* The e_machine this bench was built for ("x86_64", "aarch64", ...). */
 const char *bench_elf_host_machine(void);

@@ -144,7 +144,7 @@ static shim_ret edu_poll_clear(struct edu_state *st, uint32_t reg, uint32_t busy
 	return edu_timed_out(st);
 }
 
-shim_ret edu_liveness(shim_service *svc, uint32_t value, uint32_t *readback)
+shim_ret org_drvbench_driver_edu_liveness(shim_service *svc, uint32_t value, uint32_t *readback)
 {
 	struct edu_state *st;
 	shim_ret r = edu_op_enter(svc, &st);
@@ -166,7 +166,7 @@ shim_ret edu_liveness(shim_service *svc, uint32_t value, uint32_t *readback)
 	return edu_op_leave(st, r);
 }
 
-shim_ret edu_read_id(shim_service *svc, uint32_t *id)
+shim_ret org_drvbench_driver_edu_read_id(shim_service *svc, uint32_t *id)
 {
 	struct edu_state *st;
 	shim_ret r = edu_op_enter(svc, &st);
@@ -211,12 +211,12 @@ static shim_ret edu_factorial_run(shim_service *svc, uint32_t n, uint32_t *resul
 	return edu_op_leave(st, r);
 }
 
-shim_ret edu_factorial(shim_service *svc, uint32_t n, uint32_t *result)
+shim_ret org_drvbench_driver_edu_factorial(shim_service *svc, uint32_t n, uint32_t *result)
 {
 	return edu_factorial_run(svc, n, result, true);
 }
 
-shim_ret edu_factorial_polled(shim_service *svc, uint32_t n, uint32_t *result)
+shim_ret org_drvbench_driver_edu_factorial_polled(shim_service *svc, uint32_t n, uint32_t *result)
 {
 	return edu_factorial_run(svc, n, result, false);
 }
@@ -306,18 +306,20 @@ static shim_ret edu_dma_buffered(shim_service *svc, uint32_t dev_off, const void
 	return edu_op_leave(st, r);
 }
 
-shim_ret edu_dma_to_device(shim_service *svc, uint32_t dev_off, const void *src, uint32_t len)
+shim_ret org_drvbench_driver_edu_dma_to_device(shim_service *svc, uint32_t dev_off, const void *src,
+					       uint32_t len)
 {
 	return edu_dma_buffered(svc, dev_off, src, NULL, len, true);
 }
 
-shim_ret edu_dma_from_device(shim_service *svc, uint32_t dev_off, void *dst, uint32_t len)
+shim_ret org_drvbench_driver_edu_dma_from_device(shim_service *svc, uint32_t dev_off, void *dst,
+						 uint32_t len)
 {
 	return edu_dma_buffered(svc, dev_off, NULL, dst, len, false);
 }
 
-shim_ret edu_dma_memdesc(shim_service *svc, shim_memdesc *md, uint64_t md_off, uint32_t dev_off,
-			 uint32_t len, bool to_device)
+shim_ret org_drvbench_driver_edu_dma_memdesc(shim_service *svc, shim_memdesc *md, uint64_t md_off,
+					     uint32_t dev_off, uint32_t len, bool to_device)
 {
 	struct edu_state *st;
 	uint64_t end = 0;
@@ -343,7 +345,7 @@ shim_ret edu_dma_memdesc(shim_service *svc, shim_memdesc *md, uint64_t md_off, u
 	return edu_op_leave(st, r);
 }
 
-shim_ret edu_raise_interrupt(shim_service *svc, uint32_t bits)
+shim_ret org_drvbench_driver_edu_raise_interrupt(shim_service *svc, uint32_t bits)
 {
 	struct edu_state *st;
 	shim_ret r = edu_op_enter(svc, &st);
@@ -362,7 +364,7 @@ shim_ret edu_raise_interrupt(shim_service *svc, uint32_t bits)
 	return edu_op_leave(st, r);
 }
 
-shim_ret edu_get_stats(shim_service *svc, struct edu_stats *out)
+shim_ret org_drvbench_driver_edu_get_stats(shim_service *svc, struct edu_stats *out)
 {
 	struct edu_state *st;
 	shim_ret r = edu_op_enter(svc, &st);

@@ -57,7 +57,7 @@ static shim_ret m_liveness(shim_uc *uc, struct shim_uc_args *a)
 
 	if (!scalar_u32(a, 0, &v))
 		return SHIM_ERR_BAD_ARGUMENT;
-	if ((r = edu_liveness(shim_uc_service(uc), v, &rb)) != SHIM_OK)
+	if ((r = org_drvbench_driver_edu_liveness(shim_uc_service(uc), v, &rb)) != SHIM_OK)
 		return r;
 	a->scalar_out[0] = rb;
 	a->scalar_out_written = 1;
@@ -71,7 +71,7 @@ static shim_ret m_factorial(shim_uc *uc, struct shim_uc_args *a)
 
 	if (!scalar_u32(a, 0, &n) || n > EDU_UC_FACTORIAL_MAX)
 		return SHIM_ERR_BAD_ARGUMENT;
-	if ((r = edu_factorial(shim_uc_service(uc), n, &result)) != SHIM_OK)
+	if ((r = org_drvbench_driver_edu_factorial(shim_uc_service(uc), n, &result)) != SHIM_OK)
 		return r;
 	a->scalar_out[0] = result;
 	a->scalar_out_written = 1;
@@ -90,12 +90,13 @@ static shim_ret m_dma_write(shim_uc *uc, struct shim_uc_args *a)
 	if (!window_ok(dev_off, len))
 		return SHIM_ERR_BAD_ARGUMENT;
 	if (a->struct_in_desc == NULL)
-		return edu_dma_to_device(shim_uc_service(uc), dev_off,
+		return org_drvbench_driver_edu_dma_to_device(shim_uc_service(uc), dev_off,
 					 (const uint8_t *)a->struct_in + buf_off, len);
 	/* Client memory must be wired for the device to read it. */
 	if ((r = shim_memdesc_prepare(a->struct_in_desc)) != SHIM_OK)
 		return r;
-	r = edu_dma_memdesc(shim_uc_service(uc), a->struct_in_desc, buf_off, dev_off, len, true);
+	r = org_drvbench_driver_edu_dma_memdesc(shim_uc_service(uc), a->struct_in_desc, buf_off,
+						dev_off, len, true);
 	rc = shim_memdesc_complete(a->struct_in_desc);
 	return r != SHIM_OK ? r : rc;
 }
@@ -111,7 +112,8 @@ static shim_ret m_dma_read(shim_uc *uc, struct shim_uc_args *a)
 		return SHIM_ERR_OVERRUN;
 	if (!window_ok(dev_off, len))
 		return SHIM_ERR_BAD_ARGUMENT;
-	if ((r = edu_dma_from_device(shim_uc_service(uc), dev_off, a->struct_out, len)) != SHIM_OK)
+	r = org_drvbench_driver_edu_dma_from_device(shim_uc_service(uc), dev_off, a->struct_out, len);
+	if (r != SHIM_OK)
 		return r;
 	a->struct_out_written = len;
 	return SHIM_OK;
@@ -123,7 +125,7 @@ static shim_ret m_raise_interrupt(shim_uc *uc, struct shim_uc_args *a)
 
 	if (!scalar_u32(a, 0, &bits) || bits == 0)
 		return SHIM_ERR_BAD_ARGUMENT;
-	return edu_raise_interrupt(shim_uc_service(uc), bits);
+	return org_drvbench_driver_edu_raise_interrupt(shim_uc_service(uc), bits);
 }
 
 static shim_ret m_irq_status(shim_uc *uc, struct shim_uc_args *a)
@@ -131,7 +133,7 @@ static shim_ret m_irq_status(shim_uc *uc, struct shim_uc_args *a)
 	struct edu_stats st;
 	shim_ret r;
 
-	if ((r = edu_get_stats(shim_uc_service(uc), &st)) != SHIM_OK)
+	if ((r = org_drvbench_driver_edu_get_stats(shim_uc_service(uc), &st)) != SHIM_OK)
 		return r;
 	a->scalar_out[0] = st.last_status;
 	a->scalar_out[1] = st.interrupts;
@@ -146,7 +148,7 @@ static shim_ret m_get_stats(shim_uc *uc, struct shim_uc_args *a)
 	struct edu_stats st;
 	shim_ret r;
 
-	if ((r = edu_get_stats(shim_uc_service(uc), &st)) != SHIM_OK)
+	if ((r = org_drvbench_driver_edu_get_stats(shim_uc_service(uc), &st)) != SHIM_OK)
 		return r;
 	out = (struct edu_uc_stats){
 		.using_msi = st.using_msi, .interrupts = st.interrupts, .factorials = st.factorials,
@@ -211,7 +213,7 @@ static shim_ret m_factorial_async(shim_uc *uc, struct shim_uc_args *a)
 		return SHIM_ERR_BAD_ARGUMENT;
 	if (conn->requests >= EDU_UC_MAX_REQUESTS)
 		return SHIM_ERR_NO_RESOURCES;
-	if ((r = edu_factorial(shim_uc_service(uc), n, &result)) != SHIM_OK)
+	if ((r = org_drvbench_driver_edu_factorial(shim_uc_service(uc), n, &result)) != SHIM_OK)
 		return r;
 	if ((req = shim_zalloc(sizeof(*req))) == NULL)
 		return SHIM_ERR_NO_MEMORY;

@@ -26,7 +26,7 @@
 #define ID_MAGIC 0xedu
 #define ALL_ONES 0xffffffffu /* what a removed device reads */
 
-#define FACT_CLASS "org_example_factorial"
+#define FACT_CLASS "org_drvbench_example_factorial"
 #define FACT_MAX_MSI_INDEX 8u
 #define FACT_WAIT_NS 1000000000ull /* the engine takes microseconds; a second is a dead one */
 
@@ -345,7 +345,7 @@ static void fact_device_gone(shim_service *svc)
 
 /* A kext's globals stay visible (the kernel's flat namespace): the test
  * module finds this with bench_machine_kext_symbol for its alive check. */
-shim_ret org_example_factorial_liveness(shim_service *svc, uint32_t v)
+shim_ret org_drvbench_example_factorial_liveness(shim_service *svc, uint32_t v)
 {
 	struct fact *f = svc != NULL ? shim_service_private(svc) : NULL;
 

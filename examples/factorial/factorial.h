@@ -16,6 +16,6 @@ enum factorial_selector {
 
 /* SHIM_OK when the device's liveness register reads back ~v. Exported
  * globals carry the bundle's prefix: every kext shares one namespace. */
-shim_ret org_example_factorial_liveness(shim_service *svc, uint32_t v);
+shim_ret org_drvbench_example_factorial_liveness(shim_service *svc, uint32_t v);
 
 #endif

@@ -4,8 +4,8 @@
 # everything into $OUT. No meson needed. Local use:
 #   CC=clang-14 CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1' \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/fuzz-out fuzz/oss-fuzz/build.sh
-# Needs: python3, pkg-config, libplist-2.0 (the kext manifest parser) and
-# sqlite3 (the records database, part of the bench room).
+# Needs: python3, pkg-config, libplist-2.0 (the kext manifest parser), libelf
+# and sqlite3 (the bench room's link checks and records).
 #
 # $OUT/drvbench/ holds the kext fuzzer and what it loads:
 #   fuzz_kext              one libFuzzer binary for every kext (-kext=PATH, fuzz/README.md)
@@ -18,6 +18,8 @@
 #   fuzz_<dir>_struct, fuzz_<dir>_raw_<selector>  copies of fuzz_kext whose .options
 #                          name the kext ($ORIGIN/drvbench/kexts/...) and the target
 #   fuzz_remote_decoder    model/remote's message decoder
+#   fuzz_qualify_binary, fuzz_qualify_plist  drvbench qualify's binary reader and
+#                          Info.plist rules (the Mach-O half needs DRVBENCH_MACHO_READER)
 #
 # How bundles find the shim: the shim, the models and the bench are linked
 # into the fuzzer itself (static: calls stay direct, a quarter faster per
@@ -117,6 +119,9 @@ $CC $BASE_FLAGS $NOCOV_CFLAGS $INC -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/bench_ke
 $CC $BASE_FLAGS $NOCOV_CFLAGS $INC -c "$SRC/fuzz/bench_fuzz.c" -o "$WORK/bench_fuzz.o"
 $CC $FLAGS -c "$SRC/fuzz/fuzz_empty.c" -o "$WORK/fuzz_empty.o"
 $CC $FLAGS $INC -c "$SRC/fuzz/fuzz_remote_decoder.c" -o "$WORK/fuzz_remote_decoder.o"
+for t in fuzz_qualify_binary fuzz_qualify_plist; do
+	$CC $FLAGS $INC -I"$SRC/bench/qualify" -c "$SRC/fuzz/$t.c" -o "$WORK/$t.o"
+done
 # shellcheck disable=SC2086 # word lists on purpose
 $CC $CFLAGS $LIB_FUZZING_ENGINE -rdynamic "$WORK/fuzz_kext.o" "$WORK"/harness/*.o $ROOMS \
 	$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$D/fuzz_kext"
@@ -127,6 +132,12 @@ $CC $CFLAGS $LIB_FUZZING_ENGINE "$WORK/fuzz_empty.o" -o "$D/fuzz_empty"
 # shellcheck disable=SC2086
 $CC $CFLAGS $LIB_FUZZING_ENGINE "$WORK/fuzz_remote_decoder.o" "$WORK/harness/fuzz_die.o" \
 	"$WORK"/modelcov/*.o -ldl -o "$OUT/fuzz_remote_decoder"
+# drvbench qualify's binary reader and plist rules (the rooms are in them).
+for t in fuzz_qualify_binary fuzz_qualify_plist; do
+	# shellcheck disable=SC2086
+	$CC $CFLAGS $LIB_FUZZING_ENGINE -rdynamic "$WORK/$t.o" "$WORK/harness/fuzz_die.o" $ROOMS \
+		$PLACEHOLDERS $SYSLIBS "$RPATH" -o "$OUT/$t"
+done
 
 # package TARGET SEED-DIR DICT OPTIONS...: the OSS-Fuzz files of one target.
 package() {
@@ -145,6 +156,8 @@ package() {
 	} >"$OUT/$name.options"
 }
 package fuzz_remote_decoder "$SRC/fuzz/corpus/remote_decoder" ""
+package fuzz_qualify_binary "$SRC/fuzz/corpus/qualify_binary" ""
+package fuzz_qualify_plist "$SRC/fuzz/corpus/qualify_plist" ""
 
 # kext DIR [bundle-only]: the bundle, its test module, and (unless
 # bundle-only) an OSS-Fuzz target per fuzz target.

@@ -42,6 +42,7 @@ struct shim_kext {
 	struct shim_personality *pers;
 	size_t pers_count;
 	long services;
+	uint64_t idle_since_ns;  /* virtual time its last service went (auto-unload) */
 	char why[256]; /* the manifest's fault, while loading */
 };
 
@@ -419,4 +420,31 @@ const struct shim_driver *shim_kext_personality_match(const shim_kext *k, size_t
 void shim_kext_services_add(shim_kext *k, long delta)
 {
 	k->services += delta;
+}
+
+void shim_kext_note_idle(shim_kext *k, uint64_t now_ns)
+{
+	if (k->services == 0)
+		k->idle_since_ns = now_ns;
+}
+
+long shim_kext_services(const shim_kext *k, uint64_t *idle_since_ns)
+{
+	if (idle_since_ns != NULL)
+		*idle_since_ns = k->idle_since_ns;
+	return k->services;
+}
+
+const char *shim_kext_live_class(const shim_kext *k, long *live)
+{
+	for (size_t i = 0; k && k->desc && i < k->desc->class_count; i++) {
+		const shim_class *c = k->desc->classes[i];
+
+		if (c && shim_class_live(c) > 0) {
+			if (live)
+				*live = shim_class_live(c);
+			return c->name;
+		}
+	}
+	return NULL;
 }

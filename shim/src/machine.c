@@ -224,6 +224,7 @@ static void shim_service_destroy(shim_service *svc)
 {
 	svc->dev->svc = NULL;
 	shim_kext_services_add(svc->kext, -1);
+	shim_kext_note_idle(svc->kext, shim_workloop_now_ns(svc->m->wl));
 	shim_object_release(&svc->obj);
 }
 

@@ -124,6 +124,9 @@ struct shim_machine {
 	bool power_policy_set;
 	struct shim_power_policy power_policy;
 	struct shim_power_stats power_stats;
+	/* autounload.c */
+	uint64_t unload_delay_ns;
+	bool unload_delay_set;
 };
 
 struct shim_timer {
@@ -326,6 +329,11 @@ SHIM_INTERNAL const struct shim_driver *shim_kext_personality_match(const shim_k
 								    const shim_pci_device *dev,
 								    int *score);
 SHIM_INTERNAL void shim_kext_services_add(shim_kext *k, long delta);
+/* After a service of k went: when it was the last, k is idle from now_ns
+ * (virtual time), which auto-unload counts from. */
+SHIM_INTERNAL void shim_kext_note_idle(shim_kext *k, uint64_t now_ns);
+/* Running services, and since when k has had none. */
+SHIM_INTERNAL long shim_kext_services(const shim_kext *k, uint64_t *idle_since_ns);
 /* False for a manifest-only kext (loaded without a descriptor). */
 SHIM_INTERNAL bool shim_kext_can_start(const shim_kext *k);
 

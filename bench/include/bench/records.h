@@ -142,6 +142,12 @@ shim_ret bench_records_add_cycle(struct bench_records *r, bench_record_id run,
 shim_ret bench_records_unfinished(struct bench_records *r, const char *command,
 				  const char *bundle_id, bench_record_id *run, char *why,
 				  size_t len);
+/* The CFBundleVersion of the newest run of bundle_id by `command` that
+ * ended "done" (for qualify: qualified) with a version other than except
+ * (NULL: any), in out; SHIM_ERR_NOT_FOUND (why) when there is none. */
+shim_ret bench_records_last_version(struct bench_records *r, const char *command,
+				    const char *bundle_id, const char *except, char *out,
+				    size_t outlen, char *why, size_t len);
 /* The run's planned kinds, in plan order; *n on entry is the capacity. */
 struct bench_record_cycle_state {
 	bench_record_id cycle;

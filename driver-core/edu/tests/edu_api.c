@@ -6,11 +6,12 @@
 
 struct edu_api edu_api;
 
+#define EDU_API_PREFIX "org_drvbench_driver_edu_"
 #define EDU_API_RESOLVE(name)                                                          \
 	do {                                                                           \
-		void *sym = bench_machine_kext_symbol(fx, "edu_" #name);              \
+		void *sym = bench_machine_kext_symbol(fx, EDU_API_PREFIX #name);       \
 		if (sym == NULL) {                                                     \
-			snprintf(why, len, "the kext exports no edu_" #name);          \
+			snprintf(why, len, "the kext exports no " EDU_API_PREFIX #name);  \
 			return false;                                                  \
 		}                                                                      \
 		memcpy(&api.name, &sym, sizeof(sym));                                  \

@@ -1,14 +1,14 @@
 /* The edu driver's operations, reached in the loaded kext through the
  * bench's symbol lookup (the test module is not linked to the driver: a
  * bundle is mapped afresh on every load). Each member has the type of the
- * prototype in edu/edu_driver.h. */
+ * prototype in edu/edu_driver.h (org_drvbench_driver_edu_NAME). */
 #ifndef EDU_TESTS_API_H
 #define EDU_TESTS_API_H
 
 #include "bench/scenario.h"
 #include "edu/edu_driver.h"
 
-#define EDU_API_MEMBER(name) __typeof__(&edu_##name) name
+#define EDU_API_MEMBER(name) __typeof__(&org_drvbench_driver_edu_##name) name
 
 struct edu_api {
 	EDU_API_MEMBER(liveness);

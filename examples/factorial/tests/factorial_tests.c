@@ -209,11 +209,11 @@ static const struct bench_scenario *const factorial_scenarios[] = {
 static shim_ret factorial_alive(struct bench_machine *fx, char *why, size_t len)
 {
 	shim_ret (*liveness)(shim_service *, uint32_t);
-	void *sym = bench_machine_kext_symbol(fx, "org_example_factorial_liveness");
+	void *sym = bench_machine_kext_symbol(fx, "org_drvbench_example_factorial_liveness");
 	shim_ret r;
 
 	if (sym == NULL) {
-		bench_fail(why, len, "the kext exports no org_example_factorial_liveness");
+		bench_fail(why, len, "the kext exports no org_drvbench_example_factorial_liveness");
 		return SHIM_ERR_NOT_FOUND;
 	}
 	memcpy(&liveness, &sym, sizeof(sym)); /* object to function pointer, as dlsym's users do */

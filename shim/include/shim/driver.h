@@ -45,8 +45,11 @@ struct shim_kmod_info {
 	uint32_t abi_version;                /* SHIM_KEXT_ABI_VERSION */
 	const struct shim_kext_desc *desc;
 };
-#define SHIM_KEXT_DECLARE(desc_)                         \
-	extern const struct shim_kmod_info kmod_info;     \
+/* kmod_info keeps default visibility, so a kext built with hidden
+ * visibility (-fvisibility=hidden: it exports only what it names) is still
+ * found by the loader. */
+#define SHIM_KEXT_DECLARE(desc_)                                                   \
+	extern const struct shim_kmod_info kmod_info __attribute__((visibility("default"))); \
 	const struct shim_kmod_info kmod_info = { SHIM_KEXT_ABI_VERSION, &(desc_) }
 
 void shim_service_set_private(shim_service *svc, void *priv);

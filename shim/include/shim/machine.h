@@ -50,6 +50,9 @@ shim_ret shim_kext_load(const struct shim_kext_desc *desc, shim_kext **out);
  * or any of its classes has live instances. */
 shim_ret shim_kext_unload(shim_kext *k);
 const char *shim_kext_bundle_id(const shim_kext *k);
+/* The first class of k with live instances (their count in *live), or NULL:
+ * what keeps k from unloading. */
+const char *shim_kext_live_class(const shim_kext *k, long *live);
 const char *shim_kext_version(const shim_kext *k);
 /* True when some personality matches a function with these IDs and 24-bit
  * class code (IOPCIMatch and IOPCIClassMatch, see kext.c). */
@@ -64,6 +67,22 @@ shim_service *shim_machine_service(shim_machine *m, shim_pci_device *dev);
 const struct shim_driver *shim_service_driver(const shim_service *svc);
 /* Stop and free the service on dev (provider first marked inactive). */
 shim_ret shim_machine_terminate(shim_machine *m, shim_pci_device *dev);
+
+/* Auto-unload: IOKit unloads a kext that has no instances left about a
+ * minute after its last service went (e.g. its device was removed); the
+ * shim counts the delay on the machine's virtual clock. Default
+ * SHIM_UNLOAD_DELAY_DEFAULT_NS; 0 restores it. */
+#define SHIM_UNLOAD_DELAY_DEFAULT_NS (60ull * 1000000000ull)
+void shim_machine_set_unload_delay(shim_machine *m, uint64_t delay_ns);
+uint64_t shim_machine_unload_delay(const shim_machine *m);
+/* Runs m's loop (and its timers) on the virtual clock until k has had no
+ * running service for the unload delay, then says whether k may go:
+ * SHIM_OK when nothing of it is alive (shim_kext_unload will succeed);
+ * SHIM_ERR_BUSY when a service of k still runs, or a class of k still has
+ * live instances: why names it ("class Foo has 1 live instance(s)") and
+ * the kernel log says k cannot auto-unload. SHIM_ERR_HOST if the clock
+ * cannot run. */
+shim_ret shim_machine_await_unload(shim_machine *m, shim_kext *k, char *why, size_t len);
 
 /* Rebalance: with no driver running on dev, move every BAR of it to a new
  * address in its window and give it new MSI vectors (message address and

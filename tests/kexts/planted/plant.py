@@ -31,6 +31,13 @@ FAULTS = {
         "\tif (f != NULL)\n\t\tfact_reply(f, SHIM_ERR_NO_DEVICE, 0);",
         "\tif (f != NULL && f->busy)\n\t\twr(f, REG_FACTORIAL, 0); /* cancel: the device is gone */\n"
         "\tif (f != NULL)\n\t\tfact_reply(f, SHIM_ERR_NO_DEVICE, 0);")],
+    # Told the device is gone, the driver keeps its state for a reconnect
+    # that never comes: an instance outlives the service (drvbench qualify's
+    # unload-after-removal check, tests/qualify).
+    "instance-kept-after-removal": [(
+        "\tif (f != NULL)\n\t\tfact_reply(f, SHIM_ERR_NO_DEVICE, 0);",
+        "\tif (f != NULL)\n\t\tshim_object_retain(&f->obj); /* kept for a reconnect */\n"
+        "\tif (f != NULL)\n\t\tfact_reply(f, SHIM_ERR_NO_DEVICE, 0);")],
     # Going off, the driver asks for time and never acks.
     "power-never-acked": [(
         "\telse if (f != NULL)\n\t\tfact_quiesce(f);\n\treturn SHIM_POWER_ACK_NOW;",

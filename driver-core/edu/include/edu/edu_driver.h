@@ -29,25 +29,38 @@ struct edu_stats {
 	uint32_t last_status;    /* interrupt-status bits seen last */
 };
 
-shim_ret edu_liveness(shim_service *svc, uint32_t value, uint32_t *readback);
-shim_ret edu_read_id(shim_service *svc, uint32_t *id);
+/* The operations other code may call (the user client, the driver's test
+ * module through the bench's symbol lookup): the only globals the kext
+ * exports besides kmod_info (it builds with hidden visibility), so each
+ * carries the prefix of CFBundleIdentifier org.drvbench.driver.edu, as
+ * every global in the kernel's one flat namespace must. */
+#define EDU_EXPORT __attribute__((visibility("default")))
+
+EDU_EXPORT shim_ret org_drvbench_driver_edu_liveness(shim_service *svc, uint32_t value,
+						     uint32_t *readback);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_read_id(shim_service *svc, uint32_t *id);
 /* n! computed by the device, completion signalled by its interrupt. */
-shim_ret edu_factorial(shim_service *svc, uint32_t n, uint32_t *result);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_factorial(shim_service *svc, uint32_t n,
+						      uint32_t *result);
 /* The same, completion found by polling the status register. */
-shim_ret edu_factorial_polled(shim_service *svc, uint32_t n, uint32_t *result);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_factorial_polled(shim_service *svc, uint32_t n,
+							     uint32_t *result);
 /* Copy len bytes between the caller and the device's buffer at dev_off
  * (0..4095), through the driver's DMA buffer. dev_off + len must stay
  * below the buffer's last byte (EDU_DMA_MAX_END). */
-shim_ret edu_dma_to_device(shim_service *svc, uint32_t dev_off, const void *src, uint32_t len);
-shim_ret edu_dma_from_device(shim_service *svc, uint32_t dev_off, void *dst, uint32_t len);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_dma_to_device(shim_service *svc, uint32_t dev_off,
+							  const void *src, uint32_t len);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_dma_from_device(shim_service *svc, uint32_t dev_off,
+							    void *dst, uint32_t len);
 /* DMA between a prepared descriptor (e.g. client memory) and the device.
  * Refused before touching the device if the bus address range exceeds
  * edu's 28-bit mask, the descriptor is not prepared, or the range is bad. */
-shim_ret edu_dma_memdesc(shim_service *svc, shim_memdesc *md, uint64_t md_off, uint32_t dev_off,
-			 uint32_t len, bool to_device);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_dma_memdesc(shim_service *svc, shim_memdesc *md,
+							uint64_t md_off, uint32_t dev_off,
+							uint32_t len, bool to_device);
 /* Raise interrupt-status bits through the device and wait until the
  * handler has seen and acknowledged them. */
-shim_ret edu_raise_interrupt(shim_service *svc, uint32_t bits);
-shim_ret edu_get_stats(shim_service *svc, struct edu_stats *out);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_raise_interrupt(shim_service *svc, uint32_t bits);
+EDU_EXPORT shim_ret org_drvbench_driver_edu_get_stats(shim_service *svc, struct edu_stats *out);
 
 #endif
