@@ -122,9 +122,14 @@ static shim_ret qemu_create(const struct bench_options *opt, struct bench_host_p
 	struct shim_qemu_options qo = { .machine = hotplug ? "pc" : "q35", .ram_mb = ram >> 20,
 					.ram_high_mb = opt->profile->ram_high >> 20,
 					.device_args = devices, .extra_args = extra };
-	struct qemu_priv *p = calloc(1, sizeof(*p));
+	struct qemu_priv *p;
 	shim_ret r;
 
+	if (opt->hostile != NULL) {
+		snprintf(why, len, "qemu: its own device cannot be made hostile (sim host only)");
+		return SHIM_ERR_UNSUPPORTED;
+	}
+	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		snprintf(why, len, "qemu: out of memory");
 		return SHIM_ERR_NO_MEMORY;

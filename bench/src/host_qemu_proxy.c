@@ -71,13 +71,18 @@ static shim_ret proxy_create(const struct bench_options *opt, struct bench_host_
 {
 	uint64_t ram = opt->ram_size != 0 ? opt->ram_size : BENCH_DEFAULT_RAM;
 	bool hotplug = opt->hotplug || opt->profile->hotplug;
-	struct proxy_priv *p = calloc(1, sizeof(*p));
+	struct proxy_priv *p;
 	struct shim_qemu_options qo = { .machine = hotplug ? "pc" : "q35", .ram_mb = ram >> 20,
 					.ram_high_mb = opt->profile->ram_high >> 20,
 					.proxy_slot = bench_profile_slot(opt->profile) };
 	model_device *probe;
 	shim_ret r;
 
+	if (opt->hostile != NULL) {
+		snprintf(why, len, "qemu-proxy: the hostile device is the sim host's only");
+		return SHIM_ERR_UNSUPPORTED;
+	}
+	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		snprintf(why, len, "qemu-proxy: out of memory");
 		return SHIM_ERR_NO_MEMORY;

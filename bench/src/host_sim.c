@@ -1,11 +1,14 @@
 /* Host factory "sim": a model_bus with the profile's model in its slot,
  * driven through the sim host. The bus outlives the host (the host borrows
- * it); unplug and replug detach the model and attach a fresh one. */
+ * it); unplug and replug detach the model and attach a fresh one. With a
+ * hostile engine (bench_options.hostile) every model plugged is wrapped in
+ * it, and a removal its program makes detaches the model at that access. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "bench/host.h"
 #include "model/bus.h"
+#include "model/hostile.h"
 #include "model_spec.h"
 #include "shim/host_sim.h"
 
@@ -13,7 +16,27 @@ struct sim_priv {
 	model_bus *bus;
 	unsigned slot;
 	char spec[BENCH_MODEL_SPEC_LEN];
+	struct model_hostile *hostile;
+	model_device *gone; /* detached by the hostile program, destroyed later */
 };
+
+static void sim_forget_gone(struct sim_priv *p)
+{
+	model_device_destroy(p->gone);
+	p->gone = NULL;
+}
+
+/* Called inside the driver's register access: detach only (the model's
+ * callbacks are still on the stack). */
+static void sim_gone(void *ctx, model_device *dev)
+{
+	struct sim_priv *p = ctx;
+
+	if (model_bus_device(p->bus, p->slot) != dev)
+		return;
+	sim_forget_gone(p);
+	p->gone = model_bus_detach(p->bus, p->slot);
+}
 
 static bool sim_available(const struct bench_profile *p, char *why, size_t len)
 {
@@ -27,7 +50,10 @@ static void sim_release(void *priv)
 {
 	struct sim_priv *p = priv;
 
+	sim_forget_gone(p);
 	model_bus_destroy(p->bus);
+	if (p->hostile != NULL)
+		model_hostile_on_gone(p->hostile, NULL, NULL);
 	free(p);
 }
 
@@ -45,6 +71,10 @@ static shim_ret sim_unplug(void *priv, char *why, size_t len)
 	struct sim_priv *p = priv;
 	model_device *dev = model_bus_detach(p->bus, p->slot);
 
+	if (dev == NULL && p->gone != NULL) {
+		sim_forget_gone(p); /* the hostile program removed it already */
+		return SHIM_OK;
+	}
 	if (dev == NULL) {
 		snprintf(why, len, "sim: no device in slot %u to remove", p->slot);
 		return SHIM_ERR_NO_DEVICE;
@@ -59,11 +89,17 @@ static shim_ret sim_plug(struct sim_priv *p, char *why, size_t len)
 
 	if (dev == NULL)
 		return SHIM_ERR_BAD_ARGUMENT;
+	sim_forget_gone(p);
 	if (!model_bus_attach(p->bus, p->slot, dev)) {
 		model_device_destroy(dev);
 		snprintf(why, len, "sim: cannot attach '%s' in slot %u (occupied?)", p->spec,
 			 p->slot);
 		return SHIM_ERR_BUSY;
+	}
+	if (p->hostile != NULL && !model_hostile_wrap(p->hostile, dev)) {
+		model_device_destroy(model_bus_detach(p->bus, p->slot));
+		snprintf(why, len, "sim: cannot wrap '%s' in the hostile device", p->spec);
+		return SHIM_ERR_NO_MEMORY;
 	}
 	return SHIM_OK;
 }
@@ -83,6 +119,7 @@ static shim_ret sim_create(const struct bench_options *opt, struct bench_host_pa
 	if (p == NULL)
 		return SHIM_ERR_NO_MEMORY;
 	p->slot = bench_profile_slot(opt->profile);
+	p->hostile = opt->hostile;
 	if (!bench_model_spec(opt, p->spec, sizeof(p->spec), why, len)) {
 		free(p);
 		return SHIM_ERR_BAD_ARGUMENT;
@@ -104,6 +141,8 @@ static shim_ret sim_create(const struct bench_options *opt, struct bench_host_pa
 		sim_release(p);
 		return r;
 	}
+	if (p->hostile != NULL)
+		model_hostile_on_gone(p->hostile, sim_gone, p);
 	out->priv = p;
 	out->release = sim_release;
 	out->device_errors = sim_device_errors;

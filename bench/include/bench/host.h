@@ -15,6 +15,7 @@
 
 struct bench_kext;
 struct bench_test_module;
+struct model_hostile;
 
 /* To add a host: a value here, a host_<kind>.c with its factory, and one
  * line in hosts.c. */
@@ -57,6 +58,11 @@ struct bench_options {
 	/* The ABI of the client tasks the generic user-client scenarios and the
 	 * open-close cycle make: SHIM_UC_ABI_ILP32 plays 32-bit processes. */
 	enum shim_uc_abi client_abi;
+	/* The sim host wraps its device (and every re-plugged one) in this
+	 * hostile device (model/hostile.h; the caller owns it and destroys it
+	 * after the machine); a removal the program makes detaches the device
+	 * as an unplug would. Other hosts refuse it (CANNOT RUN). */
+	struct model_hostile *hostile;
 };
 
 /* What a factory hands back: the host for shim_machine_create plus the
