@@ -13,11 +13,12 @@ struct fuzz_config {
 	const char *kext;        /* -kext=PATH, DRVBENCH_FUZZ_KEXT: the bundle (required) */
 	const char *tests;       /* -tests=PATH, DRVBENCH_FUZZ_TESTS: its test module */
 	const char *device;      /* -device=NAME|FILE, DRVBENCH_FUZZ_DEVICE: default the kext's */
-	const char *target;      /* -target=struct|raw:SELECTOR, DRVBENCH_FUZZ_TARGET */
+	const char *target;      /* -target=struct|raw:SELECTOR|device|both, DRVBENCH_FUZZ_TARGET */
 	const char *client_abi;  /* -client_abi=lp64|ilp32, DRVBENCH_FUZZ_CLIENT_ABI */
 	const char *write_seeds; /* -write_seeds=DIR: write the target's seeds there, exit */
 	const char *oracles;     /* -oracles=LIST, DRVBENCH_FUZZ_ORACLES: default all */
 	bool list;               /* -list_selectors=1: print the published selectors, exit */
+	bool hostile;            /* not a flag: the target fuzzes the device side */
 };
 
 #define FUZZ_CONFIG_HELP                                                                   \
@@ -26,8 +27,10 @@ struct fuzz_config {
 	"                          (or DRVBENCH_FUZZ_TESTS)\n"                                \
 	"  -device=NAME|FILE       device profile (or DRVBENCH_FUZZ_DEVICE; default: the\n"  \
 	"                          built-in profile the kext's personalities match)\n"        \
-	"  -target=struct|raw:SEL  structure-aware over every user client (default), or\n"   \
-	"                          the byte view of the selector named SEL\n"                  \
+	"  -target=struct|raw:SEL|device|both  structure-aware over every user client\n"    \
+	"                          (default), the byte view of the selector named SEL,\n"    \
+	"                          a hostile device under the driver's start, calls and\n"   \
+	"                          stop, or a hostile device under a struct program\n"       \
 	"                          (or DRVBENCH_FUZZ_TARGET)\n"                               \
 	"  -oracles=LIST           all (default), none, or names: model device handles\n"    \
 	"                          scan wedge probe baseline ('-name' drops one from all)\n" \

@@ -13,6 +13,7 @@
 #include "fuzz_harness.h"
 #include "fuzz_oracle.h"
 #include "fuzz_scan.h"
+#include "model/hostile.h"
 #include "shim/power_policy.h"
 #include "shim/verifier.h"
 
@@ -57,7 +58,17 @@ static struct {
 	shim_task *probe_task;
 	shim_uc_conn *probe_conn[FUZZ_MAX_SERVICES];
 	long calls_seen;
+	/* The device side's targets: the device wrapped in a hostile one. */
+	struct model_hostile *hostile;
+	const char *hostile_target;
 } g;
+
+/* What a driver may do with a device that never answers, before it is a
+ * hang (fuzz/README.md, 'Device side'): reads with the clock standing
+ * still, register accesses and virtual time in one input. */
+#define FUZZ_HOSTILE_SAME_CLOCK_READS 10000u
+#define FUZZ_HOSTILE_ACCESSES 200000u
+#define FUZZ_HOSTILE_CLOCK_NS 3600000000000ull
 
 const char *fuzz_oracle_name(unsigned i)
 {
@@ -142,6 +153,22 @@ static shim_ret counted_create(const struct bench_options *opt, struct bench_hos
 uint64_t fuzz_device_accesses(void)
 {
 	return g.device_accesses;
+}
+
+/* A limit of the hostile engine: the driver's finding, at its access. */
+static void hostile_finding(void *ctx, enum model_hostile_finding cls, const char *msg)
+{
+	(void)ctx;
+	fuzz_die(g.hostile_target != NULL ? g.hostile_target : "device", "[hang: %s] %s",
+		 model_hostile_finding_name(cls), msg);
+}
+
+/* The hostile program removed the device: the machine knows it as a
+ * surprise removal the driver was not told of. */
+static void sync_gone(void)
+{
+	if (g.hostile != NULL && model_hostile_gone(g.hostile) && !g.removed)
+		g.removed = g.disturbed = true;
 }
 
 /* A configuration the fuzzer cannot run: the reason, and exit 1. */
@@ -371,6 +398,19 @@ static void boot(const struct fuzz_config *cfg)
 	opt.module = g.module;
 	g.counted_sim = bench_host_sim_factory;
 	g.counted_sim.create = counted_create;
+	if (cfg->hostile) {
+		struct model_hostile_limits lim = {
+			.reads_same_clock = FUZZ_HOSTILE_SAME_CLOCK_READS,
+			.accesses = FUZZ_HOSTILE_ACCESSES, .clock_ns = FUZZ_HOSTILE_CLOCK_NS,
+		};
+
+		if ((g.hostile = model_hostile_create()) == NULL)
+			refuse("no memory for the hostile device");
+		model_hostile_set_limits(g.hostile, &lim);
+		model_hostile_on_finding(g.hostile, hostile_finding, NULL);
+		opt.hostile = g.hostile;
+		g.world.hostile = true;
+	}
 	if (bench_machine_boot(&g.fx, &g.counted_sim, &opt, why, sizeof(why)) != SHIM_OK)
 		refuse("cannot boot a sim machine with %s: %s", cfg->kext, why);
 	if (g.fx.svc == NULL)
@@ -489,6 +529,7 @@ bool fuzz_machine_remove(bool told)
 	char why[256];
 	shim_ret r;
 
+	sync_gone();
 	if (g.fx.dev == NULL || g.removed)
 		return false;
 	g.disturbed = g.removed = true;
@@ -507,6 +548,7 @@ bool fuzz_machine_replug(void)
 {
 	char why[256];
 
+	sync_gone();
 	if (!g.removed)
 		return false;
 	/* A removal the driver was not told of yet: the rescan tells it. */
@@ -525,6 +567,7 @@ bool fuzz_machine_reset(void)
 	char why[256];
 	shim_ret r;
 
+	sync_gone();
 	if (g.fx.dev == NULL || g.removed)
 		return false;
 	g.disturbed = true;
@@ -563,6 +606,54 @@ bool fuzz_device_ready(void)
 	       shim_pci_is_present(g.fx.dev) && awake();
 }
 
+/* ---- the device side ---- */
+
+bool fuzz_hostile_start(const char *target, const uint8_t *prog, size_t len)
+{
+	char why[256];
+
+	g.hostile_target = target;
+	g.disturbed = true;
+	if (g.fx.dev != NULL && g.fx.svc != NULL)
+		shim_machine_terminate(g.fx.machine, g.fx.dev);
+	g.fx.svc = NULL;
+	/* Every input meets the device as it came out of reset, so a finding
+	 * reproduces from its input alone. */
+	if (g.fx.dev != NULL)
+		shim_machine_reset_device(g.fx.machine, g.fx.dev);
+	model_hostile_load(g.hostile, prog, len);
+	if (g.fx.dev != NULL) {
+		g.fx.match_ret = shim_machine_match(g.fx.machine, g.fx.kext, &g.fx.started);
+		g.fx.svc = shim_machine_service(g.fx.machine, g.fx.dev);
+	}
+	sync_gone();
+	refresh_services();
+	g.world.generation++;
+	/* Its symbols only: a module whose init needs a working device is
+	 * told again after the restore. */
+	if (g.fx.svc != NULL && g.module != NULL && g.module->init != NULL)
+		(void)g.module->init(&g.fx, why, sizeof(why));
+	return g.fx.svc != NULL;
+}
+
+void fuzz_hostile_stop(void)
+{
+	sync_gone();
+	/* A driver not told of a removal yet is told by the restore's rescan. */
+	if (!g.removed && g.fx.dev != NULL && g.fx.svc != NULL)
+		shim_machine_terminate(g.fx.machine, g.fx.dev);
+	if (!g.removed)
+		g.fx.svc = NULL;
+	refresh_services();
+	g.world.generation++;
+	model_hostile_disarm(g.hostile);
+}
+
+const struct model_hostile *fuzz_hostile(void)
+{
+	return g.hostile;
+}
+
 /* ---- end of an input ---- */
 
 /* Back to the post-boot shape: no fault armed, power settled, the device
@@ -572,6 +663,8 @@ static void restore(void)
 {
 	char why[256];
 
+	if (g.hostile != NULL)
+		model_hostile_disarm(g.hostile);
 	shim_fault_disarm();
 	g.fault_armed = false;
 	shim_machine_set_power_policy(g.fx.machine, NULL);
@@ -635,8 +728,10 @@ void fuzz_end_input(const char *target)
 {
 	unsigned long errors;
 	const char *last = NULL;
-	bool was_disturbed = g.disturbed;
+	bool was_disturbed;
 
+	sync_gone();
+	was_disturbed = g.disturbed;
 	/* Before the machine changes: the device's errors and the verifier
 	 * belong to this input. */
 	if (shim_verifier_count() != 0)

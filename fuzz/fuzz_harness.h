@@ -90,6 +90,19 @@ unsigned fuzz_machine_failed_calls(void);
  * fault in this input: a conforming call must not time out. */
 bool fuzz_device_ready(void);
 
+/* The device side (fuzz_config.hostile: -target=device|both): the sim
+ * host's device is wrapped in a hostile one (model/hostile.h) from boot,
+ * honest between inputs. start: the driver stopped, the device reset, the
+ * program prog loaded, the driver started on the hostile device (true when
+ * it started: failing to is a fine answer to a broken device). stop: the
+ * driver stopped while the device is still hostile, then the device
+ * honest again. A limit of the engine (a busy poll, an unbounded wait)
+ * aborts as '[hang: CLASS]' at the driver's access. */
+bool fuzz_hostile_start(const char *target, const uint8_t *prog, size_t len);
+void fuzz_hostile_stop(void);
+struct model_hostile;
+const struct model_hostile *fuzz_hostile(void);
+
 /* End of an input: restore the machine if the input disturbed it, then
  * abort naming what is not back to the post-boot baseline, or the
  * selector the health probe finds wedged. */

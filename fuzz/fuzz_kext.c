@@ -1,6 +1,7 @@
 /* The kext fuzzer's entry points: at init, reads what to run on
  * (fuzz_config.h), boots the machine with the kext (fuzz_harness.h) and
- * picks the target; then runs each input through it. One binary for every
+ * picks the target (the user side: struct, raw:SEL; the device side:
+ * device, both); then runs each input through it. One binary for every
  * kext, every user client and every selector. Built as the libFuzzer
  * binary (oss-fuzz/build.sh, with FUZZ_LIBFUZZER defined) and with the
  * replay and benchmark mains (fuzz_replay.c, bench_fuzz.c). */
@@ -17,6 +18,7 @@
 #define RAW_PREFIX "raw:"
 
 static bool raw_target;
+static bool dev_target; /* "device" or "both": the device side is fuzzed */
 
 __attribute__((noreturn, format(printf, 1, 2))) static void usage(const char *fmt, ...)
 {
@@ -80,15 +82,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char why[512] = "";
 	size_t svc = 0;
 	uint32_t sel = 0;
-	bool ok;
+	bool ok, both;
 
 	fuzz_config_read(argc, argv, &cfg);
 	target = cfg.target != NULL ? cfg.target : "struct";
 	if (cfg.kext == NULL)
 		usage("no kext: give -kext=PATH (a NAME.kext bundle)");
 	raw_target = strncmp(target, RAW_PREFIX, strlen(RAW_PREFIX)) == 0;
-	if (!raw_target && strcmp(target, "struct") != 0)
-		usage("unknown target '%s' (struct or raw:SELECTOR)", target);
+	both = strcmp(target, "both") == 0;
+	dev_target = both || strcmp(target, "device") == 0;
+	if (!raw_target && !dev_target && strcmp(target, "struct") != 0)
+		usage("unknown target '%s' (struct, raw:SELECTOR, device or both)", target);
+	cfg.hostile = dev_target;
 	w = fuzz_world_boot(&cfg);
 	coverage_note(w);
 	if (cfg.list) {
@@ -105,8 +110,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	} else {
 		fuzz_struct_init(w);
 	}
+	if (dev_target)
+		fuzz_dev_init(w, both);
 	if (cfg.write_seeds != NULL) {
 		ok = raw_target ? fuzz_seeds_raw(w, svc, sel, cfg.write_seeds, why, sizeof(why)) :
+		     dev_target ? fuzz_seeds_dev(w, both, cfg.write_seeds, why, sizeof(why)) :
 				  fuzz_seeds_struct(w, cfg.write_seeds, why, sizeof(why));
 		if (!ok)
 			fprintf(stderr, "fuzz_kext: %s\n", why);
@@ -119,6 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (raw_target)
 		fuzz_raw_one(data, size);
+	else if (dev_target)
+		fuzz_dev_one(data, size);
 	else
 		fuzz_struct_one(data, size);
 	return 0;

@@ -66,6 +66,14 @@ static bool mkdirs(const char *dir, char *why, size_t len)
 	return true;
 }
 
+/* What every seed written starts with, and its file names (the device
+ * side's program, fuzz_seeds_struct_under). */
+static struct {
+	const uint8_t *b;
+	size_t n;
+	const char *name;
+} head;
+
 /* name with anything but [A-Za-z0-9_-] replaced, so it is a file name. */
 static bool write_seed(const char *dir, const char *prefix, const char *name,
 		       const struct seed *s, char *why, size_t len)
@@ -73,7 +81,8 @@ static bool write_seed(const char *dir, const char *prefix, const char *name,
 	char path[4096];
 	FILE *f;
 	size_t at;
-	int n = snprintf(path, sizeof(path), "%s/%s", dir, prefix);
+	int n = snprintf(path, sizeof(path), "%s/%s%s", dir, head.name != NULL ? head.name : "",
+			 prefix);
 
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		snprintf(why, len, "%s: path too long", dir);
@@ -85,7 +94,8 @@ static bool write_seed(const char *dir, const char *prefix, const char *name,
 				     (*c >= '0' && *c <= '9') || *c == '-' ? *c : '_';
 	path[at] = '\0';
 	f = fopen(path, "wb");
-	if (f == NULL || fwrite(s->b, 1, s->n, f) != s->n) {
+	if (f == NULL || (head.n > 0 && fwrite(head.b, 1, head.n, f) != head.n) ||
+	    fwrite(s->b, 1, s->n, f) != s->n) {
 		snprintf(why, len, "cannot write %s: %s", path, strerror(errno));
 		if (f != NULL)
 			fclose(f);
@@ -229,6 +239,21 @@ bool fuzz_seeds_struct(const struct fuzz_world *w, const char *dir, char *why, s
 			return false;
 	}
 	return true;
+}
+
+bool fuzz_seeds_struct_under(const struct fuzz_world *w, const uint8_t *b, size_t n,
+			     const char *name, const char *dir, char *why, size_t len)
+{
+	bool ok;
+
+	head.b = b;
+	head.n = n;
+	head.name = name;
+	ok = fuzz_seeds_struct(w, dir, why, len);
+	head.b = NULL;
+	head.n = 0;
+	head.name = NULL;
+	return ok;
 }
 
 /* The mode byte, then scalars all equal to v, a small variable output, a

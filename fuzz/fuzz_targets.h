@@ -13,6 +13,20 @@
 
 void fuzz_struct_init(struct fuzz_world *w);
 void fuzz_struct_one(const uint8_t *data, size_t size);
+/* The program alone: its tasks gone, the loop run, the input not ended. */
+void fuzz_struct_run(const uint8_t *data, size_t size);
+
+/* The device side (fuzz_dev.c): "device", a hostile device program then
+ * the driver's start, one call of each selector and its stop; "both", the
+ * same program under a "struct" program (one input drives both sides). */
+void fuzz_dev_init(struct fuzz_world *w, bool both);
+void fuzz_dev_one(const uint8_t *data, size_t size);
+/* fuzz_seeds_struct's seeds, each starting with the n bytes b, their
+ * names with name before them (the "both" target's seeds). */
+bool fuzz_seeds_struct_under(const struct fuzz_world *w, const uint8_t *b, size_t n,
+			     const char *name, const char *dir, char *why, size_t len);
+bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char *why,
+		    size_t len);
 
 /* The first published user client with a selector named name: false when
  * there is none. */

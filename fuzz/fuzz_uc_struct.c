@@ -517,7 +517,7 @@ void fuzz_struct_init(struct fuzz_world *w)
 	s.trace = getenv("FUZZ_UC_TRACE") != NULL;
 }
 
-void fuzz_struct_one(const uint8_t *data, size_t size)
+void fuzz_struct_run(const uint8_t *data, size_t size)
 {
 	struct in in = { data, size, 0 };
 
@@ -532,5 +532,10 @@ void fuzz_struct_one(const uint8_t *data, size_t size)
 	for (int t = 0; t < MAX_TASKS; t++)
 		end_task(t, t & 1);
 	fuzz_run_loop(100000); /* anything still queued would show up here */
+}
+
+void fuzz_struct_one(const uint8_t *data, size_t size)
+{
+	fuzz_struct_run(data, size);
 	fuzz_end_input("struct");
 }

@@ -52,8 +52,10 @@ static void sim_release(void *priv)
 
 	sim_forget_gone(p);
 	model_bus_destroy(p->bus);
-	if (p->hostile != NULL)
+	if (p->hostile != NULL) {
 		model_hostile_on_gone(p->hostile, NULL, NULL);
+		model_hostile_on_poke(p->hostile, NULL, NULL);
+	}
 	free(p);
 }
 
@@ -64,6 +66,13 @@ static unsigned long sim_device_errors(void *priv, const char **last)
 	if (last != NULL)
 		*last = model_bus_last_device_error(p->bus);
 	return model_bus_device_errors(p->bus);
+}
+
+static bool sim_poke(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	struct sim_priv *p = ctx;
+
+	return model_bus_ram_write(p->bus, addr, buf, len);
 }
 
 static shim_ret sim_unplug(void *priv, char *why, size_t len)
@@ -141,8 +150,10 @@ static shim_ret sim_create(const struct bench_options *opt, struct bench_host_pa
 		sim_release(p);
 		return r;
 	}
-	if (p->hostile != NULL)
+	if (p->hostile != NULL) {
 		model_hostile_on_gone(p->hostile, sim_gone, p);
+		model_hostile_on_poke(p->hostile, sim_poke, p);
+	}
 	out->priv = p;
 	out->release = sim_release;
 	out->device_errors = sim_device_errors;

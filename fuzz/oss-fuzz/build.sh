@@ -113,7 +113,7 @@ SYSLIBS="$PLIST_LIBS $ELF_LIBS $SQLITE_LIBS -lm -ldl -lpthread"
 
 # The fuzzers and the benchmark.
 TAG_FLAGS="$BASE_FLAGS $NOCOV_CFLAGS" compile harness "$INC" \
-	"$SRC"/fuzz/fuzz_{config,die,harness,oracle,handle_book,uc_struct,uc_raw,seeds,sancov,scan}.c
+	"$SRC"/fuzz/fuzz_{config,die,harness,oracle,handle_book,uc_struct,uc_raw,seeds,sancov,scan,dev,seeds_dev}.c
 $CC $BASE_FLAGS $NOCOV_CFLAGS $INC -DFUZZ_LIBFUZZER -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/fuzz_kext.o"
 $CC $BASE_FLAGS $NOCOV_CFLAGS $INC -c "$SRC/fuzz/fuzz_kext.c" -o "$WORK/bench_kext.o"
 $CC $BASE_FLAGS $NOCOV_CFLAGS $INC -c "$SRC/fuzz/bench_fuzz.c" -o "$WORK/bench_fuzz.o"

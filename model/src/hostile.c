@@ -89,6 +89,12 @@ void model_hostile_on_gone(struct model_hostile *h, model_hostile_gone_fn fn, vo
 	h->gone_ctx = ctx;
 }
 
+void model_hostile_on_poke(struct model_hostile *h, model_hostile_poke_fn fn, void *ctx)
+{
+	h->poke_fn = fn;
+	h->poke_ctx = ctx;
+}
+
 bool model_hostile_gone(const struct model_hostile *h)
 {
 	return h->gone;

@@ -49,6 +49,8 @@ struct model_hostile {
 	void *finding_ctx;
 	model_hostile_gone_fn gone_fn;
 	void *gone_ctx;
+	model_hostile_poke_fn poke_fn;
+	void *poke_ctx;
 };
 
 /* The armed program's unfired action of kind for event number count

@@ -103,7 +103,11 @@ static void apply_late(struct hostile_dev *hd, uint64_t access)
 
 		if (l->dev != hd->dev || l->due > access || hd->inner_env.ops == NULL)
 			continue;
-		hd->inner_env.ops->dma_write(hd->inner_env.ctx, hd->dev, l->addr, l->bytes, l->size);
+		if (h->poke_fn != NULL)
+			h->poke_fn(h->poke_ctx, l->addr, l->bytes, l->size);
+		else
+			hd->inner_env.ops->dma_write(hd->inner_env.ctx, hd->dev, l->addr, l->bytes,
+						     l->size);
 		h->st.dma_corrupted++;
 		l->dev = NULL;
 	}
@@ -403,6 +407,7 @@ bool model_hostile_wrap(struct model_hostile *h, model_device *dev)
 	hd->inner_env = dev->env;
 	hd->h = h;
 	hd->dev = dev;
+	h->gone = false;
 	dev->ops = &hd->ops;
 	dev->env = (struct model_env){ &hostile_env_ops, hd };
 	return true;

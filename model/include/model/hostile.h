@@ -93,6 +93,11 @@ typedef void (*model_hostile_finding_fn)(void *ctx, enum model_hostile_finding c
  * the driver; the callee detaches it and destroys it later). */
 typedef void (*model_hostile_gone_fn)(void *ctx, model_device *dev);
 
+/* Writes guest memory as the CPU would (unobserved): a late DMA change
+ * made after the driver may have let go of the memory is the device's
+ * doing, never reported as a DMA the driver allowed. */
+typedef bool (*model_hostile_poke_fn)(void *ctx, uint64_t addr, const void *buf, size_t len);
+
 /* NULL on no memory. Starts disarmed: a wrapped device is the real one. */
 struct model_hostile *model_hostile_create(void);
 /* Devices still wrapped must be destroyed first. */
@@ -105,10 +110,13 @@ bool model_hostile_armed(const struct model_hostile *h);
 void model_hostile_set_limits(struct model_hostile *h, const struct model_hostile_limits *l);
 void model_hostile_on_finding(struct model_hostile *h, model_hostile_finding_fn fn, void *ctx);
 void model_hostile_on_gone(struct model_hostile *h, model_hostile_gone_fn fn, void *ctx);
+/* Without one, late changes go through the device's env as DMA. */
+void model_hostile_on_poke(struct model_hostile *h, model_hostile_poke_fn fn, void *ctx);
 /* Wraps dev (attached to its bus or env already: its env is interposed).
  * The wrapper goes with the device: model_device_destroy frees it. */
 bool model_hostile_wrap(struct model_hostile *h, model_device *dev);
-/* The program removed the device (since the last load). */
+/* The program removed the device (since the last load or the last wrap:
+ * a re-plugged device is present again). */
 bool model_hostile_gone(const struct model_hostile *h);
 void model_hostile_stats(const struct model_hostile *h, struct model_hostile_stats *out);
 /* "busy-poll", "access-budget", "clock-budget". */
