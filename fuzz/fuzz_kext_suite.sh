@@ -17,6 +17,9 @@
 #   CORPUS/uc_raw_<selector>. A target without a corpus (CORPUS may be '-')
 #   starts from the seeds BIN derives from the dispatch table; a corpus
 #   directory for a selector the kext does not publish is an error.
+# KIND device, both: the device side (a hostile device program; under the
+#   driver's start, calls and stop, or under a struct program), corpus
+#   CORPUS/dev_device or CORPUS/dev_both, else the seeds BIN writes.
 # DICT: a libFuzzer dictionary or '-'. TARGET-OPTIONS: -kext=PATH etc.
 set -u
 mode=$1 kind=$2 bin=$3 corpus=$4 runs=$5 dict=$6
@@ -86,7 +89,8 @@ if [ "$mode" = regressions ]; then
 	for d in "$corpus/$bundle"-*; do
 		[ -d "$d" ] || continue
 		t=${d##*/$bundle-}
-		case $t in struct) target=struct ;; raw-*) target=raw:${t#raw-} ;; *) continue ;; esac
+		case $t in struct | device | both) target=$t ;; raw-*) target=raw:${t#raw-} ;;
+			*) continue ;; esac
 		for f in "$d"/*; do
 			case $f in *.reason) continue ;; esac
 			[ -f "$f" ] && echo "$target $f" >>"$list"
@@ -134,6 +138,10 @@ fi
 
 if [ "$kind" = struct ]; then
 	one struct uc_struct "$@"
+	exit $failed
+fi
+if [ "$kind" = device ] || [ "$kind" = both ]; then
+	one "$kind" "dev_$kind" "$@"
 	exit $failed
 fi
 if ! sels=$("$bin" "$@" -list_selectors=1); then

@@ -63,7 +63,7 @@ void drvbench_fuzz_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: drvbench fuzz --kext PATH [--tests PATH] [--device NAME|FILE]\n"
-		"                     [--target struct|raw:SELECTOR] [--time S] [--jobs J]\n"
+		"                     [--target struct|raw:SELECTOR|device|both] [--time S] [--jobs J]\n"
 		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n"
 		"                     [--regressions DIR] [--client-abi lp64|ilp32]\n\n"
 		"Fuzzes the user clients the kext publishes, shaped by their dispatch tables, with\n"
@@ -76,7 +76,11 @@ void drvbench_fuzz_usage(FILE *out)
 		"options:\n" DRVBENCH_TARGET_HELP
 		"  -t, --target T         struct (default): programs of opens, calls, handles and\n"
 		"                         closes over every user client; raw:SELECTOR: the bytes\n"
-		"                         of one method, named as in its table (see --list)\n"
+		"                         of one method, named as in its table (see --list);\n"
+		"                         device: a hostile device (register values, DMA data,\n"
+		"                         interrupts, removal) under the driver's start, one call\n"
+		"                         of each selector and its stop; both: a hostile device\n"
+		"                         under a struct program (one input drives both sides)\n"
 		"  -s, --time S           seconds, 1..604800 (default 60)\n"
 		"  -j, --jobs J           processes, 1..%d (default 1)\n"
 		"  -c, --corpus DIR       kept and grown here (default fuzz-corpus/<bundle>-<target>);\n"
@@ -452,9 +456,11 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		return usage_error("unexpected '%s'", argv[optind]);
 	if (o->kext == NULL)
 		return usage_error("--kext PATH is required: the kext bundle to fuzz");
-	if (strcmp(o->target, "struct") != 0 &&
+	if (strcmp(o->target, "struct") != 0 && strcmp(o->target, "device") != 0 &&
+	    strcmp(o->target, "both") != 0 &&
 	    (strncmp(o->target, "raw:", 4) != 0 || o->target[4] == '\0'))
-		return usage_error("unknown target '%s' (struct or raw:SELECTOR)", o->target);
+		return usage_error("unknown target '%s' (struct, raw:SELECTOR, device or both)",
+				   o->target);
 	return -1;
 }
 
