@@ -48,7 +48,8 @@ void fuzz_dev_init(struct fuzz_world *w, bool both)
 }
 
 /* One synchronous call of sel with the declared shapes: scalars are small
- * values from the input (a count, an index, a length), structures zero. */
+ * values from the input (a count, an index, a length), then the size of
+ * each variable structure (a byte), structures zero. */
 static shim_ret call_one(shim_uc_conn *c, const struct shim_uc_method *m, uint32_t sel,
 			 struct in *in)
 {
@@ -64,10 +65,10 @@ static shim_ret call_one(shim_uc_conn *c, const struct shim_uc_method *m, uint32
 	for (uint32_t i = 0; i < call.scalar_in_count; i++)
 		sin_[i] = u8(in);
 	call.scalar_out_count = m->scalar_out_count == SHIM_UC_VARIABLE ? 0 : m->scalar_out_count;
-	call.struct_in_size = m->struct_in_size == SHIM_UC_VARIABLE ||
-					      m->struct_in_size > sizeof(bin) ? 0 : m->struct_in_size;
-	call.struct_out_size = m->struct_out_size == SHIM_UC_VARIABLE ||
-					       m->struct_out_size > sizeof(bout) ? 0 : m->struct_out_size;
+	call.struct_in_size = m->struct_in_size == SHIM_UC_VARIABLE ? u8(in) :
+			      m->struct_in_size > sizeof(bin) ? 0 : m->struct_in_size;
+	call.struct_out_size = m->struct_out_size == SHIM_UC_VARIABLE ? u8(in) :
+			       m->struct_out_size > sizeof(bout) ? 0 : m->struct_out_size;
 	return shim_uc_call(c, sel, &call);
 }
 

@@ -67,7 +67,7 @@ static struct {
  * hang (fuzz/README.md, 'Device side'): reads with the clock standing
  * still, register accesses and virtual time in one input. */
 #define FUZZ_HOSTILE_SAME_CLOCK_READS 10000u
-#define FUZZ_HOSTILE_ACCESSES 200000u
+#define FUZZ_HOSTILE_ACCESSES 100000u
 #define FUZZ_HOSTILE_CLOCK_NS 3600000000000ull
 
 const char *fuzz_oracle_name(unsigned i)

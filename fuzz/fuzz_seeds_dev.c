@@ -12,6 +12,7 @@
 #include "model/hostile.h"
 
 #define PROG_MAX (1 + MODEL_HOSTILE_RECORD)
+#define SEED_REST 32
 
 struct prog {
 	const char *name;
@@ -90,7 +91,7 @@ static bool write_file(const char *dir, const char *name, const uint8_t *b, size
 bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char *why,
 		    size_t len)
 {
-	uint8_t b[PROG_MAX + 8];
+	uint8_t b[PROG_MAX + SEED_REST];
 
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		snprintf(why, len, "cannot create %s: %s", dir, strerror(errno));
@@ -99,9 +100,9 @@ bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		size_t n = encode(&progs[i], b);
 
-		/* "device": scalars of 1 for every call after the program. */
-		memset(b + n, 1, 8);
-		if (!write_file(dir, progs[i].name, b, n + (both ? 0 : 8), why, len))
+		/* "device": scalars and structure sizes of 1 for the calls. */
+		memset(b + n, 1, SEED_REST);
+		if (!write_file(dir, progs[i].name, b, n + (both ? 0 : SEED_REST), why, len))
 			return false;
 		for (size_t k = 0; both && k < sizeof(both_progs) / sizeof(both_progs[0]); k++) {
 			char name[64];

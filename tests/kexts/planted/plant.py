@@ -86,6 +86,26 @@ FAULTS = {
         "\tconn->requests = 0;\n\tshim_uc_set_private(uc, NULL);\n\tshim_free(conn, sizeof(*conn));\n",
         "\tshim_uc_set_private(uc, NULL);\n\tshim_free(conn, sizeof(*conn));\n"
         "\tconn->requests = 0; /* after the free */\n")],
+    # ---- edu trusting its device (issue 15: the device-side targets catch them) ----
+    # 8: a word the device reports taken as an array index unchecked.
+    "edu-irq-cause-index": [
+        ("static bool edu_intr_filter(void *owner, shim_intr_source *src)\n{\n",
+         "static unsigned edu_cause_count[2]; /* 0: factorial, 1: DMA */\n\n"
+         "static bool edu_intr_filter(void *owner, shim_intr_source *src)\n{\n"),
+        ("\tedu_wr(st, EDU_REG_IRQ_ACK, status);\n\tst->irq_pending |= status;\n",
+         "\tedu_wr(st, EDU_REG_IRQ_ACK, status);\n\tedu_cause_count[status >> 8]++; /* unchecked */\n"
+         "\tst->irq_pending |= status;\n")],
+    # 9: a length the device reports used for the copy to the client.
+    "edu-dma-count-trusted": [(
+        "\t\tr = shim_memdesc_read(st->dma_buf, 0, dst, len);",
+        "\t\tr = shim_memdesc_read(st->dma_buf, 0, dst,\n"
+        "\t\t\t\t      edu_rd(st, EDU_REG_DMA_COUNT) & (EDU_DMA_BUF_SIZE - 1)); /* what it moved */")],
+    # 10: a poll of a status bit with no timeout: the device always finishes.
+    "edu-poll-without-timeout": [
+        ("\tfor (round = 0; round < EDU_WAIT_MAX_ROUNDS; round++) {\n\t\tshim_ret r = edu_alive(st);\n",
+         "\t(void)round;\n\tfor (;;) {\n\t\tshim_ret r = edu_alive(st);\n"),
+        ("\t\tif (shim_workloop_now_ns(st->wl) >= deadline)\n\t\t\tbreak;\n",
+         "\t\t(void)deadline; /* no timeout */\n")],
 }
 
 # The edu faults: the file each patches and the class of issue 16 it belongs to.
@@ -97,6 +117,9 @@ EDU_PLANTS = {
     "edu-all-ones-wedge": ("edu_driver.c", 5),
     "edu-leak-on-timer-failure": ("edu_userclient.c", 6),
     "edu-use-after-free-on-close": ("edu_userclient.c", 7),
+    "edu-irq-cause-index": ("edu_driver.c", 8),
+    "edu-dma-count-trusted": ("edu_ops.c", 9),
+    "edu-poll-without-timeout": ("edu_ops.c", 10),
 }
 
 
