@@ -62,6 +62,13 @@ MODEL_INTERNAL struct hostile_action *model_hostile_take(struct model_hostile *h
  * the limits; returns the access's index. */
 MODEL_INTERNAL uint64_t model_hostile_count_access(struct model_hostile *h, uint64_t now,
 						   bool read);
+/* An interrupt reached the driver: reads at the same instant that follow
+ * it are its handler's, not a poll. */
+static inline void model_hostile_irq_sent(struct model_hostile *h)
+{
+	h->same_clock_reads = 0;
+}
+
 /* The value a READ override op makes of the real one (size bytes). */
 MODEL_INTERNAL uint64_t model_hostile_apply_read(uint8_t op, uint32_t value, uint64_t real,
 						 unsigned size);

@@ -88,6 +88,7 @@ static void inject(struct hostile_dev *hd, uint32_t vector)
 static void inject_n(struct hostile_dev *hd, uint32_t vector, unsigned n)
 {
 	hd->h->st.irqs_spurious += n;
+	model_hostile_irq_sent(hd->h);
 	for (unsigned i = 0; i < n; i++)
 		inject(hd, vector);
 }
@@ -285,6 +286,7 @@ static bool irq_message(struct hostile_dev *hd, model_device *dev, uint64_t addr
 		}
 	}
 	h->st.irqs_extra += extra;
+	model_hostile_irq_sent(h);
 	for (unsigned i = 0; i < extra; i++)
 		in->ops->dma_write(in->ctx, dev, addr, buf, 4);
 	return in->ops->dma_write(in->ctx, dev, addr, buf, 4);
@@ -365,6 +367,8 @@ static void e_set_intx(void *ctx, model_device *dev, bool level)
 		extra = (a->mode & 3) == 1 ? a->arg % 8u + 1u : a->arg % 1024u + 1u;
 	}
 	h->st.irqs_extra += extra;
+	if (level)
+		model_hostile_irq_sent(h);
 	for (unsigned i = 0; i < extra; i++) {
 		in->ops->set_intx(in->ctx, dev, true);
 		in->ops->set_intx(in->ctx, dev, false);

@@ -60,8 +60,9 @@ enum model_hostile_kind {
 /* Classes of finding the engine itself makes (the driver's fault, not the
  * device's): a driver must bound every wait whatever the device says. */
 enum model_hostile_finding {
-	/* N register reads with the virtual clock standing still: a busy poll
-	 * that never ends on a device that never answers. */
+	/* N register reads with the virtual clock standing still and no
+	 * interrupt from the device in between: a busy poll that never ends
+	 * on a device that never answers. */
 	MODEL_HOSTILE_BUSY_POLL = 0,
 	/* More register accesses in one program than the budget: a wait with
 	 * no bound on what the device reports. */

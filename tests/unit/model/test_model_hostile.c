@@ -360,6 +360,23 @@ static void test_reads_with_the_clock_standing_still_are_a_busy_poll(void **stat
 	assert_string_equal("busy-poll", model_hostile_finding_name(f->last_class));
 }
 
+static void test_reads_after_an_interrupt_are_its_handlers_not_a_poll(void **state)
+{
+	struct fixture *f = *state;
+	struct model_hostile_limits lim = { .reads_same_clock = 100 };
+
+	enable_msi(f);
+	model_hostile_set_limits(f->h, &lim);
+	load1(f, MODEL_HOSTILE_READ, 1000, 0, 0, 0);
+	for (int round = 0; round < 5; round++) {
+		for (int i = 0; i < 60; i++)
+			(void)rd(f, EDU_QOS_IRQ_STATUS);
+		wr(f, EDU_QOS_IRQ_RAISE, 1);
+	}
+	assert_int_equal(0, f->findings);
+	assert_int_equal(5, count_irqs(f, true, true));
+}
+
 static void test_the_access_and_clock_budgets_are_findings(void **state)
 {
 	struct fixture *f = *state;
@@ -424,6 +441,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_removal_at_the_chosen_access_detaches_the_device,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reads_with_the_clock_standing_still_are_a_busy_poll,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reads_after_an_interrupt_are_its_handlers_not_a_poll,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_the_access_and_clock_budgets_are_findings, setup,
 						teardown),
