@@ -15,8 +15,9 @@
 #   bench_fuzz_kext        the exec/s benchmark (its own mutation loop, same sanitizers)
 #   fuzz_empty             an empty libFuzzer target, the benchmark's yardstick
 # $OUT/ holds the OSS-Fuzz targets, each with .options, _seed_corpus.zip and .dict:
-#   fuzz_<dir>_struct, fuzz_<dir>_raw_<selector>  copies of fuzz_kext whose .options
-#                          name the kext ($ORIGIN/drvbench/kexts/...) and the target
+#   fuzz_<dir>_struct, fuzz_<dir>_raw_<selector>, fuzz_<dir>_device, fuzz_<dir>_both
+#                          copies of fuzz_kext whose .options name the kext
+#                          ($ORIGIN/drvbench/kexts/...) and the target
 #   fuzz_remote_decoder    model/remote's message decoder
 #   fuzz_qualify_binary, fuzz_qualify_plist  drvbench qualify's binary reader and
 #                          Info.plist rules (the Mach-O half needs DRVBENCH_MACHO_READER)
@@ -181,9 +182,11 @@ kext() {
 	[ "${2:-}" = bundle-only ] && return 0
 	dict=$(ls "$dir"/fuzz/*.dict 2>/dev/null | head -n 1 || true)
 	sels=$("$D/fuzz_kext" "${opts[@]}" -list_selectors=1)
-	for sel in struct $sels; do
+	# The device side too: fuzz_<dir>_device and fuzz_<dir>_both.
+	for sel in struct :device :both $sels; do
 		local target=raw:$sel tname=fuzz_${name}_raw_$sel sub=uc_raw_$sel
 		[ "$sel" = struct ] && target=struct tname=fuzz_${name}_struct sub=uc_struct
+		case $sel in :*) target=${sel#:} tname=fuzz_${name}_${sel#:} sub=dev_${sel#:} ;; esac
 		seeds=$dir/fuzz/corpus/$sub
 		if [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
 			seeds=$WORK/seeds/$tname
