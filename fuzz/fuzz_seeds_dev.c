@@ -36,6 +36,15 @@ static const struct prog progs[] = {
 	{ "write2_dropped", MODEL_HOSTILE_WRITE, 0, 2, 0, 0 },
 	{ "dma0_word", MODEL_HOSTILE_DMA, 2, 0, 0, 0xffffffffu },
 	{ "dma0_byte_late", MODEL_HOSTILE_DMA, 4 | 3, 0, 14, 0x80u },
+	/* 16-bit fields of the first two writes (an entry's IDs and counts). */
+	{ "dma0_u16_0", MODEL_HOSTILE_DMA, 1, 0, 0, 0xffffu },
+	{ "dma0_u16_4", MODEL_HOSTILE_DMA, 1, 0, 4, 0xffffu },
+	{ "dma0_u16_8", MODEL_HOSTILE_DMA, 1, 0, 8, 0xffffu },
+	{ "dma0_u16_12", MODEL_HOSTILE_DMA, 1, 0, 12, 0xffffu },
+	{ "dma1_u16_0", MODEL_HOSTILE_DMA, 1, 1, 0, 0xffffu },
+	{ "dma1_u16_4", MODEL_HOSTILE_DMA, 1, 1, 4, 0xffffu },
+	{ "dma1_u16_8", MODEL_HOSTILE_DMA, 1, 1, 8, 0xffffu },
+	{ "dma1_u16_12", MODEL_HOSTILE_DMA, 1, 1, 12, 0xffffu },
 	{ "irq0_missing", MODEL_HOSTILE_IRQ, 0, 0, 0, 0 },
 	{ "irq0_twice", MODEL_HOSTILE_IRQ, 1, 0, 0, 0 },
 	{ "irq0_storm", MODEL_HOSTILE_IRQ, 2, 0, 200, 0 },
@@ -92,7 +101,18 @@ bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char
 		    size_t len)
 {
 	uint8_t b[PROG_MAX + SEED_REST];
+	char path[4096];
 
+	if ((size_t)snprintf(path, sizeof(path), "%s", dir) >= sizeof(path)) {
+		snprintf(why, len, "%s: path too long", dir);
+		return false;
+	}
+	for (char *p = path + 1; *p != '\0'; p++)
+		if (*p == '/') { /* the parents first */
+			*p = '\0';
+			(void)mkdir(path, 0755);
+			*p = '/';
+		}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		snprintf(why, len, "cannot create %s: %s", dir, strerror(errno));
 		return false;

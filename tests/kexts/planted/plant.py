@@ -106,6 +106,11 @@ FAULTS = {
          "\t(void)round;\n\tfor (;;) {\n\t\tshim_ret r = edu_alive(st);\n"),
         ("\t\tif (shim_workloop_now_ns(st->wl) >= deadline)\n\t\t\tbreak;\n",
          "\t\t(void)deadline; /* no timeout */\n")],
+    # ---- nvme trusting its device ----
+    # 11: a completion's command ID taken as the slot index unchecked.
+    "nvme-cid-index-trusted": [(
+        "\tstruct nvme_request *r = slot < q->depth ? &q->req[slot] : NULL;",
+        "\tstruct nvme_request *r = &q->req[slot]; /* the device's command ID trusted */")],
 }
 
 # The edu faults: the file each patches and the class of issue 16 it belongs to.
@@ -121,6 +126,12 @@ EDU_PLANTS = {
     "edu-dma-count-trusted": ("edu_ops.c", 9),
     "edu-poll-without-timeout": ("edu_ops.c", 10),
 }
+# The nvme faults (issue 15's device side), the same way.
+NVME_PLANTS = {
+    "nvme-cid-index-trusted": ("nvme_queue.c", 11),
+}
+# Every fault of a driver in driver-core, by name: (file, class).
+DRIVER_PLANTS = dict(EDU_PLANTS, **NVME_PLANTS)
 
 
 def main(argv):

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""plant_dir.py FAULT EDU_SRC_DIR OUTDIR: a source directory of the edu
-sample with one fault of plant.py planted, laid out as fuzz/oss-fuzz/build.sh
-expects a kext directory (Info.plist naming the binary EduDriver-FAULT, the
-driver's *.c, include/), so the libFuzzer build makes an instrumented bundle
-of it. No test module: the planted copy is fuzzed with edu's own oracles."""
+"""plant_dir.py FAULT SRC_DIR OUTDIR: a source directory of a sample driver
+(edu or nvme) with one fault of plant.py planted, laid out as
+fuzz/oss-fuzz/build.sh expects a kext directory (Info.plist naming the
+binary <Executable>-FAULT, the driver's *.c, include/), so the libFuzzer
+build makes an instrumented bundle of it. No test module: the planted copy
+is fuzzed with the driver's own oracles."""
 import os
+import plistlib
 import shutil
 import sys
 
@@ -13,11 +15,11 @@ import plant  # noqa: E402
 
 
 def main(argv):
-    if len(argv) != 4 or argv[1] not in plant.EDU_PLANTS:
-        sys.stderr.write("usage: plant_dir.py {%s} EDU_SRC_DIR OUTDIR\n" % "|".join(plant.EDU_PLANTS))
+    if len(argv) != 4 or argv[1] not in plant.DRIVER_PLANTS:
+        sys.stderr.write("usage: plant_dir.py {%s} SRC_DIR OUTDIR\n" % "|".join(plant.DRIVER_PLANTS))
         return 2
     fault, src, out = argv[1], argv[2], argv[3]
-    patched = plant.EDU_PLANTS[fault][0]
+    patched = plant.DRIVER_PLANTS[fault][0]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     for name in sorted(os.listdir(src)):
@@ -34,7 +36,8 @@ def main(argv):
                 f.write(text)
     shutil.copytree(os.path.join(src, "include"), os.path.join(out, "include"))
     plist = open(os.path.join(src, "Info.plist")).read()
-    plist = plist.replace("<string>EduDriver</string>", "<string>EduDriver-%s</string>" % fault, 1)
+    exe = plistlib.loads(plist.encode())["CFBundleExecutable"]
+    plist = plist.replace("<string>%s</string>" % exe, "<string>%s-%s</string>" % (exe, fault), 1)
     with open(os.path.join(out, "Info.plist"), "w") as f:
         f.write(plist)
     return 0
