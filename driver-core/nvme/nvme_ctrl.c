@@ -288,6 +288,16 @@ static shim_ret nvme_check_cap(struct nvme_state *st)
 			 NVME_IO_DEPTH);
 		return SHIM_ERR_UNSUPPORTED;
 	}
+	/* The stride places every doorbell: the last one of the queues we may
+	 * create must still be inside BAR0, whatever the controller says. */
+	if (NVME_REG_DOORBELL + (2ull * NVME_MAX_QUEUES) * (4ull << NVME_CAP_DSTRD(cap)) >
+	    shim_mmio_length(st->bar0)) {
+		shim_log(SHIM_LOG_ERR, "nvme %s: CAP 0x%016llx: doorbell stride %u puts queue %u's "
+			 "doorbells past BAR0 (0x%llx bytes)", shim_pci_name(st->dev),
+			 (unsigned long long)cap, 4u << NVME_CAP_DSTRD(cap), NVME_MAX_QUEUES - 1u,
+			 (unsigned long long)shim_mmio_length(st->bar0));
+		return SHIM_ERR_UNSUPPORTED;
+	}
 	st->cap = cap;
 	st->doorbell_stride = 4u << NVME_CAP_DSTRD(cap);
 	return SHIM_OK;
