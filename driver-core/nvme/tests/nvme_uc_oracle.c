@@ -64,14 +64,15 @@ static struct bench_uc_expect request(const struct bench_uc_call_model *m)
 /* flush and get_info take nothing a client could get wrong; anyone who
  * may open may call them. */
 static const struct bench_uc_method_oracle nvt_methods[] = {
-	{ "identify", identify, NULL, false },
-	{ "read", range, NULL, false },
-	{ "write", range, NVME_UC_WRITE_ENTITLEMENT, true },
-	{ "flush", NULL, NULL, false },
-	{ "flush_async", flush_async, NULL, false },
-	{ "request_query", request, NULL, false },
-	{ "request_release", request, NULL, false },
-	{ "get_info", NULL, NULL, false },
+	{ .name = "identify", .expect = identify },
+	{ .name = "read", .expect = range },
+	{ .name = "write", .expect = range, .entitlement = NVME_UC_WRITE_ENTITLEMENT,
+	  .root_passes = true },
+	{ .name = "flush" },
+	{ .name = "flush_async", .expect = flush_async },
+	{ .name = "request_query", .expect = request },
+	{ .name = "request_release", .expect = request },
+	{ .name = "get_info" },
 };
 
 const struct bench_uc_oracle nvt_uc_oracle = {
