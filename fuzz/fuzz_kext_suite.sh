@@ -66,8 +66,9 @@ drvbench_options() {
 # B64 (the file's bytes), one that first writes FILE from the log.
 # usage: keep_command TARGET FILE B64 OPTIONS...
 keep_command() {
-	kt=$1 kf=$2 kb=$3
+	kt=$1 kf=$2 kb=$3 dv=${DRVBENCH:-drvbench}
 	shift 3
+	case $dv in */*) dv=$(abspath "$dv") ;; esac
 	printf 'keep it as a regression test with: '
 	if [ -n "$kb" ]; then
 		kf=${kf##*/} # written where the command runs
@@ -76,7 +77,7 @@ keep_command() {
 		kf=$(abspath "$kf")
 	fi
 	printf '%s fuzz%s --target %s --fuzzer %s --regressions %s --keep %s\n' \
-		"${DRVBENCH:-drvbench}" "$(drvbench_options "$@")" "$kt" "$(abspath "$bin")" \
+		"$dv" "$(drvbench_options "$@")" "$kt" "$(abspath "$bin")" \
 		"$regressions_root" "$kf"
 }
 
