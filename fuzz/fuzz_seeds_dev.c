@@ -1,6 +1,6 @@
 /* Seed inputs for the device side (fuzz_dev.c), derived from nothing a
- * driver says: one hostile program per kind of misbehaviour at a few early
- * accesses (so the fuzzer starts from a device that lies, drops, storms or
+ * driver says: each early register read all-ones in turn, and one hostile
+ * program per kind of misbehaviour at a few early accesses (so the fuzzer starts from a device that lies, drops, storms or
  * vanishes while the driver starts), and for "both" the same programs over
  * every structure-aware seed (fuzz_seeds.c). */
 #include <errno.h>
@@ -24,11 +24,8 @@ struct prog {
 /* One record each (an empty program first: the honest device). */
 static const struct prog progs[] = {
 	{ "honest", 0xff, 0, 0, 0, 0 },
-	{ "read0_ones", MODEL_HOSTILE_READ, 0, 0, 0, 0 },
-	{ "read1_ones", MODEL_HOSTILE_READ, 0, 1, 0, 0 },
 	{ "read2_zero", MODEL_HOSTILE_READ, 1, 2, 0, 0 },
 	{ "read3_xor", MODEL_HOSTILE_READ, 3, 3, 0, 0x80000001u },
-	{ "read5_ones", MODEL_HOSTILE_READ, 0, 5, 0, 0 },
 	{ "read8_big", MODEL_HOSTILE_READ, 2, 8, 0, 0x7fffffffu },
 	{ "read_stuck_ones", MODEL_HOSTILE_READ, 0 | 31u << 3, 4, 0, 0 },
 	{ "read_stuck_set", MODEL_HOSTILE_READ, 4 | 31u << 3, 6, 0, 0xffu },
@@ -58,6 +55,10 @@ static const struct prog progs[] = {
 /* The ones "both" puts under every structure-aware seed. */
 static const char *const both_progs[] = { "honest", "read_stuck_ones", "irq0_storm",
 					  "removed40", "dma0_word" };
+
+/* Besides: each of the first READS_ONES register reads all-ones in turn
+ * (what a removed or broken device answers), named read<N>_ones. */
+#define READS_ONES 32
 
 static size_t encode(const struct prog *p, uint8_t *b)
 {
@@ -116,6 +117,16 @@ bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		snprintf(why, len, "cannot create %s: %s", dir, strerror(errno));
 		return false;
+	}
+	for (unsigned n = 0; n < READS_ONES; n++) {
+		struct prog p = { NULL, MODEL_HOSTILE_READ, 0, (uint16_t)n, 0, 0 };
+		char name[32];
+		size_t k = encode(&p, b);
+
+		snprintf(name, sizeof(name), "read%u_ones", n);
+		memset(b + k, 1, SEED_REST);
+		if (!write_file(dir, name, b, k + SEED_REST, why, len))
+			return false;
 	}
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		size_t n = encode(&progs[i], b);
