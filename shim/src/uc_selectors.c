@@ -110,9 +110,8 @@ size_t shim_uc_selector_counts(struct shim_uc_selector_count *out, size_t cap)
 
 void shim_uc_selector_counts_reset(void)
 {
-	memset(clients, 0, sizeof(clients));
-	nclients = 0;
-	last = NULL;
+	for (size_t i = 0; i < nclients; i++)
+		memset(clients[i].t, 0, sizeof(clients[i].t));
 }
 
 bool shim_uc_selector_counting(bool on)

@@ -33,7 +33,7 @@ struct shim_uc_selector_count {
  * something. Copies up to cap rows into out (may be NULL with cap 0);
  * returns how many there are. */
 size_t shim_uc_selector_counts(struct shim_uc_selector_count *out, size_t cap);
-/* Forgets every count and every table seen. */
+/* Zeroes every count; the tables seen stay listed. */
 void shim_uc_selector_counts_reset(void);
 /* Stops (false) or resumes (true) counting, e.g. around a harness's own
  * health probes; returns the previous state. On at start. */
