@@ -705,7 +705,7 @@ int drvbench_cmd_fuzz(int argc, char **argv)
 	if (!fuzzer_options(&o))
 		return usage_error("path too long");
 	/* Before any fuzzing: a records file that cannot be used fails now. */
-	if (!drvbench_fuzz_record_open(&fr))
+	if (!o.list && !drvbench_fuzz_record_open(&fr))
 		return DRVBENCH_EXIT_USAGE;
 	rc = campaign(&o, bin);
 	drvbench_fuzz_record_close(&fr);
