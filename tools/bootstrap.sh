@@ -18,7 +18,7 @@ PACKAGES=(
   clang-14         # libFuzzer targets and sanitizers
   libsqlite3-dev   # the records database (drvbench --record, compare, report) is a SQLite file
   chromium         # the report test opens the page in Debian's headless chromium (no browser download)
-  libxml2-utils    # xmllint validates the JUnit XML against the vendored JUnit schema
+  libxml2-utils    # xmllint validates the JUnit XML against our JUnit schema (tests/records/junit)
   gcovr            # a coverage build's --record stores gcovr's JSON of the driver's coverage
   libclang-rt-14-dev # libFuzzer/ASan/UBSan runtimes for clang-14
   # The i386 build (tools/cross/i386.ini, tools/build.sh --i386): gcc -m32 and
@@ -30,7 +30,7 @@ PACKAGES=(
   libsqlite3-dev:i386   # the records database, linked by the i386 bench library
   g++ llvm-14-dev  # drvbench qualify's Mach-O reader: one C++ file over LLVM's object library (its C API lacks symbol binding/undefined flags)
   lld-14 llvm-14   # ld64.lld-14 and llvm-lipo-14 make the qualify tests' Mach-O kexts (thin, universal) with no Apple tool
-  python3-jsonschema # validates drvbench qualify's SARIF against the vendored OASIS 2.1.0 schema
+  python3-jsonschema # validates drvbench qualify's SARIF against our strict SARIF 2.1.0 schema
 )
 
 missing=()

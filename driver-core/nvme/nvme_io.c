@@ -281,6 +281,16 @@ shim_ret nvme_flush_async(struct nvme_state *st, nvme_done_fn fn, void *ctx)
 
 /* ---- admin operations ---- */
 
+/* The controller refused the command as malformed (a client's CNS or NSID
+ * it does not know): the caller's mistake, not a failing device. */
+static bool nvme_refused(uint16_t status)
+{
+	uint16_t code = status & NVME_STATUS_CODE;
+
+	return code == NVME_SC_INVALID_OPCODE || code == NVME_SC_INVALID_FIELD ||
+	       code == NVME_SC_INVALID_NS;
+}
+
 shim_ret nvme_identify(shim_service *svc, uint8_t cns, uint32_t nsid, void *out)
 {
 	struct nvme_state *st;
@@ -298,7 +308,7 @@ shim_ret nvme_identify(shim_service *svc, uint8_t cns, uint32_t nsid, void *out)
 	if (ret == SHIM_OK && status == 0xffff)
 		ret = SHIM_ERR_ABORTED;
 	else if (ret == SHIM_OK && status != 0)
-		ret = SHIM_ERR_DEVICE_ERROR;
+		ret = nvme_refused(status) ? SHIM_ERR_BAD_ARGUMENT : SHIM_ERR_DEVICE_ERROR;
 	return nvme_op_leave(st, ret);
 }
 

@@ -68,5 +68,10 @@
 
 /* Status field (4.6.1.2): SCT << 8 | SC, DNR at bit 14. */
 #define NVME_STATUS_DNR 0x4000u
+#define NVME_STATUS_CODE 0x07ffu /* SCT and SC */
+/* Generic command statuses that say the command itself was malformed. */
+#define NVME_SC_INVALID_OPCODE 0x01u
+#define NVME_SC_INVALID_FIELD 0x02u
+#define NVME_SC_INVALID_NS 0x0bu
 
 #endif

@@ -3,6 +3,8 @@
  * real kernel would give (no memory, no resources, a timeout). Only calls
  * made from the code range the plan names are counted, so the shim's own
  * use of the same calls (and other kexts) is never failed. */
+#include <stdio.h>
+
 #include "internal.h"
 
 static struct shim_fault_plan plan;
@@ -48,6 +50,10 @@ void shim_fault_stats(struct shim_fault_stats *out)
 	*out = stats;
 }
 
+/* The site's file name, copied: __FILE__ lives in the kext's image, which
+ * the scenario may unload before the site is reported. */
+static char site_file[256];
+
 bool shim_fault_take(unsigned kind, const void *caller, const char *file, int line)
 {
 	if (!armed || !(plan.kinds & kind))
@@ -62,7 +68,11 @@ bool shim_fault_take(unsigned kind, const void *caller, const char *file, int li
 	stats.fired = true;
 	stats.kind = kind;
 	stats.caller = caller;
-	stats.file = file;
+	stats.file = NULL;
+	if (file != NULL) {
+		snprintf(site_file, sizeof(site_file), "%s", file);
+		stats.file = site_file;
+	}
 	stats.line = line;
 	return true;
 }

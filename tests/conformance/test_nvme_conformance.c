@@ -123,8 +123,8 @@ static bool nc_case_identify(struct nc_host *h, char *why, size_t len)
 	static uint8_t d[NVME_ID_BYTES];
 	const struct { uint8_t cns; uint32_t nsid; shim_ret want; } id[] = {
 		{ 1, 0, SHIM_OK }, { 0, 1, SHIM_OK }, { 2, 0, SHIM_OK }, { 3, 1, SHIM_OK },
-		{ 0, 2, SHIM_OK }, { 0, 0xffffffffu, SHIM_ERR_DEVICE_ERROR },
-		{ 0x55, 0, SHIM_ERR_DEVICE_ERROR },
+		{ 0, 2, SHIM_OK }, { 0, 0xffffffffu, SHIM_ERR_BAD_ARGUMENT },
+		{ 0x55, 0, SHIM_ERR_BAD_ARGUMENT }, { 0, 0, SHIM_ERR_BAD_ARGUMENT },
 	};
 
 	for (size_t i = 0; i < sizeof(id) / sizeof(id[0]); i++) {

@@ -4,8 +4,11 @@ of the corpus (make_corpus.py's cases.json). Each broken bundle must break
 its rule and no other (suppressed findings aside), at its location, with
 the exit status its severity gives (1 for an error, 0 for a warning); each
 clean bundle must give no finding at all. Every SARIF file must validate
-against the OASIS SARIF 2.1.0 schema and carry the same rule and location
-(an empty result list would validate too, so the content is checked).
+against our strict schema of drvbench's SARIF 2.1.0 (sarif/README.md), tie
+each result to its rule (ruleIndex names the rule of its ruleId: no schema
+can say that) and carry the same rule and location (an empty result list
+would validate too, so the content is checked). One broken bundle is run
+again with its rule disabled, for the SARIF of a suppressed finding.
 Prints one line per bundle and exits 1 on any failure."""
 import json
 import os
@@ -41,7 +44,13 @@ def sarif_problems(path, validator, want):
     with open(path) as f:
         log = json.load(f)
     problems = [e.message for e in validator.iter_errors(log)] if validator else []
+    if problems:
+        return problems  # what follows reads the shape the schema promises
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
     results = log["runs"][0]["results"]
+    for r in results:
+        if r["ruleIndex"] >= len(rules) or rules[r["ruleIndex"]]["id"] != r["ruleId"]:
+            problems.append("SARIF ruleIndex %d does not name rule %s" % (r["ruleIndex"], r["ruleId"]))
     if want is None:
         return problems + ["SARIF results %s" % [r["ruleId"] for r in results]] if results else problems
     hits = [r for r in results if r["ruleId"] == want["rule"] and "suppressions" not in r]
@@ -85,6 +94,26 @@ def check(drvbench, name, entry, validator, clean, tmp):
     return problems + sarif_problems(sarif, validator, entry)
 
 
+def check_suppressed(drvbench, name, entry, validator, tmp):
+    """The case again with --disable RULE --reason: its finding becomes a
+    result carrying an external suppression with the reason, and exits 0."""
+    sarif = os.path.join(tmp, name + "-suppressed.sarif")
+    reason = "accepted for this release"
+    status, out, err = qualify(drvbench, entry["bundle"], entry["args"] + [
+        "--disable", entry["rule"], "--reason", reason], sarif)
+    if out is None:
+        return ["no JSON (exit %d): %s" % (status, err.strip()[:300])]
+    problems = [] if status == 0 else ["exit %d, not 0" % status]
+    with open(sarif) as f:
+        log = json.load(f)
+    problems += [e.message for e in validator.iter_errors(log)] if validator else []
+    want = [{"kind": "external", "justification": reason}]
+    if not any(r["ruleId"] == entry["rule"] and r.get("suppressions") == want
+               for r in log["runs"][0]["results"]):
+        problems.append("no SARIF result for %s suppressed as %s" % (entry["rule"], want))
+    return problems
+
+
 def main(argv):
     if len(argv) != 4:
         sys.stderr.write(__doc__)
@@ -95,7 +124,9 @@ def main(argv):
     validator = None
     if jsonschema is not None:
         with open(schema) as f:
-            validator = jsonschema.Draft4Validator(json.load(f))
+            schema = json.load(f)
+        jsonschema.Draft7Validator.check_schema(schema)
+        validator = jsonschema.Draft7Validator(schema)
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for key, clean in (("cases", False), ("clean", True)):
@@ -104,14 +135,18 @@ def main(argv):
                 failed += bool(problems)
                 print("%s %s%s" % ("FAIL" if problems else "ok  ", name,
                                    "".join("\n     " + p for p in problems)))
+        name, entry = sorted(built["cases"].items())[0]
+        problems = check_suppressed(drvbench, name, entry, validator, tmp)
+        failed += bool(problems)
+        print("%s %s, its rule disabled%s" % ("FAIL" if problems else "ok  ", name,
+                                              "".join("\n     " + p for p in problems)))
     for name, why in sorted(built["skipped"].items()):
         print("SKIP %s: %s" % (name, why))
     if validator is None:
         print("FAIL: python3-jsonschema is missing: the SARIF was not validated")
         failed += 1
-    print("%d of %d bundles as expected" % (len(built["cases"]) + len(built["clean"]) - failed
-                                            + (validator is None),
-                                            len(built["cases"]) + len(built["clean"])))
+    runs = len(built["cases"]) + len(built["clean"]) + 1
+    print("%d of %d runs as expected" % (runs - failed + (validator is None), runs))
     return 1 if failed else 0
 
 

@@ -3,6 +3,7 @@
  * 0xcf8/0xcfc mechanism (firmware never set up ECAM: 256 bytes per function).
  * Guest RAM is a memfd made here and mapped here as well as in QEMU. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,14 +223,17 @@ static shim_ret qemu_ram_map(void *ctx, uint64_t addr, uint64_t len, void **ptr)
 }
 
 /* Guest RAM: a memfd QEMU opens through /proc/self/fd, mapped here too. A
- * failed mapping is not fatal: the host then copies through qtest. */
+ * failed mapping is not fatal: the host then copies through qtest. Sealed
+ * against shrinking, as QEMU's own memfd backend is: a proxied model maps
+ * only RAM no peer can shrink under it. */
 static shim_ret qemu_ram_create(struct shim_qemu_host *h, char *err, size_t errlen)
 {
 	uint64_t total = h->ram_size + h->ram_high;
 	void *m;
 
-	h->ram_fd = memfd_create("drvbench-guest-ram", MFD_CLOEXEC);
-	if (h->ram_fd < 0 || ftruncate(h->ram_fd, (off_t)total) != 0) {
+	h->ram_fd = memfd_create("drvbench-guest-ram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (h->ram_fd < 0 || ftruncate(h->ram_fd, (off_t)total) != 0 ||
+	    fcntl(h->ram_fd, F_ADD_SEALS, F_SEAL_SHRINK) != 0) {
 		snprintf(err, errlen, "guest RAM: memfd of %llu bytes: %s",
 			 (unsigned long long)total, strerror(errno));
 		return SHIM_ERR_HOST;

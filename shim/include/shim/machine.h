@@ -189,7 +189,7 @@ struct shim_fault_stats {
 	bool fired;
 	unsigned kind;           /* of the failed call */
 	const void *caller;      /* its return address */
-	const char *file;        /* its site, when the call carries one (else NULL) */
+	const char *file;        /* its site, when the call carries one (else NULL); a copy */
 	int line;
 };
 void shim_fault_arm(const struct shim_fault_plan *plan);

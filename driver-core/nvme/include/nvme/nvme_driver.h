@@ -50,8 +50,9 @@ struct nvme_completion {
 shim_ret nvme_get_info(shim_service *svc, struct nvme_info *out);
 shim_ret nvme_get_stats(shim_service *svc, struct nvme_stats *out);
 
-/* Identify (CNS cns for nsid) into out (NVME_ID_BYTES). A status from the
- * controller is SHIM_ERR_DEVICE_ERROR. */
+/* Identify (CNS cns for nsid) into out (NVME_ID_BYTES). A controller that
+ * refuses the command as malformed (invalid opcode, field or namespace) is
+ * SHIM_ERR_BAD_ARGUMENT; any other status SHIM_ERR_DEVICE_ERROR. */
 shim_ret nvme_identify(shim_service *svc, uint8_t cns, uint32_t nsid, void *out);
 /* nblocks blocks at lba of namespace 1, to or from md at md_off (prepared
  * by the driver's DMA command; any memory, contiguous or not). Refused
