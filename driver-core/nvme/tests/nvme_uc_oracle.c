@@ -59,12 +59,12 @@ static struct bench_uc_expect request(const struct bench_uc_call_model *m)
 
 /* flush and get_info take nothing a client could get wrong. */
 static const struct bench_uc_method_oracle nvt_methods[] = {
-	{ "identify", identify },
-	{ "read", range },
-	{ "write", range },
-	{ "flush_async", flush_async },
-	{ "request_query", request },
-	{ "request_release", request },
+	{ .name = "identify", .expect = identify },
+	{ .name = "read", .expect = range },
+	{ .name = "write", .expect = range },
+	{ .name = "flush_async", .expect = flush_async },
+	{ .name = "request_query", .expect = request },
+	{ .name = "request_release", .expect = request },
 };
 
 const struct bench_uc_oracle nvt_uc_oracle = {
