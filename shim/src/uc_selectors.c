@@ -23,40 +23,51 @@ static size_t nclients;
 static bool counting = true;
 static struct sel_client *last; /* the client of the previous call */
 
-static void client_name(shim_service *svc, const struct shim_uc_desc *desc, char *out)
+/* A name into a fixed field, cut to fit: publication happens on every
+ * driver start, so no formatting here. */
+static void copy_name(char *dst, const char *src)
+{
+	size_t n = strnlen(src, SHIM_UC_SEL_NAME_LEN - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static const char *client_name(shim_service *svc, const struct shim_uc_desc *desc)
 {
 	const struct shim_driver *d = shim_service_driver(svc);
-	const char *name = desc->cls != NULL && desc->cls->name != NULL ? desc->cls->name
-			   : d != NULL && d->class_name != NULL ? d->class_name : "user client";
 
-	snprintf(out, SHIM_UC_SEL_NAME_LEN, "%s", name);
+	return desc->cls != NULL && desc->cls->name != NULL ? desc->cls->name
+	       : d != NULL && d->class_name != NULL ? d->class_name : "user client";
 }
 
 void shim_uc_selectors_publish_(shim_service *svc, const struct shim_uc_desc *desc)
 {
 	char name[SHIM_UC_SEL_NAME_LEN];
 	struct sel_client *c = NULL;
+	uint32_t nsel = desc->method_count < SHIM_UC_SEL_SELECTORS ? desc->method_count
+								  : SHIM_UC_SEL_SELECTORS;
 
-	client_name(svc, desc, name);
+	copy_name(name, client_name(svc, desc));
 	for (size_t i = 0; i < nclients; i++) {
-		if (clients[i].desc == desc)
-			clients[i].desc = NULL; /* an unloaded kext's address, reused */
 		if (strcmp(clients[i].name, name) == 0)
 			c = &clients[i];
+		else if (clients[i].desc == desc)
+			clients[i].desc = NULL; /* an unloaded kext's address, reused */
 	}
+	last = NULL;
+	if (c != NULL && c->desc == desc && c->nsel == nsel)
+		return; /* the same table again (a restart): its names are copied */
 	if (c == NULL) {
 		if (nclients == SHIM_UC_SEL_CLIENTS)
 			return; /* not counted; the table says how many it holds */
 		c = &clients[nclients++];
-		snprintf(c->name, sizeof(c->name), "%s", name);
+		copy_name(c->name, name);
 	}
 	c->desc = desc;
-	c->nsel = desc->method_count < SHIM_UC_SEL_SELECTORS ? desc->method_count
-							      : SHIM_UC_SEL_SELECTORS;
-	for (uint32_t s = 0; s < c->nsel; s++)
-		snprintf(c->method[s], sizeof(c->method[s]), "%s",
-			 desc->methods[s].name != NULL ? desc->methods[s].name : "");
-	last = NULL;
+	c->nsel = nsel;
+	for (uint32_t s = 0; s < nsel; s++)
+		copy_name(c->method[s], desc->methods[s].name != NULL ? desc->methods[s].name : "");
 }
 
 struct shim_uc_sel_tally *shim_uc_selectors_tally_(const struct shim_uc_desc *desc,
