@@ -621,8 +621,8 @@ static int record_campaign(const struct fuzz_opts *o, const struct fuzz_job *job
 	struct fuzz_totals t = totals(o, jobs);
 	struct bench_record_fuzz f = {
 		.target = o->target, .seconds = seconds, .execs = t.st.execs,
-		.execs_per_s = t.st.rate > 0 ? (double)t.st.rate
-			       : seconds > 0 ? (double)t.st.execs / seconds : 0.0,
+		/* By our clock: libFuzzer's own average counts whole seconds. */
+		.execs_per_s = seconds > 0 ? (double)t.st.execs / seconds : (double)t.st.rate,
 		.features = t.st.ft, .corpus = t.st.corp, .crashes = crashed,
 	};
 

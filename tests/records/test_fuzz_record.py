@@ -5,7 +5,7 @@ refused with exit 2 before any fuzzing (no corpus made, the file left as it
 was). With the libFuzzer binary (--campaigns): a campaign of fixed seed and
 run count is stored (exec/s, coverage features over executions, corpus,
 crashes, per-selector counts with refusals), a second one of one input
-under another label has fewer features and compare exits 1 naming the
+(the first corpus's smallest) under another label has fewer features and compare exits 1 naming the
 drop, and the report carries the curve and the selector table.
 No assertion reads the wall clock.
 usage: test_fuzz_record.py DRVBENCH FUZZER KEXT TESTS [--campaigns]"""
@@ -80,10 +80,13 @@ if CAMPAIGNS:
     check(all(s[2] >= s[3] + s[4] and s[4] >= s[5] for s in sel),
           "each selector: reached >= refused + ran, ran >= failed")
     con.close()
-    # One input under another label: fewer features, a coverage drop.
+    # One input of the first corpus (its smallest) under another label:
+    # fewer features, a coverage drop.
     small = os.path.join(work, "c2")
     os.makedirs(small)
-    open(os.path.join(small, "one"), "wb").write(b"\0")
+    c1 = os.path.join(work, "c1")
+    one = min(os.listdir(c1), key=lambda f: (os.path.getsize(os.path.join(c1, f)), f))
+    open(os.path.join(small, "one"), "wb").write(open(os.path.join(c1, one), "rb").read())
     p = fuzz("--record", "--records", db, "--label", "1.1", "--runs", "1", "--seed", "1",
              "--corpus", small, expect=0)
     check(p.returncode == 0, "a one-input campaign is recorded under 1.1")

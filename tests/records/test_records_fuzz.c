@@ -161,7 +161,7 @@ static void test_compare_flags_a_fuzz_coverage_drop_as_a_regression(void **state
 		seen = true;
 		assert_true(c.changes[i].regression);
 		assert_non_null(strstr(c.changes[i].what, "fuzz struct on sim"));
-		assert_non_null(strstr(c.changes[i].detail, "features 400 -> 360"));
+		assert_non_null(strstr(c.changes[i].detail, "features 400 -> 360 (-10%"));
 	}
 	assert_true(seen);
 	assert_int_equal(1, c.regressions);
@@ -172,6 +172,51 @@ static void test_compare_flags_a_fuzz_coverage_drop_as_a_regression(void **state
 	assert_int_equal(0, c.regressions);
 	assert_int_equal(1, c.n);
 	assert_int_equal(BENCH_CHANGE_COVERAGE_GAIN, c.changes[0].kind);
+	bench_comparison_free(&c);
+	bench_records_close(r);
+}
+
+static void test_a_coverage_dip_within_libfuzzers_spread_is_no_regression(void **state)
+{
+	struct bench_compare_opts o = { .a = "1.0", .b = "1.1" };
+	struct bench_records *r = open_db("fuzz-spread.sqlite");
+	struct bench_comparison c;
+	char why[1024] = "";
+
+	(void)state;
+	add_campaign(r, "1.0", 1000);
+	add_campaign(r, "1.1", 960); /* -4%: as two campaigns of one seed may differ */
+	assert_int_equal(SHIM_OK, bench_compare(r, &o, &c, why, sizeof(why)));
+	assert_int_equal(0, c.regressions);
+	assert_int_equal(0, c.n);
+	bench_comparison_free(&c);
+	bench_records_close(r);
+}
+
+static void test_with_three_campaigns_a_label_the_drop_must_clear_their_spread(void **state)
+{
+	static const unsigned long a[] = { 1000, 990, 1010 }, b[] = { 900, 800, 1000 };
+	static const unsigned long steady[] = { 902, 900, 898 };
+	struct bench_compare_opts o = { .a = "1.0", .b = "1.1" };
+	struct bench_records *r = open_db("fuzz-three.sqlite");
+	struct bench_comparison c;
+	char why[1024] = "";
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++)
+		add_campaign(r, "1.0", a[i]);
+	for (size_t i = 0; i < 3; i++)
+		add_campaign(r, "1.1", b[i]);
+	for (size_t i = 0; i < 3; i++)
+		add_campaign(r, "1.2", steady[i]);
+	/* -10% in the means, but the campaigns of 1.1 spread by +-100. */
+	assert_int_equal(SHIM_OK, bench_compare(r, &o, &c, why, sizeof(why)));
+	assert_int_equal(0, c.regressions);
+	bench_comparison_free(&c);
+	o.b = "1.2"; /* the same -10%, from campaigns that agree: a regression */
+	assert_int_equal(SHIM_OK, bench_compare(r, &o, &c, why, sizeof(why)));
+	assert_int_equal(1, c.regressions);
+	assert_non_null(strstr(c.changes[0].detail, "means of 3 or more campaigns"));
 	bench_comparison_free(&c);
 	bench_records_close(r);
 }
@@ -256,6 +301,8 @@ int main(void)
 		cmocka_unit_test(test_a_schema_2_file_is_migrated_to_hold_selector_coverage),
 		cmocka_unit_test(test_selector_counts_are_stored_and_add_up_per_selector),
 		cmocka_unit_test(test_compare_flags_a_fuzz_coverage_drop_as_a_regression),
+		cmocka_unit_test(test_a_coverage_dip_within_libfuzzers_spread_is_no_regression),
+		cmocka_unit_test(test_with_three_campaigns_a_label_the_drop_must_clear_their_spread),
 		cmocka_unit_test(test_the_report_shows_fuzz_coverage_over_time_and_the_selector_table),
 		cmocka_unit_test(test_a_report_without_campaigns_or_selectors_has_empty_sections),
 	};
