@@ -7,7 +7,8 @@
 #   scratch copy (-seed=1 -runs=RUNS: the same inputs on every run).
 # MODE each: BIN is fuzz_kext_replay; every corpus file, of every target,
 #   in a process of its own: a file that passes only after others does
-#   not reproduce alone. KIND is ignored.
+#   not reproduce alone. KIND is ignored. CORPUS '-': the seeds BIN
+#   derives for the structure-aware target and every published selector.
 # MODE regressions: BIN is fuzz_kext_replay, CORPUS the regressions root
 #   (drvbench fuzz keeps each crash there, minimised: ROOT/<bundle>-<target>/
 #   NAME with NAME.reason); each file, alone, is a TAP test named after it
@@ -18,7 +19,12 @@
 #   starts from the seeds BIN derives from the dispatch table; a corpus
 #   directory for a selector the kext does not publish is an error.
 # DICT: a libFuzzer dictionary or '-'. TARGET-OPTIONS: -kext=PATH etc.
+# A crash in modes run and each prints the one command (drvbench fuzz
+# --keep) that keeps it as a regression test under fuzz/regressions; run
+# prints the crash itself as base64 within it. $DRVBENCH names drvbench
+# (else 'drvbench' on PATH); $DRVBENCH_REGRESSIONS, where it keeps them.
 set -u
+regressions_root=${DRVBENCH_REGRESSIONS:-$(cd "$(dirname "$0")" && pwd)/regressions}
 mode=$1 kind=$2 bin=$3 corpus=$4 runs=$5 dict=$6
 shift 6
 work=$(mktemp -d)
@@ -36,6 +42,43 @@ seeds_for() {
 	fi
 	"$bin" "$@" -target="$t" -write_seeds="$work/seeds-$sub" >/dev/null || return 1
 	echo "$work/seeds-$sub"
+}
+
+# PATH made absolute, so a printed command works from any directory.
+abspath() {
+	case $1 in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac
+}
+
+# The drvbench fuzz options that match the fuzzer's TARGET-OPTIONS.
+# usage: drvbench_options OPTIONS... (prints them on one line)
+drvbench_options() {
+	for o in "$@"; do
+		case $o in
+		-kext=*) printf ' --kext %s' "$(abspath "${o#-kext=}")" ;;
+		-tests=*) printf ' --tests %s' "$(abspath "${o#-tests=}")" ;;
+		-device=*) printf ' --device %s' "${o#-device=}" ;;
+		-client_abi=*) printf ' --client-abi %s' "${o#-client_abi=}" ;;
+		esac
+	done
+}
+
+# The command that keeps crash FILE of TARGET as a regression test; with
+# B64 (the file's bytes), one that first writes FILE from the log.
+# usage: keep_command TARGET FILE B64 OPTIONS...
+keep_command() {
+	kt=$1 kf=$2 kb=$3 dv=${DRVBENCH:-drvbench}
+	shift 3
+	case $dv in */*) dv=$(abspath "$dv") ;; esac
+	printf 'keep it as a regression test with: '
+	if [ -n "$kb" ]; then
+		kf=${kf##*/} # written where the command runs
+		printf "echo '%s' | base64 -d >%s && " "$kb" "$kf"
+	else
+		kf=$(abspath "$kf")
+	fi
+	printf '%s fuzz%s --target %s --fuzzer %s --regressions %s --keep %s\n' \
+		"$dv" "$(drvbench_options "$@")" "$kt" "$(abspath "$bin")" \
+		"$regressions_root" "$kf"
 }
 
 # usage: one TARGET SUBDIR OPTIONS...
@@ -61,7 +104,8 @@ one() {
 		tail -n 30 "$log"
 		for c in "$work"/crash-* "$work"/leak-* "$work"/timeout-*; do
 			[ -e "$c" ] || continue
-			echo "finding, base64 (decode it to reproduce): $(base64 -w0 "$c")"
+			echo "finding ${c##*/} (the base64 below is its bytes)"
+			keep_command "$target" "$c" "$(base64 -w0 "$c")" "$@"
 		done
 		echo "FAIL $target (exit $status); reproduce: $bin $* -target=$target FILE"
 		failed=1
@@ -112,6 +156,18 @@ fi
 
 if [ "$mode" = each ]; then
 	n=0
+	if [ "$corpus" = - ]; then
+		corpus="$work/seeds"
+		if ! "$bin" "$@" -target=struct -write_seeds="$corpus/uc_struct" >/dev/null ||
+			! sels=$("$bin" "$@" -list_selectors=1); then
+			echo "FAIL: cannot write the seeds"
+			exit 1
+		fi
+		for s in $sels; do
+			"$bin" "$@" -target="raw:$s" -write_seeds="$corpus/uc_raw_$s" >/dev/null ||
+				{ echo "FAIL: cannot write the seeds of raw:$s"; exit 1; }
+		done
+	fi
 	for pair in "struct uc_struct" $(for d in "$corpus"/uc_raw_*; do [ -d "$d" ] &&
 			echo "raw:${d##*/uc_raw_} ${d##*/}"; done | tr ' ' '%'); do
 		target=${pair%%[ %]*}
@@ -123,6 +179,7 @@ if [ "$mode" = each ]; then
 			if ! "$bin" "$@" -target="$target" "$f" >"$work/log" 2>&1; then
 				tail -n 5 "$work/log"
 				echo "FAIL $target $f does not pass alone; reproduce: $bin $* -target=$target $f"
+				keep_command "$target" "$f" "" "$@"
 				failed=1
 			fi
 		done

@@ -12,7 +12,9 @@ setup_env=()
 setup_args=(-Dwerror=true)
 if [[ ${1:-} == --clang ]]; then
   build=${2:?usage: build.sh --clang DIR}
-  setup_env=(CC=clang-14)
+  # C++ too (the Mach-O reader module): g++'s ASan runtime cannot share a
+  # process with clang's.
+  setup_env=(CC=clang-14 CXX=clang++-14)
   # b_lundef off: a sanitised shared object leaves the runtime's symbols to
   # the program that loads it.
   setup_args+=(-Dfuzzing=enabled -Db_sanitize=address,undefined -Db_lundef=false)

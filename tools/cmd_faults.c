@@ -43,7 +43,8 @@ void drvbench_faults_usage(FILE *out)
 		"  -k, --kinds LIST       calls to fail, comma-separated (default: all):\n"
 		"                         alloc bar dma prepare dma-command interrupt timer\n"
 		"                         workloop publish\n"
-		"  -n, --max-calls N      calls failed per target, 1..100000 (default 256)\n"
+		"  -n, --max-calls N      calls failed per target, 1..100000 (default 256); a\n"
+		"                         target that makes more is reported as cut there\n"
 		"      --timeout S        a run that takes longer hangs, 1..3600 (default 30)\n"
 		"  -h, --help             this text\n\n"
 		"Exit status: 0 nothing found, 1 a finding (or the kext refused), 2 bad command\n"
@@ -84,17 +85,21 @@ static bool faults_number(const char *s, long max, long *out)
 	return true;
 }
 
-static void faults_progress(void *ctx, const char *target, long calls, long failed,
-			    unsigned findings)
+static void faults_progress(void *ctx, const char *target, long calls, long counted,
+			    long failed, unsigned findings)
 {
+	char cut[64] = "";
+
 	(void)ctx;
+	if (counted > calls) /* the rest of its calls were never failed */
+		snprintf(cut, sizeof(cut), " (of %ld: cut at --max-calls)", counted);
 	if (calls < 0)
 		printf("%-44s skipped (cannot run here)\n", target);
 	else if (strcmp(target, "scenario start-fails-at-each-call") == 0)
 		printf("%-44s its own sweep of start: %u finding(s)\n", target, findings);
 	else
-		printf("%-44s %4ld call(s) failed in turn, %4ld run(s)%s%u finding(s)\n", target,
-		       calls, failed, findings != 0 ? ": " : ", ", findings);
+		printf("%-44s %4ld call(s)%s failed in turn, %4ld run(s)%s%u finding(s)\n", target,
+		       calls, cut, failed, findings != 0 ? ": " : ", ", findings);
 	fflush(stdout);
 }
 
@@ -164,6 +169,10 @@ int drvbench_cmd_faults(int argc, char **argv)
 	printf("\n%u target(s) swept (%u skipped), %lu run(s) with a call failed (%lu of them "
 	       "failed their scenario, as they may): %zu finding(s)\n", rep.targets, rep.skipped,
 	       rep.runs, rep.scenario_failed, rep.nfindings);
+	if (rep.truncated > 0)
+		printf("%u target(s) make more calls than --max-calls %ld: their later calls were "
+		       "not failed (raise --max-calls to sweep them all)\n", rep.truncated,
+		       o.max_calls > 0 ? o.max_calls : (long)BENCH_FAULT_DEFAULT_MAX_CALLS);
 	drvbench_target_close(&t);
 	return rep.nfindings == 0 ? DRVBENCH_EXIT_OK : DRVBENCH_EXIT_FAILED;
 }

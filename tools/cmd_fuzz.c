@@ -5,8 +5,10 @@
  * empty corpus from the dispatch tables, then runs J processes sharing one
  * corpus directory (libFuzzer reloads what the others find) with a live
  * status line, and keeps the grown corpus on disk; with --record, the
- * campaign goes into the records (fuzz_record.h). The kext is never
- * mapped here: an instrumented one only loads into the sanitised fuzzer. */
+ * campaign goes into the records (fuzz_record.h). --keep FILE instead
+ * turns one crash file (one CI printed, say) into a regression test. The
+ * kext is never mapped here: an instrumented one only loads into the
+ * sanitised fuzzer. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -52,6 +54,7 @@ struct fuzz_job {
 
 struct fuzz_opts {
 	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer, *regressions, *client_abi;
+	const char *keep; /* --keep: a crash file to keep, no campaign */
 	unsigned seconds, jobs;
 	unsigned long runs, seed; /* --runs, --seed (0: libFuzzer's defaults) */
 	bool list;
@@ -70,7 +73,9 @@ void drvbench_fuzz_usage(FILE *out)
 		"                     [--target struct|raw:SELECTOR] [--time S] [--jobs J]\n"
 		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n"
 		"                     [--regressions DIR] [--client-abi lp64|ilp32]\n"
-		"                     [--runs N] [--seed N] [--record [--records PATH] [--label L]]\n\n"
+		"                     [--runs N] [--seed N] [--record [--records PATH] [--label L]]\n"
+		"       drvbench fuzz --kext PATH [--tests PATH] [--target T] --keep FILE\n"
+		"                     [--regressions DIR] [--fuzzer PATH]\n\n"
 		"Fuzzes the user clients the kext publishes, shaped by their dispatch tables, with\n"
 		"libFuzzer for S seconds in J processes sharing one corpus, and prints a status\n"
 		"line. Every call is checked against a reference model: the shim's checks and\n"
@@ -102,13 +107,19 @@ void drvbench_fuzz_usage(FILE *out)
 		"                         processes (ilp32: 32-bit scalars and structure sizes)\n"
 		DRVBENCH_RECORD_HELP
 		"                         (exec/s, coverage features over time, corpus, crashes,\n"
-		"                         and how often each selector was reached and refused)\n\n"
+		"                         and how often each selector was reached and refused)\n"
+		"  -k, --keep FILE        no campaign: minimise the crash FILE (found elsewhere, by\n"
+		"                         CI say: its log prints this command) and keep it as a\n"
+		"                         regression test as above; exit 1 if it does not crash\n"
+		"                         alone. With a replay driver as --fuzzer it is kept\n"
+		"                         whole (only libFuzzer minimises)\n\n"
 		"Build the kext with clang and -fsanitize=fuzzer-no-link,address,undefined so\n"
 		"libFuzzer sees its branches (the fuzzer says when it cannot). Crashes go to\n"
 		"<corpus>.crashes/; each is minimised and kept as a regression test (above);\n"
 		"reproduce one with the command printed, or with fuzz_kext_replay and the same\n"
 		"options in any build.\n"
-		"Exit status: 0 no crash, 1 a crash or the kext refused, 2 bad command line.\n",
+		"Exit status: 0 no crash (--keep: kept), 1 a crash, the kext refused or (--keep)\n"
+		"the file does not crash, 2 bad command line.\n",
 		FUZZ_MAX_JOBS);
 }
 
@@ -470,6 +481,7 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		{ "client-abi", required_argument, NULL, 'A' },
 		{ "runs", required_argument, NULL, 0x110 }, { "seed", required_argument, NULL, 0x111 },
 		DRVBENCH_RECORD_OPTIONS,
+		{ "keep", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	unsigned long long u;
@@ -478,7 +490,7 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":K:T:D:t:s:j:c:lh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":K:T:D:t:s:j:c:lk:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'K': o->kext = optarg; break;
 		case 'T': o->tests = optarg; break;
@@ -489,6 +501,7 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		case 'f': o->fuzzer = optarg; break;
 		case 'R': o->regressions = optarg; break;
 		case 'l': o->list = true; break;
+		case 'k': o->keep = optarg; break;
 		case 'A':
 			if (strcmp(optarg, "lp64") != 0 && strcmp(optarg, "ilp32") != 0)
 				return usage_error("--client-abi is lp64 or ilp32, not '%s'", optarg);
@@ -523,6 +536,10 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		return usage_error("unexpected '%s'", argv[optind]);
 	if (o->kext == NULL)
 		return usage_error("--kext PATH is required: the kext bundle to fuzz");
+	if (o->keep != NULL && o->list)
+		return usage_error("--keep and --list do not go together");
+	if (o->keep != NULL && access(o->keep, R_OK) != 0)
+		return usage_error("--keep %s: %s", o->keep, strerror(errno));
 	if (strcmp(o->target, "struct") != 0 &&
 	    (strncmp(o->target, "raw:", 4) != 0 || o->target[4] == '\0'))
 		return usage_error("unknown target '%s' (struct or raw:SELECTOR)", o->target);
@@ -594,8 +611,15 @@ static bool kext_dir(const struct fuzz_opts *o, const char *root, char *out, siz
 	return true;
 }
 
+static long long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
 /* The crash, minimised, as a regression test (fuzz_regress.h). */
-static void keep_regression(const struct fuzz_opts *o, const char *bin, const char *crash)
+static bool keep_regression(const struct fuzz_opts *o, const char *bin, const char *crash)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 200], reason[512], why[512];
 	struct drvbench_regress r = { .fuzzer = bin, .fopt = o->fopt, .nfopt = o->nfopt,
@@ -604,14 +628,20 @@ static void keep_regression(const struct fuzz_opts *o, const char *bin, const ch
 	if (!kext_dir(o, o->regressions != NULL ? o->regressions : FUZZ_REGRESSIONS, dir,
 		      sizeof(dir))) {
 		printf("  not kept: path too long\n");
-		return;
+		return false;
 	}
 	fflush(stdout);
 	if (!drvbench_regress_keep(&r, crash, path, sizeof(path), reason, sizeof(reason), why,
-				   sizeof(why)))
+				   sizeof(why))) {
 		printf("  not kept as a regression test: %s\n", why);
-	else
-		printf("  minimised and kept as a regression test: %s\n  reason: %s\n", path, reason);
+		return false;
+	}
+	if (file_size(path) < file_size(crash))
+		printf("  minimised (%lld to %lld bytes)", file_size(crash), file_size(path));
+	else /* a replay driver as --fuzzer does not minimise */
+		printf("  %lld bytes (nothing smaller found)", file_size(path));
+	printf(" and kept as a regression test: %s\n  reason: %s\n", path, reason);
+	return true;
 }
 
 /* With --record: the campaign's totals and curve, its selectors, its end. */
@@ -650,6 +680,10 @@ static int campaign(struct fuzz_opts *o, const char *bin)
 		return usage_error("path too long");
 	if ((rc = preflight(o, bin)) >= 0)
 		return rc;
+	if (o->keep != NULL) {
+		printf("%s: keeping as a regression test\n", o->keep);
+		return keep_regression(o, bin, o->keep) ? DRVBENCH_EXIT_OK : DRVBENCH_EXIT_FAILED;
+	}
 	if (mkdirs(corpus) != 0 || mkdirs(crash) != 0) {
 		fprintf(stderr, "drvbench fuzz: cannot create %s: %s\n", corpus, strerror(errno));
 		return DRVBENCH_EXIT_FAILED;
@@ -705,7 +739,7 @@ int drvbench_cmd_fuzz(int argc, char **argv)
 	if (!fuzzer_options(&o))
 		return usage_error("path too long");
 	/* Before any fuzzing: a records file that cannot be used fails now. */
-	if (!o.list && !drvbench_fuzz_record_open(&fr))
+	if (!o.list && o.keep == NULL && !drvbench_fuzz_record_open(&fr))
 		return DRVBENCH_EXIT_USAGE;
 	rc = campaign(&o, bin);
 	drvbench_fuzz_record_close(&fr);

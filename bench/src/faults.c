@@ -18,7 +18,6 @@
 #include "io.h"
 #include "shim/verifier.h"
 
-#define BENCH_SWEEP_MAX_CALLS 256
 #define BENCH_SWEEP_TIMEOUT_S 30
 #define BENCH_SWEEP_SETTLE_NS 2000000ull /* completions and timers of a method call */
 #define BENCH_SWEEP_METHOD "method:"
@@ -230,7 +229,8 @@ static void bench_sweep_target(const struct bench_fault_options *o,
 			       const struct bench_sweep_target *t, struct bench_fault_report *rep)
 {
 	struct bench_sweep_run r;
-	long calls, max = o->max_calls > 0 ? o->max_calls : BENCH_SWEEP_MAX_CALLS, failed = 0;
+	long calls, counted, max = o->max_calls > 0 ? o->max_calls : BENCH_FAULT_DEFAULT_MAX_CALLS;
+	long failed = 0;
 	size_t before = rep->nfindings;
 
 	bench_sweep_isolated(o, t, 0, &r);
@@ -239,7 +239,7 @@ static void bench_sweep_target(const struct bench_fault_options *o,
 		if (r.what[0] != '\0')
 			bench_sweep_add(rep, t, 0, &r);
 		if (o->progress != NULL)
-			o->progress(o->ctx, t->name, 0, 0, (unsigned)(rep->nfindings - before));
+			o->progress(o->ctx, t->name, 0, 0, 0, (unsigned)(rep->nfindings - before));
 		return;
 	}
 	if (!r.ran || r.what[0] != '\0') {
@@ -248,11 +248,14 @@ static void bench_sweep_target(const struct bench_fault_options *o,
 		else
 			rep->skipped++;
 		if (o->progress != NULL)
-			o->progress(o->ctx, t->name, -1, 0, (unsigned)(rep->nfindings - before));
+			o->progress(o->ctx, t->name, -1, 0, 0, (unsigned)(rep->nfindings - before));
 		return;
 	}
 	rep->targets++;
-	calls = r.calls < max ? r.calls : max;
+	counted = r.calls; /* r is reused below */
+	calls = counted < max ? counted : max;
+	if (counted > max)
+		rep->truncated++;
 	for (long i = 1; i <= calls; i++) {
 		bench_sweep_isolated(o, t, i, &r);
 		if (!r.fired)
@@ -264,7 +267,8 @@ static void bench_sweep_target(const struct bench_fault_options *o,
 			bench_sweep_add(rep, t, i, &r);
 	}
 	if (o->progress != NULL)
-		o->progress(o->ctx, t->name, calls, failed, (unsigned)(rep->nfindings - before));
+		o->progress(o->ctx, t->name, calls, counted, failed,
+			    (unsigned)(rep->nfindings - before));
 }
 
 /* The table's selectors, from a machine booted for the purpose. */

@@ -37,14 +37,14 @@ static const char *const nc_tag[NC_HOSTS] = { "sim", "qemu", "proxy" };
 
 /* The driver's operations, found in the kext loaded for the host at hand. */
 struct nc_api {
-	__typeof__(&nvme_identify) identify;
-	__typeof__(&nvme_read) read;
-	__typeof__(&nvme_write) write;
-	__typeof__(&nvme_flush) flush;
-	__typeof__(&nvme_passthru) passthru;
-	__typeof__(&nvme_completion_log) completion_log;
-	__typeof__(&nvme_set_watch) set_watch;
-	__typeof__(&nvme_get_stats) get_stats;
+	__typeof__(&org_drvbench_driver_nvme_identify) identify;
+	__typeof__(&org_drvbench_driver_nvme_read) read;
+	__typeof__(&org_drvbench_driver_nvme_write) write;
+	__typeof__(&org_drvbench_driver_nvme_flush) flush;
+	__typeof__(&org_drvbench_driver_nvme_passthru) passthru;
+	__typeof__(&org_drvbench_driver_nvme_completion_log) completion_log;
+	__typeof__(&org_drvbench_driver_nvme_set_watch) set_watch;
+	__typeof__(&org_drvbench_driver_nvme_get_stats) get_stats;
 };
 
 struct nc_host {
@@ -263,8 +263,10 @@ static const struct nc_case nc_cases[NC_CASES] = {
 
 /* ---- machines ---- */
 
-#define NC_RESOLVE(field, sym)                                                              \
+/* The driver exports its operations under its bundle's prefix. */
+#define NC_RESOLVE(field)                                                                   \
 	do {                                                                                \
+		const char *sym = "org_drvbench_driver_nvme_" #field;                       \
 		void *p_ = bench_kext_symbol(h->kext, sym);                                 \
 		if (p_ == NULL) {                                                           \
 			snprintf(why, len, "the kext exports no %s", sym);                  \
@@ -275,16 +277,16 @@ static const struct nc_case nc_cases[NC_CASES] = {
 
 static shim_ret nc_resolve(struct nc_host *h, char *why, size_t len)
 {
-	NC_RESOLVE(identify, "nvme_identify");
-	NC_RESOLVE(read, "nvme_read");
-	NC_RESOLVE(write, "nvme_write");
-	NC_RESOLVE(flush, "nvme_flush");
-	NC_RESOLVE(passthru, "nvme_passthru");
-	NC_RESOLVE(completion_log, "nvme_completion_log");
-	NC_RESOLVE(set_watch, "nvme_set_watch");
-	NC_RESOLVE(get_stats, "nvme_get_stats");
+	NC_RESOLVE(identify);
+	NC_RESOLVE(read);
+	NC_RESOLVE(write);
+	NC_RESOLVE(flush);
+	NC_RESOLVE(passthru);
+	NC_RESOLVE(completion_log);
+	NC_RESOLVE(set_watch);
+	NC_RESOLVE(get_stats);
 	/* No look at the controller mid-wait: when it comes depends on the
-	 * load on this machine, not on the device (nvme_set_watch). */
+	 * load on this machine, not on the device (set_watch). */
 	return h->api.set_watch(h->svc, NC_WATCH_NS);
 }
 

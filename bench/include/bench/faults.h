@@ -21,16 +21,19 @@
 
 #define BENCH_FAULT_SITE_LEN 160
 #define BENCH_FAULT_MAX_FINDINGS 64
+#define BENCH_FAULT_DEFAULT_MAX_CALLS 256 /* calls failed per target, unless told */
 
 struct bench_fault_options {
 	struct bench_options base;  /* profile, kext, module (sim host) */
 	const char *only;           /* a scenario's name or "method:NAME"; NULL: every target */
 	unsigned kinds;             /* enum shim_fault_kind bits; 0: all */
-	long max_calls;             /* calls failed per target; 0: 256 */
+	long max_calls;             /* calls failed per target; 0: the default */
 	unsigned timeout_s;         /* per run; 0: 30 */
-	/* Called after each target (may be NULL), e.g. to print progress. */
-	void (*progress)(void *ctx, const char *target, long calls, long failed_runs,
-			 unsigned findings);
+	/* Called after each target (may be NULL), e.g. to print progress:
+	 * calls failed in turn of the counted calls the target makes (more
+	 * than max_calls: the sweep was cut short there); calls < 0: skipped. */
+	void (*progress)(void *ctx, const char *target, long calls, long counted,
+			 long failed_runs, unsigned findings);
 	void *ctx;
 };
 
@@ -45,6 +48,7 @@ struct bench_fault_finding {
 struct bench_fault_report {
 	unsigned targets;           /* swept */
 	unsigned skipped;           /* could not run here (CANNOT RUN), or nothing to call */
+	unsigned truncated;         /* swept only up to max_calls: they make more calls */
 	unsigned long runs;         /* runs with one call failed */
 	unsigned long scenario_failed; /* of those, runs whose scenario or call reported a failure */
 	size_t nfindings;           /* may exceed BENCH_FAULT_MAX_FINDINGS; that many are kept */

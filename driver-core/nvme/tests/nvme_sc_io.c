@@ -161,6 +161,8 @@ static enum bench_result run_uc_bad_input(struct bench_machine *fx, char *why, s
 	struct nvme_stats before, after;
 	struct nvme_info info;
 	struct nvt_client c;
+	uint64_t regs_before = 0, regs_after = 0;
+	bool regs_seen;
 	shim_ret r = nvt_api.get_info(fx->svc, &info);
 	uint64_t n = info.blocks, mdts_blocks = info.max_transfer / 512;
 	const struct nvt_bad bad[] = {
@@ -188,6 +190,10 @@ static enum bench_result run_uc_bad_input(struct bench_machine *fx, char *why, s
 	if (nvt_client_open(fx, &c, why, len) != SHIM_OK)
 		return BENCH_FAIL;
 	nvt_api.get_stats(fx->svc, &before);
+	/* The tap counts every MMIO and port access, doorbells and status
+	 * reads included: stricter than the command count, which only sees
+	 * what reached a submission queue. */
+	regs_seen = bench_machine_register_accesses(fx, &regs_before);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const struct nvt_bad *b = &bad[i];
 
@@ -198,6 +204,13 @@ static enum bench_result run_uc_bad_input(struct bench_machine *fx, char *why, s
 			return bench_fail(why, len, "%s: %s, want %s", b->what, shim_ret_string(r),
 					  shim_ret_string(b->want));
 		}
+	}
+	if (regs_seen && (!bench_machine_register_accesses(fx, &regs_after) ||
+			  regs_after != regs_before)) {
+		nvt_client_close(&c);
+		return bench_fail(why, len, "%llu register access(es) for refused requests: the user "
+				  "client must refuse before any register is touched",
+				  (unsigned long long)(regs_after - regs_before));
 	}
 	nvt_api.get_stats(fx->svc, &after);
 	if (after.commands != before.commands) {
@@ -214,7 +227,9 @@ static enum bench_result run_uc_bad_input(struct bench_machine *fx, char *why, s
 	if (r != SHIM_OK)
 		return bench_fail(why, len, "a valid request after the refusals: %s",
 				  shim_ret_string(r));
-	snprintf(why, len, "%zu bad requests refused, no command sent", sizeof(bad) / sizeof(bad[0]));
+	snprintf(why, len, "%zu bad requests refused, %s", sizeof(bad) / sizeof(bad[0]),
+		 regs_seen ? "no register touched" : "no command sent (this host counts no "
+						     "register accesses)");
 	return BENCH_PASS;
 }
 
@@ -235,7 +250,7 @@ const struct bench_scenario nvt_sc_write_read_prp = {
 const struct bench_scenario nvt_sc_uc_bad_input = {
 	.name = "user-client-bad-input",
 	.summary = "reads and writes outside the namespace, of no blocks, over MDTS or with the "
-		   "wrong data size are refused before any command reaches the controller",
+		   "wrong data size are refused before any register is touched",
 	.run = run_uc_bad_input,
 	.device_options = "mdts=2",
 };

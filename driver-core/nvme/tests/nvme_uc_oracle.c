@@ -3,10 +3,14 @@
  * written independently of its code: CNS below 256, NSIDs of 32 bits,
  * block counts of 32 bits and never zero, LBA ranges that do not wrap,
  * async flushes with a completion and at most NVME_UC_MAX_REQUESTS per
- * connection, request selectors with a live handle. What depends on the
- * device (the namespace's size, the block size, the transfer limit) is not
- * the model's to predict: such calls may pass or fail. Each function lists
- * the refusals in the order the method checks them. */
+ * connection, request selectors with a live handle; opening needs
+ * NVME_UC_OPEN_ENTITLEMENT and writing NVME_UC_WRITE_ENTITLEMENT (root
+ * passes both), whatever the dispatch table declares: a write whose table
+ * entry and own check both lost the entitlement must still be refused.
+ * What depends on the device (the namespace's size, the block size, the
+ * transfer limit) is not the model's to predict: such calls may pass or
+ * fail. Each function lists the refusals in the order the method checks
+ * them. */
 #include "bench/uc_oracle.h"
 #include "nvme/nvme_userclient.h"
 #include "nvme_tests.h"
@@ -57,14 +61,18 @@ static struct bench_uc_expect request(const struct bench_uc_call_model *m)
 					    REFUSE(SHIM_ERR_BAD_HANDLE, bench_uc_handle_state_name(st));
 }
 
-/* flush and get_info take nothing a client could get wrong. */
+/* flush and get_info take nothing a client could get wrong; anyone who
+ * may open may call them. */
 static const struct bench_uc_method_oracle nvt_methods[] = {
 	{ .name = "identify", .expect = identify },
 	{ .name = "read", .expect = range },
-	{ .name = "write", .expect = range },
+	{ .name = "write", .expect = range, .entitlement = NVME_UC_WRITE_ENTITLEMENT,
+	  .root_passes = true },
+	{ .name = "flush" },
 	{ .name = "flush_async", .expect = flush_async },
 	{ .name = "request_query", .expect = request },
 	{ .name = "request_release", .expect = request },
+	{ .name = "get_info" },
 };
 
 const struct bench_uc_oracle nvt_uc_oracle = {
@@ -73,4 +81,6 @@ const struct bench_uc_oracle nvt_uc_oracle = {
 	.max_connections = NVME_UC_MAX_CONNECTIONS,
 	.methods = nvt_methods,
 	.nmethods = sizeof(nvt_methods) / sizeof(nvt_methods[0]),
+	.access_rules = true,
+	.open_entitlement = NVME_UC_OPEN_ENTITLEMENT,
 };

@@ -3,7 +3,7 @@
 planted: the example driver's factorial.c, for the generic catalogue's
 self-test, or one file of the edu sample (faults named edu-*), for the
 fuzzers' and the fault sweep's (the class each one belongs to is in
-EDU_CLASS). Each fault is an exact text substitution; if the anchor text is
+EDU_PLANTS), or the NVMe sample's user client (nvme-*, class 3). Each fault is an exact text substitution; if the anchor text is
 not in the source (the driver changed), the build fails naming the fault,
 so no plant goes stale silently."""
 import sys
@@ -66,6 +66,16 @@ FAULTS = {
          "\t(void)t; /* check dropped */\n"),
         ("NO_STRUCT, .entitlement = EDU_UC_POWER_ENTITLEMENT,\n\t\t\t\t      .root_passes = true },",
          "NO_STRUCT },")],
+    # 3 in the NVMe driver: the write entitlement gone from the table entry
+    # and from the method's own check (nvme's oracle states it from
+    # nvme_userclient.h, so the fuzzers still refuse an unentitled write).
+    "nvme-write-unchecked": [
+        ("\tif (shim_task_uid(t) != 0 && !shim_task_has_entitlement(t, NVME_UC_WRITE_ENTITLEMENT))\n"
+         "\t\treturn SHIM_ERR_NOT_PERMITTED;\n",
+         "\t(void)t; /* check dropped */\n"),
+        (".struct_out_size = 0, .entitlement = NVME_UC_WRITE_ENTITLEMENT,\n"
+         "\t\t\t    .root_passes = true },",
+         ".struct_out_size = 0 },")],
     # 4: operations no longer refused while the device sleeps.
     "edu-registers-while-asleep": [(
         "\treturn st->gone ? SHIM_ERR_NO_DEVICE : edu_power_check(st);",

@@ -132,39 +132,46 @@ static void nvb_one(struct bench_kext *kext, const struct nvb_run *run, struct n
 	}
 }
 
-static unsigned long nvb_arg(int argc, char **argv, int i, unsigned long dflt)
+/* argv[i] as a count of reads, else dflt (smaller under valgrind); false
+ * for anything but a positive number. */
+static bool nvb_arg(int argc, char **argv, int i, unsigned long dflt, unsigned long *n)
 {
-	unsigned long n = dflt;
+	char *end;
 
-	if (argc > i)
-		n = strtoul(argv[i], NULL, 0);
-	else if (getenv("DRVBENCH_UNDER_VALGRIND") != NULL)
-		n = dflt / NVB_VALGRIND_DIVISOR;
-	return n ? n : 1;
+	if (argc <= i) {
+		*n = getenv("DRVBENCH_UNDER_VALGRIND") != NULL ? dflt / NVB_VALGRIND_DIVISOR : dflt;
+		*n = *n ? *n : 1;
+		return true;
+	}
+	*n = strtoul(argv[i], &end, 0);
+	return argv[i][0] >= '0' && argv[i][0] <= '9' && *end == '\0' && *n > 0;
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long sim_reads = NVB_SIM_READS, qemu_reads = NVB_QEMU_READS;
+	unsigned long sim_reads, qemu_reads;
+	/* Counts filled in once the arguments are read. */
 	struct nvb_run runs[] = {
-		{ &bench_host_sim_factory, true, sim_reads, "sim" },
-		{ &bench_host_qemu_factory, true, qemu_reads, "qemu_mapped" },
-		{ &bench_host_qemu_factory, false, qemu_reads, "qemu_unmapped" },
-		{ &bench_host_qemu_proxy_factory, true, qemu_reads, "proxy_mapped" },
-		{ &bench_host_qemu_proxy_factory, false, qemu_reads, "proxy_unmapped" },
+		{ &bench_host_sim_factory, true, 0, "sim" },
+		{ &bench_host_qemu_factory, true, 0, "qemu_mapped" },
+		{ &bench_host_qemu_factory, false, 0, "qemu_unmapped" },
+		{ &bench_host_qemu_proxy_factory, true, 0, "proxy_mapped" },
+		{ &bench_host_qemu_proxy_factory, false, 0, "proxy_unmapped" },
 	};
 	struct bench_kext *kext = NULL;
 	char why[256];
 
 	if (!bench_figures_options(&nvb_fig, &argc, argv))
 		return 2;
-	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: %s " BENCH_FIGURES_USAGE " KEXT [SIM_READS [QEMU_READS]]\n",
-			argv[0]);
+	if (argc < 2 || argc > 4 || argv[1][0] == '-' ||
+	    !nvb_arg(argc, argv, 2, NVB_SIM_READS, &sim_reads) ||
+	    !nvb_arg(argc, argv, 3, NVB_QEMU_READS, &qemu_reads)) {
+		fprintf(stderr, "usage: %s " BENCH_FIGURES_USAGE " KEXT [SIM_READS [QEMU_READS]]\n"
+			"(read counts are positive numbers)\n", argv[0]);
 		return 2;
 	}
-	sim_reads = nvb_arg(argc, argv, 2, NVB_SIM_READS);
-	qemu_reads = nvb_arg(argc, argv, 3, NVB_QEMU_READS);
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
+		runs[i].reads = runs[i].host->kind == BENCH_HOST_SIM ? sim_reads : qemu_reads;
 	if (bench_kext_open(argv[1], &kext, why, sizeof(why)) != SHIM_OK) {
 		fprintf(stderr, "bench_nvme: %s\n", why);
 		return 1;
