@@ -23,41 +23,16 @@
 #include "bench/kext.h"
 #include "bench/machine.h"
 #include "conf.h"
-#include "nvme/nvme_driver.h"
+#include "nvme_conf.h"
 #include "shim/verifier.h"
 
-#define NC_CASES 6
+#define NC_CASES 10
 #define NC_REPORT 4096
 #define NC_LOG 64
-#define NC_WATCH_NS 3600000000000ull /* an hour: longer than any command's timeout */
 #define NC_BOOT_TRIES 3
 
 enum { NC_SIM, NC_QEMU, NC_PROXY, NC_HOSTS };
 static const char *const nc_tag[NC_HOSTS] = { "sim", "qemu", "proxy" };
-
-/* The driver's operations, found in the kext loaded for the host at hand. */
-struct nc_api {
-	__typeof__(&nvme_identify) identify;
-	__typeof__(&nvme_read) read;
-	__typeof__(&nvme_write) write;
-	__typeof__(&nvme_flush) flush;
-	__typeof__(&nvme_passthru) passthru;
-	__typeof__(&nvme_completion_log) completion_log;
-	__typeof__(&nvme_set_watch) set_watch;
-	__typeof__(&nvme_get_stats) get_stats;
-};
-
-struct nc_host {
-	struct bench_kext *kext;
-	struct bench_host_parts parts;
-	bool parts_live;
-	struct bench_trace *trace;
-	shim_machine *m;
-	shim_kext *k;
-	shim_pci_device *dev;
-	shim_service *svc;
-	struct nc_api api;
-};
 
 /* What a case recorded on a host, kept for the comparison. */
 struct nc_record {
@@ -90,8 +65,7 @@ static uint32_t nc_hash(const void *buf, size_t len)
 	return h;
 }
 
-/* Every completion the driver consumed since the last look, as notes. */
-static void nc_note_completions(struct nc_host *h)
+void nc_note_completions(struct nc_host *h)
 {
 	struct nvme_completion c[NC_LOG];
 	size_t n;
@@ -103,7 +77,7 @@ static void nc_note_completions(struct nc_host *h)
 					 c[i].status, c[i].phase, c[i].dw0);
 }
 
-static void nc_note_data(struct nc_host *h, const char *what, const void *buf, size_t len)
+void nc_note_data(struct nc_host *h, const char *what, const void *buf, size_t len)
 {
 	bench_trace_note(h->trace, "data %s %zu bytes hash %08x", what, len, nc_hash(buf, len));
 }
@@ -252,11 +226,26 @@ static bool nc_case_bad_commands(struct nc_host *h, char *why, size_t len)
 	return r == SHIM_OK;
 }
 
+/* The driver's NVMe scenarios that run on all three hosts, in order on one
+ * machine per host (cases of interrupts, power and faults in
+ * nvme_conf_irq_pm.c). Left out, because QEMU's own controller cannot
+ * play them:
+ * - command-timeout: QEMU completes every valid command during the
+ *   doorbell write; it has no way to hold one (the model's stall_io);
+ * - garbage-* (all-ones CAP, never ready, stuck phase, unknown CID): model
+ *   variants QEMU's nvme has no option for;
+ * - intx-fallback: QEMU's nvme cannot be started without MSI-X, and INTx
+ *   does not cross x-pci-proxy-dev;
+ * - surprise-removal-io-in-flight: see docs/qemu-nvme.md. */
 static const struct nc_case nc_cases[NC_CASES] = {
 	{ "start", nc_case_start },
 	{ "identify", nc_case_identify },
 	{ "write-read", nc_case_write_read },
 	{ "bad-commands", nc_case_bad_commands },
+	{ "msix-per-queue", nc_case_msix_per_queue },
+	{ "masked-vector", nc_case_masked_vector },
+	{ "sleep-io", nc_case_sleep_io },
+	{ "fatal-recovery", nc_case_fatal_recovery },
 	{ "stop", NULL }, /* the driver's stop: terminate */
 	{ "unload", NULL },
 };
@@ -275,10 +264,14 @@ static const struct nc_case nc_cases[NC_CASES] = {
 
 static shim_ret nc_resolve(struct nc_host *h, char *why, size_t len)
 {
+	NC_RESOLVE(get_info, "nvme_get_info");
 	NC_RESOLVE(identify, "nvme_identify");
 	NC_RESOLVE(read, "nvme_read");
 	NC_RESOLVE(write, "nvme_write");
+	NC_RESOLVE(read_buf, "nvme_read_buf");
+	NC_RESOLVE(write_buf, "nvme_write_buf");
 	NC_RESOLVE(flush, "nvme_flush");
+	NC_RESOLVE(set_queue_interrupt, "nvme_set_queue_interrupt");
 	NC_RESOLVE(passthru, "nvme_passthru");
 	NC_RESOLVE(completion_log, "nvme_completion_log");
 	NC_RESOLVE(set_watch, "nvme_set_watch");
@@ -519,8 +512,12 @@ NC_TEST(test_driver_start_matches_qemus, 0)
 NC_TEST(test_identify_data_and_statuses_match_qemus, 1)
 NC_TEST(test_writes_read_back_through_every_prp_shape_match_qemus, 2)
 NC_TEST(test_bad_commands_get_qemus_statuses, 3)
-NC_TEST(test_driver_stop_matches_qemus, 4)
-NC_TEST(test_unload_touches_nothing, 5)
+NC_TEST(test_each_io_queue_completes_on_its_own_vector_as_qemus, 4)
+NC_TEST(test_masked_vector_pends_and_is_delivered_on_unmask_as_qemus, 5)
+NC_TEST(test_sleep_with_a_write_in_flight_shuts_down_as_qemus, 6)
+NC_TEST(test_fatal_status_is_recovered_from_as_on_qemus, 7)
+NC_TEST(test_driver_stop_matches_qemus, 8)
+NC_TEST(test_unload_touches_nothing, 9)
 
 /* Every allow-list line must still excuse something, or it goes. */
 static void test_allowlist_has_no_stale_line(void **state)
@@ -541,6 +538,10 @@ int main(int argc, char **argv)
 		NC_ENTRY(test_identify_data_and_statuses_match_qemus),
 		NC_ENTRY(test_writes_read_back_through_every_prp_shape_match_qemus),
 		NC_ENTRY(test_bad_commands_get_qemus_statuses),
+		NC_ENTRY(test_each_io_queue_completes_on_its_own_vector_as_qemus),
+		NC_ENTRY(test_masked_vector_pends_and_is_delivered_on_unmask_as_qemus),
+		NC_ENTRY(test_sleep_with_a_write_in_flight_shuts_down_as_qemus),
+		NC_ENTRY(test_fatal_status_is_recovered_from_as_on_qemus),
 		NC_ENTRY(test_driver_stop_matches_qemus),
 		NC_ENTRY(test_unload_touches_nothing),
 		cmocka_unit_test(test_allowlist_has_no_stale_line),
