@@ -53,5 +53,7 @@ bool nc_case_msix_per_queue(struct nc_host *h, char *why, size_t len);
 bool nc_case_masked_vector(struct nc_host *h, char *why, size_t len);
 bool nc_case_sleep_io(struct nc_host *h, char *why, size_t len);
 bool nc_case_fatal_recovery(struct nc_host *h, char *why, size_t len);
+/* Last, on a machine of its own: it leaves the device gone. */
+bool nc_case_removal_io(struct nc_host *h, char *why, size_t len);
 
 #endif

@@ -21,6 +21,7 @@
 #define NC_PS_SLEEP 1u          /* the driver's power table is {off, sleep, on} */
 #define NC_IO_LBA 512u
 #define NC_IO_BLOCKS 8u
+#define NC_LOOK_NS 10000000ull /* the driver's default look period */
 
 /* Which queues' interrupts handled completions between two snapshots. */
 static void nc_note_vectors(struct nc_host *h, const struct nvme_stats *a,
@@ -248,8 +249,6 @@ bool nc_case_sleep_io(struct nc_host *h, char *why, size_t len)
  * learns it at its first look at the controller (the watch, set short for
  * this case: with no completion coming, that look is the only event, so it
  * is not timing), fails the flush, resets the controller and I/O works. */
-#define NC_FATAL_WATCH_NS 10000000ull
-
 bool nc_case_fatal_recovery(struct nc_host *h, char *why, size_t len)
 {
 	uint8_t data[4 * 512], back[4 * 512];
@@ -259,7 +258,7 @@ bool nc_case_fatal_recovery(struct nc_host *h, char *why, size_t len)
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(5u * 31u + i * 7u + (i >> 9));
 	h->api.get_stats(h->svc, &before);
-	r = h->api.set_watch(h->svc, NC_FATAL_WATCH_NS);
+	r = h->api.set_watch(h->svc, NC_LOOK_NS);
 	if (r == SHIM_OK) {
 		(void)shim_pci_set_bus_master(h->dev, false);
 		flushed = h->api.flush(h->svc);
@@ -282,6 +281,100 @@ bool nc_case_fatal_recovery(struct nc_host *h, char *why, size_t len)
 		nc_note_data(h, "read after the reset", back, sizeof(back));
 	if (r != SHIM_OK || memcmp(back, data, sizeof(data)) != 0) {
 		snprintf(why, len, "fatal status recovery: %s", shim_ret_string(r));
+		return false;
+	}
+	return true;
+}
+
+struct nc_gone {
+	struct nc_host *h;
+	bool fired;
+	shim_ret ret;
+	char why[128];
+};
+
+static void nc_mid_remove(void *owner, shim_timer *t)
+{
+	struct nc_gone *g = owner;
+
+	(void)t;
+	if (g->fired)
+		return;
+	g->fired = true;
+	g->ret = g->h->parts.unplug(g->h->parts.priv, g->why, sizeof(g->why));
+	bench_trace_note(g->h->trace, "controller removed: %s", shim_ret_string(g->ret));
+}
+
+/* The controller removed while async flushes and a write wait (their
+ * completions held by masked vectors; a timer removes it once the device
+ * has had the loop's turn to run them: QEMU's runs a command during the
+ * doorbell write, the model on sim a little later, so the order is the
+ * same on every host). The write's wait learns it at its
+ * first look (the watch set short: with the device gone that look is the
+ * only event); the next write is refused; the rescan stops the driver,
+ * which ends the flushes (delivered, or dropped with the connection that
+ * closes with the service: the trace says which, and hosts must agree).
+ * The device stays gone: the machine goes next. */
+bool nc_case_removal_io(struct nc_host *h, char *why, size_t len)
+{
+	uint8_t data[NC_IO_BLOCKS * 512];
+	struct nc_gone g = { h, false, SHIM_OK, "" };
+	struct nc_async done = { 0, SHIM_OK };
+	struct nvme_info info = { 0 };
+	shim_task *task = NULL;
+	shim_uc_conn *conn = NULL;
+	shim_timer *t = NULL;
+	size_t added = 0, removed = 0;
+	shim_ret r, first = SHIM_OK, second = SHIM_OK;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(7u * 31u + i * 7u + (i >> 9));
+	r = h->parts.unplug != NULL ? h->api.get_info(h->svc, &info) : SHIM_ERR_UNSUPPORTED;
+	if (r == SHIM_OK)
+		r = h->api.set_watch(h->svc, NC_LOOK_NS);
+	if (r == SHIM_OK)
+		r = shim_task_create(0, NULL, 0, &task);
+	if (r == SHIM_OK)
+		r = shim_uc_open(task, h->svc, &conn);
+	for (unsigned q = 1; r == SHIM_OK && q <= info.io_queues; q++)
+		r = h->api.set_queue_interrupt(h->svc, q, false);
+	for (unsigned i = 0; r == SHIM_OK && i < 2; i++) {
+		uint64_t handle = 0;
+		struct shim_uc_call call = { .scalar_out = &handle, .scalar_out_count = 1,
+					     .async_fn = nc_async_done, .async_refcon = &done };
+
+		r = shim_uc_call(conn, NVME_UC_FLUSH_ASYNC, &call);
+	}
+	if (r == SHIM_OK)
+		r = shim_timer_create(shim_machine_workloop(h->m), nc_mid_remove, &g, &t);
+	if (r == SHIM_OK) {
+		shim_timer_arm_ns(t, NC_SETTLE_NS);
+		first = h->api.write_buf(h->svc, NC_IO_LBA, NC_IO_BLOCKS, data);
+		shim_timer_cancel(t);
+		shim_timer_release(t);
+		second = h->api.write_buf(h->svc, NC_IO_LBA, NC_IO_BLOCKS, data);
+		nc_note_completions(h);
+		bench_trace_note(h->trace, "write in flight: %s; next write: %s", shim_ret_string(first),
+				 shim_ret_string(second));
+		r = g.fired && g.ret == SHIM_OK ? SHIM_OK : SHIM_ERR_NO_DEVICE;
+	}
+	if (r == SHIM_OK)
+		r = shim_machine_rescan(h->m, &added, &removed);
+	if (r == SHIM_OK) {
+		h->svc = NULL; /* the rescan stopped the driver and forgot the device */
+		h->dev = NULL;
+		/* A completion the driver queued for the client arrives on the
+		 * loop; the connection closes with the service, so fewer may. */
+		r = shim_workloop_delay_ns(shim_machine_workloop(h->m), NC_SETTLE_NS);
+		bench_trace_note(h->trace, "rescan: %zu added, %zu removed; %lu flush(es) ended (%s)",
+				 added, removed, done.completions, shim_ret_string(done.status));
+	}
+	if (task != NULL)
+		shim_task_destroy(task);
+	if (r != SHIM_OK || second != SHIM_ERR_NO_DEVICE || removed != 1 || done.completions > 2) {
+		snprintf(why, len, "removal: %s (%s), next write %s, %zu removed, %lu of 2 flushes",
+			 shim_ret_string(r), g.why, shim_ret_string(second), removed,
+			 done.completions);
 		return false;
 	}
 	return true;

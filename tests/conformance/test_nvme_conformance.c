@@ -8,7 +8,9 @@
  * proxy's trace and the sim's are compared with QEMU's, under
  * nvme_allowlist.txt (argv[2]). Hosts run one after the other, each for
  * every case, so one kext image is loaded at a time; differences are
- * dumped to conf-nvme-<case>-<host>.trace.
+ * dumped to conf-nvme-<case>-<host>.trace. The qemu hosts boot pc, whose
+ * root bus can remove the controller (the removal case, last, on a machine
+ * of its own).
  * usage: test_nvme_conformance KEXT ALLOWLIST */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +28,7 @@
 #include "nvme_conf.h"
 #include "shim/verifier.h"
 
-#define NC_CASES 10
+#define NC_CASES 11
 #define NC_REPORT 4096
 #define NC_LOG 64
 #define NC_BOOT_TRIES 3
@@ -45,6 +47,7 @@ struct nc_record {
 struct nc_case {
 	const char *name;
 	bool (*run)(struct nc_host *h, char *why, size_t len);
+	bool fresh; /* on a machine of its own, booted for it */
 };
 
 static struct {
@@ -235,19 +238,19 @@ static bool nc_case_bad_commands(struct nc_host *h, char *why, size_t len)
  * - garbage-* (all-ones CAP, never ready, stuck phase, unknown CID): model
  *   variants QEMU's nvme has no option for;
  * - intx-fallback: QEMU's nvme cannot be started without MSI-X, and INTx
- *   does not cross x-pci-proxy-dev;
- * - surprise-removal-io-in-flight: see docs/qemu-nvme.md. */
+ *   does not cross x-pci-proxy-dev. */
 static const struct nc_case nc_cases[NC_CASES] = {
-	{ "start", nc_case_start },
-	{ "identify", nc_case_identify },
-	{ "write-read", nc_case_write_read },
-	{ "bad-commands", nc_case_bad_commands },
-	{ "msix-per-queue", nc_case_msix_per_queue },
-	{ "masked-vector", nc_case_masked_vector },
-	{ "sleep-io", nc_case_sleep_io },
-	{ "fatal-recovery", nc_case_fatal_recovery },
-	{ "stop", NULL }, /* the driver's stop: terminate */
-	{ "unload", NULL },
+	{ "start", nc_case_start, false },
+	{ "identify", nc_case_identify, false },
+	{ "write-read", nc_case_write_read, false },
+	{ "bad-commands", nc_case_bad_commands, false },
+	{ "msix-per-queue", nc_case_msix_per_queue, false },
+	{ "masked-vector", nc_case_masked_vector, false },
+	{ "sleep-io", nc_case_sleep_io, false },
+	{ "fatal-recovery", nc_case_fatal_recovery, false },
+	{ "stop", NULL, false }, /* the driver's stop: terminate */
+	{ "unload", NULL, false },
+	{ "surprise-removal-io", nc_case_removal_io, true },
 };
 
 /* ---- machines ---- */
@@ -287,7 +290,8 @@ static shim_ret nc_boot(struct nc_host *h, const struct bench_host_factory *f, c
 			size_t len)
 {
 	const struct bench_profile *p = bench_profile_builtin_find("nvme");
-	struct bench_options opt = { .profile = p, .no_tap = true };
+	/* hotplug: pc rather than q35, so that the removal case can run */
+	struct bench_options opt = { .profile = p, .no_tap = true, .hotplug = true };
 	struct bench_machine view = { 0 };
 	struct shim_pci_bar_info bar;
 	struct shim_host host;
@@ -374,40 +378,72 @@ static void nc_keep(struct nc_host *h, struct nc_record *rec)
 	bench_trace_clear(h->trace);
 }
 
-/* Every case on one host, in order, each section kept. */
+/* Boots f's machine for host, again (up to NC_BOOT_TRIES) while the
+ * driver's start looked at the controller mid-wait: a wait during start
+ * that outlasted the default watch is the busy machine's doing, not the
+ * driver's or the device's. That start is not compared; the next may be. */
+static bool nc_boot_quiet(int host, const struct bench_host_factory *f, struct nc_host *h,
+			  char *why, size_t len)
+{
+	for (int t = 1;; t++) {
+		struct nvme_stats st;
+
+		if (nc_boot(h, f, why, len) != SHIM_OK)
+			return false;
+		if (h->api.get_stats(h->svc, &st) != SHIM_OK || st.watch_looks == 0)
+			return true;
+		nc_shutdown(h);
+		shim_verifier_clear();
+		if (t == NC_BOOT_TRIES) {
+			snprintf(why, len, "the driver's start looked at the controller mid-wait on "
+				 "all %d tries (the machine is too busy to compare traces)",
+				 NC_BOOT_TRIES);
+			return false;
+		}
+		fprintf(stderr, "nvme conformance: %s start %d looked at the controller "
+			"mid-wait (a busy machine); booting again\n", nc_tag[host], t);
+	}
+}
+
+/* The trace so far as rec, with no look at the completion log (the
+ * service is gone or going). */
+static void nc_keep_bare(struct nc_host *h, struct nc_record *rec)
+{
+	const struct bench_trace_line *l;
+	size_t n = bench_trace_lines(h->trace, &l);
+
+	rec->lines = malloc((n ? n : 1) * sizeof(*l));
+	if (rec->lines)
+		memcpy(rec->lines, l, n * sizeof(*l));
+	rec->n = rec->lines ? n : 0;
+	rec->done = rec->lines != NULL;
+	bench_trace_clear(h->trace);
+}
+
+/* Every case on one host, in order, each section kept. A case marked
+ * fresh runs on a machine of its own, whose start is not compared again. */
 static void nc_run_host(int host, const struct bench_host_factory *f)
 {
 	struct nc_host h;
 	char why[CONF_WHY_LEN] = "";
 
-	for (int t = 1;; t++) {
-		struct nvme_stats st;
-
-		S.booted[host] = nc_boot(&h, f, why, sizeof(why)) == SHIM_OK;
-		/* A wait during start that outlasted the default watch looked at
-		 * the controller: the busy machine's doing, not the driver's or
-		 * the device's. That start is not compared; the next may be. */
-		if (!S.booted[host] || h.api.get_stats(h.svc, &st) != SHIM_OK ||
-		    st.watch_looks == 0)
-			break;
-		nc_shutdown(&h);
-		shim_verifier_clear();
-		if (t == NC_BOOT_TRIES) {
-			S.booted[host] = false;
-			snprintf(why, sizeof(why), "the driver's start looked at the controller "
-				 "mid-wait on all %d tries (the machine is too busy to compare "
-				 "traces)", NC_BOOT_TRIES);
-			break;
-		}
-		fprintf(stderr, "nvme conformance: %s start %d looked at the controller "
-			"mid-wait (a busy machine); booting again\n", nc_tag[host], t);
-	}
+	S.booted[host] = nc_boot_quiet(host, f, &h, why, sizeof(why));
 	snprintf(S.boot_why[host], sizeof(S.boot_why[host]), "%s", why);
 	if (S.booted[host]) {
 		nc_keep(&h, &S.rec[host][0]);
 		for (int c = 1; c < NC_CASES; c++) {
 			struct nc_record *rec = &S.rec[host][c];
+			bool bare = strcmp(nc_cases[c].name, "stop") == 0 ||
+				    strcmp(nc_cases[c].name, "unload") == 0;
 
+			if (nc_cases[c].fresh) {
+				nc_shutdown(&h);
+				shim_verifier_clear();
+				if (!nc_boot_quiet(host, f, &h, rec->why, sizeof(rec->why)))
+					break;
+				nc_note_completions(&h);
+				bench_trace_clear(h.trace);
+			}
 			if (nc_cases[c].run != NULL) {
 				if (!nc_cases[c].run(&h, rec->why, sizeof(rec->why)))
 					break;
@@ -418,20 +454,10 @@ static void nc_run_host(int host, const struct bench_host_factory *f)
 				(void)bench_kext_unload(h.kext, rec->why, sizeof(rec->why));
 				h.k = NULL;
 			}
-			if (strcmp(nc_cases[c].name, "stop") != 0 &&
-			    strcmp(nc_cases[c].name, "unload") != 0)
+			if (bare || h.svc == NULL)
+				nc_keep_bare(&h, rec);
+			else
 				nc_keep(&h, rec);
-			else {
-				const struct bench_trace_line *l;
-				size_t n = bench_trace_lines(h.trace, &l);
-
-				rec->lines = malloc((n ? n : 1) * sizeof(*l));
-				if (rec->lines)
-					memcpy(rec->lines, l, n * sizeof(*l));
-				rec->n = rec->lines ? n : 0;
-				rec->done = rec->lines != NULL;
-				bench_trace_clear(h.trace);
-			}
 		}
 	}
 	nc_shutdown(&h);
@@ -518,6 +544,7 @@ NC_TEST(test_sleep_with_a_write_in_flight_shuts_down_as_qemus, 6)
 NC_TEST(test_fatal_status_is_recovered_from_as_on_qemus, 7)
 NC_TEST(test_driver_stop_matches_qemus, 8)
 NC_TEST(test_unload_touches_nothing, 9)
+NC_TEST(test_removal_with_io_in_flight_fails_it_as_on_qemus, 10)
 
 /* Every allow-list line must still excuse something, or it goes. */
 static void test_allowlist_has_no_stale_line(void **state)
@@ -544,6 +571,7 @@ int main(int argc, char **argv)
 		NC_ENTRY(test_fatal_status_is_recovered_from_as_on_qemus),
 		NC_ENTRY(test_driver_stop_matches_qemus),
 		NC_ENTRY(test_unload_touches_nothing),
+		NC_ENTRY(test_removal_with_io_in_flight_fails_it_as_on_qemus),
 		cmocka_unit_test(test_allowlist_has_no_stale_line),
 	};
 
