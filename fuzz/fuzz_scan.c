@@ -98,6 +98,12 @@ static const char *points_into(uint64_t v, char *buf, size_t len)
 	if (__sanitizer_get_ownership != NULL &&
 	    __sanitizer_get_ownership((const volatile void *)(uintptr_t)v))
 		return "a heap block";
+	/* In a 32-bit process the mapped ranges (libraries and stack near the
+	 * top, the heap low) cover so much of the 4 GiB that an ordinary
+	 * 32-bit output value (a count, a complement, a hash) often falls in
+	 * one: only the exact allocations above are findings there. */
+	if (sizeof(void *) < sizeof(uint64_t))
+		return NULL;
 	/* The heap grows after the map was read: its end is the break now. */
 	if (map.heap < map.n && v >= map.r[map.heap].lo && v < (uint64_t)(uintptr_t)sbrk(0))
 		return map.r[map.heap].what;

@@ -31,6 +31,7 @@ PACKAGES=(
   g++ llvm-14-dev  # drvbench qualify's Mach-O reader: one C++ file over LLVM's object library (its C API lacks symbol binding/undefined flags)
   lld-14 llvm-14   # ld64.lld-14 and llvm-lipo-14 make the qualify tests' Mach-O kexts (thin, universal) with no Apple tool
   python3-jsonschema # validates drvbench qualify's SARIF against our strict SARIF 2.1.0 schema
+  fakeroot         # drvbench qualify --as-installed DIR is tested on an image whose owners fakeroot sets, as an install step would
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "macho_abi.h"
 #include "q_internal.h"
@@ -26,7 +27,9 @@ static const struct bench_macho_reader *q_try(const char *path)
 	const struct bench_macho_reader *r;
 
 	if (h == NULL) {
-		if (path != NULL && *path)
+		/* A reader that is not there keeps "not built": only one that
+		 * is there and fails to load says more. */
+		if (path != NULL && *path && access(path, F_OK) == 0)
 			snprintf(q_reader_why, sizeof(q_reader_why), "%s", dlerror());
 		return NULL;
 	}
@@ -48,7 +51,8 @@ static const struct bench_macho_reader *q_load(void)
 	if (q_reader != NULL)
 		return q_reader;
 	snprintf(q_reader_why, sizeof(q_reader_why),
-		 "the Mach-O reader (libdrvbench-macho.so, LLVM 14) was not built or installed");
+		 "the Mach-O reader (libdrvbench-macho.so, LLVM 14) was not built or installed "
+		 "(it needs llvm-14-dev for this architecture: an i386 build has none)");
 	q_reader = q_try(getenv("DRVBENCH_MACHO_READER"));
 	if (q_reader == NULL && dladdr((void *)q_load, &info) != 0 && info.dli_fname != NULL) {
 		snprintf(here, sizeof(here), "%s", info.dli_fname);

@@ -1,6 +1,7 @@
 /* The dynamic part of a qualification, after the static one: skipped (and
  * said so) when the static rules found what stops the kext loading here;
- * otherwise the lifecycle with the log watched, sleep/wake, unload after
+ * an error (dyn.not-run) when the binary, device or host it needs is not
+ * here; otherwise the lifecycle with the log watched, sleep/wake, unload after
  * removal and the cycles, on the chosen host, each step only while the
  * kext can still be unloaded. */
 #include <stdio.h>
@@ -79,9 +80,15 @@ shim_ret bench_qualify_dynamic(const struct bench_qualify_options *opt,
 		bench_q_not_checked(res, "dynamic: the kext cannot load while %s stands", blocked);
 		return SHIM_OK;
 	}
+	/* Not run for want of a binary, device or host this bench has: an
+	 * error, so that QUALIFIED always means the dynamic checks ran or
+	 * --static said they were not wanted. */
 	if (!res->runs_here) {
-		bench_q_not_checked(res, "dynamic: %s", res->runs_here_why[0] ? res->runs_here_why
-						: "the static part did not read the binary");
+		bench_q_add(&c, "dyn.not-run", "", "dynamic", "step",
+			    "qualify a build of the kext for this bench's architecture too; for a "
+			    "binary no bench here can load (Mach-O), --static",
+			    "the dynamic checks did not run: %s", res->runs_here_why[0]
+			    ? res->runs_here_why : "the static part did not read the binary");
 		return SHIM_OK;
 	}
 	if (bench_kext_open(opt->bundle, &d.kext, pwhy, sizeof(pwhy)) != SHIM_OK) {
@@ -94,9 +101,16 @@ shim_ret bench_qualify_dynamic(const struct bench_qualify_options *opt,
 	d.bopt.profile = opt->profile != NULL ? opt->profile
 			 : bench_profile_for_kext(bench_kext_manifest(d.kext), pwhy, sizeof(pwhy));
 	if (d.bopt.profile == NULL)
-		bench_q_not_checked(res, "dynamic: %s (give --device)", pwhy);
+		bench_q_add(&c, "dyn.not-run", "", "dynamic", "step",
+			    "give --device NAME|FILE, a device profile the kext's personality matches "
+			    "(or --static to qualify the files alone)",
+			    "the dynamic checks did not run: no device to run the kext on: %s", pwhy);
 	else if (!d.host->available(d.bopt.profile, pwhy, sizeof(pwhy)))
-		bench_q_not_checked(res, "dynamic: host %s unavailable: %s", d.host->name, pwhy);
+		bench_q_add(&c, "dyn.not-run", "", "dynamic", "step",
+			    "install what the host needs, or choose another --host "
+			    "(or --static to qualify the files alone)",
+			    "the dynamic checks did not run: host %s unavailable: %s", d.host->name,
+			    pwhy);
 	else {
 		bench_host_label(d.host, d.bopt.profile, d.label, sizeof(d.label));
 		q_run(&c, &d);

@@ -78,6 +78,8 @@ static const struct bench_qualify_rule rules[] = {
 	{ "binary.collision-kext", E, "binary", "no exported global has the name of one in another kext given with --with",
 	  "the second kext to load is refused" },
 	/* dynamic */
+	{ "dyn.not-run", E, "dynamic", "the dynamic checks ran, unless --static asked for the static rules alone",
+	  "a kext qualified on its files alone was never loaded: nothing says it starts, unloads or survives its device going" },
 	{ "dyn.load", E, "dynamic", "the kext loads, matches its device and starts",
 	  "nothing else can be qualified before that" },
 	{ "dyn.log-error", E, "dynamic", "no error in the kernel log during load, match, start, stop or unload",

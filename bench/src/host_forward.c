@@ -1,7 +1,7 @@
 #include "host_forward.h"
 
-#if SHIM_HOST_VERSION != 2
-#error "bench host_forward implements shim/host.h version 2"
+#if SHIM_HOST_VERSION != 3
+#error "bench host_forward implements shim/host.h version 3"
 #endif
 
 #define IN(ctx) (((struct bench_host_forward *)(ctx))->inner)
@@ -96,6 +96,11 @@ static shim_ret fw_ram_map(void *ctx, uint64_t addr, uint64_t len, void **ptr)
 	return IN(ctx).ops->ram_map(IN(ctx).ctx, addr, len, ptr);
 }
 
+static shim_ret fw_clock_skip(void *ctx, uint64_t ns)
+{
+	return IN(ctx).ops->clock_skip(IN(ctx).ctx, ns);
+}
+
 static void fw_destroy(void *ctx)
 {
 	IN(ctx).ops->destroy(IN(ctx).ctx);
@@ -113,6 +118,7 @@ static const struct shim_host_ops forward_ops = {
 	.layout = fw_layout, .last_error = fw_last_error, .destroy = fw_destroy,
 	.device_reset = fw_device_reset,
 	.ram_map = fw_ram_map,
+	.clock_skip = fw_clock_skip,
 };
 
 void bench_host_forward_init(struct bench_host_forward *fw, struct shim_host inner)
@@ -126,4 +132,6 @@ void bench_host_forward_init(struct bench_host_forward *fw, struct shim_host inn
 		fw->ops.device_reset = NULL;
 	if (inner.ops->ram_map == NULL)
 		fw->ops.ram_map = NULL;
+	if (inner.ops->clock_skip == NULL)
+		fw->ops.clock_skip = NULL;
 }

@@ -5,8 +5,8 @@
 #include "host_forward.h"
 #include "tap.h"
 
-#if SHIM_HOST_VERSION != 2
-#error "bench tap implements shim/host.h version 2"
+#if SHIM_HOST_VERSION != 3
+#error "bench tap implements shim/host.h version 3"
 #endif
 
 struct bench_tap {

@@ -9,8 +9,8 @@
 #include "host_forward.h"
 #include "bench/trace.h"
 
-#if SHIM_HOST_VERSION != 2
-#error "bench trace implements shim/host.h version 2"
+#if SHIM_HOST_VERSION != 3
+#error "bench trace implements shim/host.h version 3"
 #endif
 
 #define BENCH_TRACE_MSI_IDS 8

@@ -174,14 +174,14 @@ static shim_ret nvme_rw_md(shim_service *svc, bool write, uint64_t lba, uint32_t
 	return nvme_op_leave(st, ret);
 }
 
-shim_ret nvme_read(shim_service *svc, uint64_t lba, uint32_t nblocks, shim_memdesc *md,
-		   uint64_t md_off)
+shim_ret org_drvbench_driver_nvme_read(shim_service *svc, uint64_t lba, uint32_t nblocks,
+				       shim_memdesc *md, uint64_t md_off)
 {
 	return nvme_rw_md(svc, false, lba, nblocks, md, md_off);
 }
 
-shim_ret nvme_write(shim_service *svc, uint64_t lba, uint32_t nblocks, shim_memdesc *md,
-		    uint64_t md_off)
+shim_ret org_drvbench_driver_nvme_write(shim_service *svc, uint64_t lba, uint32_t nblocks,
+					shim_memdesc *md, uint64_t md_off)
 {
 	return nvme_rw_md(svc, true, lba, nblocks, md, md_off);
 }
@@ -227,18 +227,20 @@ static shim_ret nvme_rw_buf(shim_service *svc, bool write, uint64_t lba, uint32_
 	return nvme_op_leave(st, ret);
 }
 
-shim_ret nvme_read_buf(shim_service *svc, uint64_t lba, uint32_t nblocks, void *dst)
+shim_ret org_drvbench_driver_nvme_read_buf(shim_service *svc, uint64_t lba, uint32_t nblocks,
+					   void *dst)
 {
 	return nvme_rw_buf(svc, false, lba, nblocks, dst);
 }
 
-shim_ret nvme_write_buf(shim_service *svc, uint64_t lba, uint32_t nblocks, const void *src)
+shim_ret org_drvbench_driver_nvme_write_buf(shim_service *svc, uint64_t lba, uint32_t nblocks,
+					    const void *src)
 {
 	/* Only read from: the shared path takes a plain pointer. */
 	return nvme_rw_buf(svc, true, lba, nblocks, (void *)(uintptr_t)src);
 }
 
-shim_ret nvme_flush(shim_service *svc)
+shim_ret org_drvbench_driver_nvme_flush(shim_service *svc)
 {
 	struct nvme_state *st;
 	struct nvme_queue *q;
@@ -291,7 +293,8 @@ static bool nvme_refused(uint16_t status)
 	       code == NVME_SC_INVALID_NS;
 }
 
-shim_ret nvme_identify(shim_service *svc, uint8_t cns, uint32_t nsid, void *out)
+shim_ret org_drvbench_driver_nvme_identify(shim_service *svc, uint8_t cns, uint32_t nsid,
+					   void *out)
 {
 	struct nvme_state *st;
 	uint8_t sqe[NVME_SQE_BYTES];
@@ -312,8 +315,9 @@ shim_ret nvme_identify(shim_service *svc, uint8_t cns, uint32_t nsid, void *out)
 	return nvme_op_leave(st, ret);
 }
 
-shim_ret nvme_passthru(shim_service *svc, unsigned queue, const uint8_t sqe_in[64], void *data,
-		       struct nvme_completion *cqe)
+shim_ret org_drvbench_driver_nvme_passthru(shim_service *svc, unsigned queue,
+					   const uint8_t sqe_in[64], void *data,
+					   struct nvme_completion *cqe)
 {
 	struct nvme_state *st;
 	struct nvme_queue *q;
@@ -358,7 +362,7 @@ shim_ret nvme_passthru(shim_service *svc, unsigned queue, const uint8_t sqe_in[6
 
 /* ---- information and tuning (no device access) ---- */
 
-shim_ret nvme_get_info(shim_service *svc, struct nvme_info *out)
+shim_ret org_drvbench_driver_nvme_get_info(shim_service *svc, struct nvme_info *out)
 {
 	struct nvme_state *st = nvme_state_from_service(svc);
 
@@ -368,7 +372,7 @@ shim_ret nvme_get_info(shim_service *svc, struct nvme_info *out)
 	return SHIM_OK;
 }
 
-shim_ret nvme_get_stats(shim_service *svc, struct nvme_stats *out)
+shim_ret org_drvbench_driver_nvme_get_stats(shim_service *svc, struct nvme_stats *out)
 {
 	struct nvme_state *st = nvme_state_from_service(svc);
 
@@ -378,7 +382,8 @@ shim_ret nvme_get_stats(shim_service *svc, struct nvme_stats *out)
 	return SHIM_OK;
 }
 
-size_t nvme_completion_log(shim_service *svc, struct nvme_completion *out, size_t max)
+size_t org_drvbench_driver_nvme_completion_log(shim_service *svc, struct nvme_completion *out,
+					       size_t max)
 {
 	struct nvme_state *st = nvme_state_from_service(svc);
 	size_t n = 0;
@@ -393,7 +398,7 @@ size_t nvme_completion_log(shim_service *svc, struct nvme_completion *out, size_
 	return n;
 }
 
-shim_ret nvme_set_timeout(shim_service *svc, uint64_t ns)
+shim_ret org_drvbench_driver_nvme_set_timeout(shim_service *svc, uint64_t ns)
 {
 	struct nvme_state *st = nvme_state_from_service(svc);
 
@@ -403,7 +408,7 @@ shim_ret nvme_set_timeout(shim_service *svc, uint64_t ns)
 	return SHIM_OK;
 }
 
-shim_ret nvme_set_watch(shim_service *svc, uint64_t ns)
+shim_ret org_drvbench_driver_nvme_set_watch(shim_service *svc, uint64_t ns)
 {
 	struct nvme_state *st = nvme_state_from_service(svc);
 
@@ -413,7 +418,8 @@ shim_ret nvme_set_watch(shim_service *svc, uint64_t ns)
 	return SHIM_OK;
 }
 
-shim_ret nvme_set_queue_interrupt(shim_service *svc, unsigned queue, bool enabled)
+shim_ret org_drvbench_driver_nvme_set_queue_interrupt(shim_service *svc, unsigned queue,
+						      bool enabled)
 {
 	struct nvme_state *st = nvme_state_from_service(svc);
 

@@ -21,7 +21,7 @@
 #define NVME_ALL_ONES32 0xffffffffu
 /* Waits look at the controller's status this often while nothing arrives,
  * so a fatal status is seen long before a command's timeout (default of
- * nvme_set_watch). */
+ * org_drvbench_driver_nvme_set_watch). */
 #define NVME_WATCH_NS 10000000ull
 
 struct nvme_state;

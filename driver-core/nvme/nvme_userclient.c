@@ -43,7 +43,7 @@ static shim_ret uc_range(shim_uc *uc, const struct shim_uc_args *a, uint64_t *lb
 {
 	struct nvme_info info;
 	uint64_t nb, end;
-	shim_ret r = nvme_get_info(shim_uc_service(uc), &info);
+	shim_ret r = org_drvbench_driver_nvme_get_info(shim_uc_service(uc), &info);
 
 	if (r != SHIM_OK)
 		return r;
@@ -63,7 +63,8 @@ static shim_ret m_identify(shim_uc *uc, struct shim_uc_args *a)
 
 	if (!scalar_max(a, 0, 0xff, &cns) || !scalar_max(a, 1, NVME_UC_MAX_NSID, &nsid))
 		return SHIM_ERR_BAD_ARGUMENT;
-	r = nvme_identify(shim_uc_service(uc), (uint8_t)cns, (uint32_t)nsid, a->struct_out);
+	r = org_drvbench_driver_nvme_identify(shim_uc_service(uc), (uint8_t)cns, (uint32_t)nsid,
+					      a->struct_out);
 	if (r == SHIM_OK)
 		a->struct_out_written = NVME_ID_BYTES;
 	return r;
@@ -79,7 +80,7 @@ static shim_ret m_read(shim_uc *uc, struct shim_uc_args *a)
 		return r;
 	if (bytes > a->struct_out_cap)
 		return SHIM_ERR_OVERRUN;
-	r = nvme_read_buf(shim_uc_service(uc), lba, blocks, a->struct_out);
+	r = org_drvbench_driver_nvme_read_buf(shim_uc_service(uc), lba, blocks, a->struct_out);
 	if (r == SHIM_OK)
 		a->struct_out_written = (uint32_t)bytes;
 	return r;
@@ -101,11 +102,11 @@ static shim_ret m_write(shim_uc *uc, struct shim_uc_args *a)
 	if (bytes != a->struct_in_size)
 		return SHIM_ERR_BAD_ARGUMENT;
 	if (a->struct_in_desc == NULL)
-		return nvme_write_buf(shim_uc_service(uc), lba, blocks, a->struct_in);
+		return org_drvbench_driver_nvme_write_buf(shim_uc_service(uc), lba, blocks, a->struct_in);
 	/* Client memory is DMAed from where it lies; wired meanwhile. */
 	if ((r = shim_memdesc_prepare(a->struct_in_desc)) != SHIM_OK)
 		return r;
-	r = nvme_write(shim_uc_service(uc), lba, blocks, a->struct_in_desc, 0);
+	r = org_drvbench_driver_nvme_write(shim_uc_service(uc), lba, blocks, a->struct_in_desc, 0);
 	rc = shim_memdesc_complete(a->struct_in_desc);
 	return r != SHIM_OK ? r : rc;
 }
@@ -113,7 +114,7 @@ static shim_ret m_write(shim_uc *uc, struct shim_uc_args *a)
 static shim_ret m_flush(shim_uc *uc, struct shim_uc_args *a)
 {
 	(void)a;
-	return nvme_flush(shim_uc_service(uc));
+	return org_drvbench_driver_nvme_flush(shim_uc_service(uc));
 }
 
 static void request_free(struct nvme_uc_request *req)
@@ -226,7 +227,7 @@ static shim_ret m_get_info(shim_uc *uc, struct shim_uc_args *a)
 	struct nvme_uc_service *ctx = shim_uc_service_context(uc);
 	struct nvme_uc_info out;
 	struct nvme_info info;
-	shim_ret r = nvme_get_info(shim_uc_service(uc), &info);
+	shim_ret r = org_drvbench_driver_nvme_get_info(shim_uc_service(uc), &info);
 
 	if (r != SHIM_OK)
 		return r;

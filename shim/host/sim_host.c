@@ -8,8 +8,8 @@
 
 #include "shim/host_sim.h"
 
-#if SHIM_HOST_VERSION != 2
-#error "the sim host implements shim/host.h version 2"
+#if SHIM_HOST_VERSION != 3
+#error "the sim host implements shim/host.h version 3"
 #endif
 
 #define SIM_RAM_DMA_BASE 0x100000ull           /* first 1 MiB stays out of the pool */

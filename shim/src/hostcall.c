@@ -173,6 +173,20 @@ shim_ret shim_hostcall_clock_run(shim_machine *m, uint64_t until_ns)
 	return shim_hostcall_done(m, m->host.ops->clock_run(m->host.ctx, until_ns));
 }
 
+bool shim_hostcall_can_skip(shim_machine *m)
+{
+	return m->host_alive && m->host.ops->clock_skip != NULL;
+}
+
+shim_ret shim_hostcall_clock_skip(shim_machine *m, uint64_t ns)
+{
+	if (!shim_hostcall_alive(m))
+		return SHIM_ERR_HOST;
+	if (!m->host.ops->clock_skip)
+		return SHIM_ERR_UNSUPPORTED;
+	return shim_hostcall_done(m, m->host.ops->clock_skip(m->host.ctx, ns));
+}
+
 shim_ret shim_hostcall_msi_route(shim_machine *m, uint32_t vector, uint64_t *addr,
 				 uint32_t *data)
 {

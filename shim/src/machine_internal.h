@@ -230,6 +230,10 @@ SHIM_INTERNAL shim_ret shim_hostcall_ram_write(shim_machine *m, uint64_t addr, c
 					       size_t len);
 SHIM_INTERNAL uint64_t shim_hostcall_clock_ns(shim_machine *m);
 SHIM_INTERNAL shim_ret shim_hostcall_clock_run(shim_machine *m, uint64_t until_ns);
+/* The optional clock_skip: whether the host has it, and the call
+ * (SHIM_ERR_UNSUPPORTED without it). */
+SHIM_INTERNAL bool shim_hostcall_can_skip(shim_machine *m);
+SHIM_INTERNAL shim_ret shim_hostcall_clock_skip(shim_machine *m, uint64_t ns);
 SHIM_INTERNAL shim_ret shim_hostcall_msi_route(shim_machine *m, uint32_t vector, uint64_t *addr,
 					       uint32_t *data);
 SHIM_INTERNAL shim_ret shim_hostcall_intx_route(shim_machine *m, uint16_t bdf, uint8_t pin,
@@ -279,6 +283,11 @@ SHIM_INTERNAL shim_ret shim_workloop_create(shim_machine *m, shim_workloop **out
 SHIM_INTERNAL void shim_workloop_release(shim_workloop *wl);
 /* One step: interrupts, filters, actions, due timers, DMA checks. */
 SHIM_INTERNAL shim_ret shim_workloop_dispatch(shim_workloop *wl);
+/* Lets ns of virtual time pass awaiting nothing but time, running the loop
+ * (timers fire when due): as shim_workloop_delay_ns, except that on a host
+ * with clock_skip each stretch up to the next timer passes in one jump,
+ * instead of in real time under the loop's real-time guard. */
+SHIM_INTERNAL shim_ret shim_workloop_idle_ns(shim_workloop *wl, uint64_t ns);
 SHIM_INTERNAL void shim_timers_run_due(shim_workloop *wl);
 /* UINT64_MAX when no timer is armed. */
 SHIM_INTERNAL uint64_t shim_timers_next_deadline(shim_workloop *wl);

@@ -137,9 +137,10 @@ static uint64_t shim_add_sat(uint64_t a, uint64_t b)
 
 /* Runs loop steps (unless `dispatch` is false: a busy-wait in a filter may
  * only let time pass) and the virtual clock until `event` is posted (if
- * non-NULL) or the clock reaches `until`. */
+ * non-NULL) or the clock reaches `until`; with `skip`, the stretches up to
+ * the next timer are skipped (the host's clock_skip) rather than run. */
 static shim_ret shim_workloop_run(shim_workloop *wl, const void *event, uint64_t until,
-				  bool dispatch)
+				  bool dispatch, bool skip)
 {
 	uint64_t wall_end = shim_add_sat(shim_wall_ns(), shim_wall_guard_ns());
 
@@ -161,8 +162,13 @@ static shim_ret shim_workloop_run(shim_workloop *wl, const void *event, uint64_t
 			return SHIM_ERR_TIMEOUT;
 		}
 		next = dispatch ? shim_timers_next_deadline(wl) : UINT64_MAX;
-		if (shim_hostcall_clock_run(wl->m, next < until ? next : until) != SHIM_OK)
+		next = next < until ? next : until;
+		if (skip && next > now) {
+			if (shim_hostcall_clock_skip(wl->m, next - now) != SHIM_OK)
+				return SHIM_ERR_HOST;
+		} else if (shim_hostcall_clock_run(wl->m, next) != SHIM_OK) {
 			return SHIM_ERR_HOST;
+		}
 	}
 }
 
@@ -176,7 +182,7 @@ shim_ret shim_workloop_sleep_(shim_workloop *wl, const void *event, uint64_t tim
 	if (!shim_context_may_block_("shim_workloop_sleep", file, line))
 		return SHIM_ERR_NOT_PERMITTED;
 	return shim_workloop_run(wl, event,
-				 shim_add_sat(shim_hostcall_clock_ns(wl->m), timeout_ns), true);
+				 shim_add_sat(shim_hostcall_clock_ns(wl->m), timeout_ns), true, false);
 }
 
 shim_ret shim_workloop_delay_ns(shim_workloop *wl, uint64_t ns)
@@ -184,5 +190,13 @@ shim_ret shim_workloop_delay_ns(shim_workloop *wl, uint64_t ns)
 	if (!wl)
 		return SHIM_ERR_BAD_ARGUMENT;
 	return shim_workloop_run(wl, NULL, shim_add_sat(shim_hostcall_clock_ns(wl->m), ns),
-				 shim_context_current() != SHIM_CTX_FILTER);
+				 shim_context_current() != SHIM_CTX_FILTER, false);
+}
+
+shim_ret shim_workloop_idle_ns(shim_workloop *wl, uint64_t ns)
+{
+	if (!wl)
+		return SHIM_ERR_BAD_ARGUMENT;
+	return shim_workloop_run(wl, NULL, shim_add_sat(shim_hostcall_clock_ns(wl->m), ns), true,
+				 shim_hostcall_can_skip(wl->m));
 }

@@ -17,18 +17,18 @@
 
 /* The driver's operations, found in the kext loaded for the host at hand. */
 struct nc_api {
-	__typeof__(&nvme_get_info) get_info;
-	__typeof__(&nvme_identify) identify;
-	__typeof__(&nvme_read) read;
-	__typeof__(&nvme_write) write;
-	__typeof__(&nvme_read_buf) read_buf;
-	__typeof__(&nvme_write_buf) write_buf;
-	__typeof__(&nvme_flush) flush;
-	__typeof__(&nvme_passthru) passthru;
-	__typeof__(&nvme_completion_log) completion_log;
-	__typeof__(&nvme_set_watch) set_watch;
-	__typeof__(&nvme_get_stats) get_stats;
-	__typeof__(&nvme_set_queue_interrupt) set_queue_interrupt;
+	__typeof__(&org_drvbench_driver_nvme_get_info) get_info;
+	__typeof__(&org_drvbench_driver_nvme_identify) identify;
+	__typeof__(&org_drvbench_driver_nvme_read) read;
+	__typeof__(&org_drvbench_driver_nvme_write) write;
+	__typeof__(&org_drvbench_driver_nvme_read_buf) read_buf;
+	__typeof__(&org_drvbench_driver_nvme_write_buf) write_buf;
+	__typeof__(&org_drvbench_driver_nvme_flush) flush;
+	__typeof__(&org_drvbench_driver_nvme_passthru) passthru;
+	__typeof__(&org_drvbench_driver_nvme_completion_log) completion_log;
+	__typeof__(&org_drvbench_driver_nvme_set_watch) set_watch;
+	__typeof__(&org_drvbench_driver_nvme_get_stats) get_stats;
+	__typeof__(&org_drvbench_driver_nvme_set_queue_interrupt) set_queue_interrupt;
 };
 
 struct nc_host {

@@ -255,8 +255,10 @@ static const struct nc_case nc_cases[NC_CASES] = {
 
 /* ---- machines ---- */
 
-#define NC_RESOLVE(field, sym)                                                              \
+/* The driver exports its operations under its bundle's prefix. */
+#define NC_RESOLVE(field)                                                                   \
 	do {                                                                                \
+		const char *sym = "org_drvbench_driver_nvme_" #field;                       \
 		void *p_ = bench_kext_symbol(h->kext, sym);                                 \
 		if (p_ == NULL) {                                                           \
 			snprintf(why, len, "the kext exports no %s", sym);                  \
@@ -267,20 +269,20 @@ static const struct nc_case nc_cases[NC_CASES] = {
 
 static shim_ret nc_resolve(struct nc_host *h, char *why, size_t len)
 {
-	NC_RESOLVE(get_info, "nvme_get_info");
-	NC_RESOLVE(identify, "nvme_identify");
-	NC_RESOLVE(read, "nvme_read");
-	NC_RESOLVE(write, "nvme_write");
-	NC_RESOLVE(read_buf, "nvme_read_buf");
-	NC_RESOLVE(write_buf, "nvme_write_buf");
-	NC_RESOLVE(flush, "nvme_flush");
-	NC_RESOLVE(set_queue_interrupt, "nvme_set_queue_interrupt");
-	NC_RESOLVE(passthru, "nvme_passthru");
-	NC_RESOLVE(completion_log, "nvme_completion_log");
-	NC_RESOLVE(set_watch, "nvme_set_watch");
-	NC_RESOLVE(get_stats, "nvme_get_stats");
+	NC_RESOLVE(get_info);
+	NC_RESOLVE(identify);
+	NC_RESOLVE(read);
+	NC_RESOLVE(write);
+	NC_RESOLVE(read_buf);
+	NC_RESOLVE(write_buf);
+	NC_RESOLVE(flush);
+	NC_RESOLVE(set_queue_interrupt);
+	NC_RESOLVE(passthru);
+	NC_RESOLVE(completion_log);
+	NC_RESOLVE(set_watch);
+	NC_RESOLVE(get_stats);
 	/* No look at the controller mid-wait: when it comes depends on the
-	 * load on this machine, not on the device (nvme_set_watch). */
+	 * load on this machine, not on the device (set_watch). */
 	return h->api.set_watch(h->svc, NC_WATCH_NS);
 }
 

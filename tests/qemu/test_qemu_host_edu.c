@@ -173,6 +173,24 @@ static void test_qemu_host_hpet_clock_stands_still_when_idle(void **state)
 	assert_true(t2 > t1);
 }
 
+/* The auto-unload minute: idle time skipped at once, no real time spent,
+ * and the clock goes on from there (never back). */
+static void test_qemu_host_clock_skip_passes_idle_time_at_once(void **state)
+{
+	struct edu_qos *e = *state;
+	struct shim_host *h = &e->host;
+	const uint64_t minute = 60ull * 1000000000ull;
+	uint64_t t0, t1;
+
+	assert_non_null(h->ops->clock_skip);
+	t0 = h->ops->clock_ns(h->ctx);
+	assert_int_equal(SHIM_OK, h->ops->clock_skip(h->ctx, minute));
+	t1 = h->ops->clock_ns(h->ctx);
+	assert_true(t1 >= t0 + minute);
+	assert_int_equal(SHIM_OK, h->ops->clock_run(h->ctx, t1 + 1000000));
+	assert_true(h->ops->clock_ns(h->ctx) > t1);
+}
+
 static void test_qemu_host_bulk_ram_spans_chunks(void **state)
 {
 	struct edu_qos *e = *state;
@@ -260,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_host_dma_round_trip_through_edu),
 		cmocka_unit_test(test_qemu_host_dma_completion_raises_msi),
 		cmocka_unit_test(test_qemu_host_hpet_clock_stands_still_when_idle),
+		cmocka_unit_test(test_qemu_host_clock_skip_passes_idle_time_at_once),
 		cmocka_unit_test(test_qemu_host_bulk_ram_spans_chunks),
 		cmocka_unit_test(test_qemu_host_refuses_malformed_accesses_and_survives),
 		cmocka_unit_test(test_qemu_host_layout_keeps_mailbox_out_of_dma),

@@ -52,7 +52,8 @@ MEXE = "Contents/MacOS/QkMacho"
 # Bundles that must qualify with no finding at all.
 CLEAN = {
     "clean-elf": {"binary": "qk"},
-    "clean-macho": {"binary": "macho:QkMacho", "macho": True},
+    # A Mach-O kext runs on macOS, not here: its files alone (--static).
+    "clean-macho": {"binary": "macho:QkMacho", "macho": True, "args": ["--static"]},
     "clean-factorial": {"binary": "factorial", "factorial": True},
 }
 
@@ -115,6 +116,16 @@ CASES = {
     "bundle-stray-header": {"binary": "qk", "files": {"Contents/Resources/qk_regs.h": b"#define X 1\n"},
                             "rule": "bundle.stray-file", "file": "Contents/Resources/qk_regs.h",
                             "item": ""},
+    # stray-file kinds: an editor's backup and swap file, a debug symbols bundle
+    # (one finding for the directory, not one per file inside it)
+    "bundle-stray-backup": {"binary": "qk", "files": {"Contents/Resources/Info.plist~": b"old\n"},
+                            "rule": "bundle.stray-file", "file": "Contents/Resources/Info.plist~",
+                            "item": ""},
+    "bundle-stray-swap": {"binary": "qk", "files": {"Contents/.Info.plist.swp": b"b0VIM 9.0"},
+                          "rule": "bundle.stray-file", "file": "Contents/.Info.plist.swp", "item": ""},
+    "bundle-stray-dsym": {"binary": "qk",
+                          "files": {"Contents/QkDriver.dSYM/Contents/Resources/DWARF/QkDriver": b"\0"},
+                          "rule": "bundle.stray-file", "file": "Contents/QkDriver.dSYM", "item": ""},
     "bundle-permissions": {"binary": "qk", "modes": {PLIST: 0o666}, "rule": "bundle.permissions",
                            "file": PLIST, "item": ""},
     "bundle-ownership": {"binary": "qk", "listing": True,
@@ -134,7 +145,7 @@ CASES = {
                            "item": "x86_64"},
     "binary-arch-missing": {"binary": "qk", "args": ["--arch", "x86_64,i386"],
                             "rule": "binary.arch-missing", "file": EXE, "item": "i386"},
-    "binary-arch-extra": {"binary": "macho:QkMacho-universal", "macho": True,
+    "binary-arch-extra": {"binary": "macho:QkMacho-universal", "macho": True, "args": ["--static"],
                           "rule": "binary.arch-extra", "file": MEXE, "item": "aarch64"},
     "binary-no-entry": {"binary": "qk_noentry", "rule": "binary.no-entry", "file": EXE,
                         "item": "kmod_info"},
@@ -149,6 +160,8 @@ CASES = {
                               "rule": "binary.collision-kext", "file": EXE,
                               "item": "org_drvbench_test_qk_alive"},
     # dynamic (on sim)
+    "dyn-not-run": {"binary": "qk", "plist": {"IOKitPersonalities.Qk.IOPCIMatch": "0x0bad0bad"},
+                    "rule": "dyn.not-run", "file": "", "item": "dynamic"},
     "dyn-load": {"binary": "qk_start_fails", "rule": "dyn.load", "file": "", "item": "start"},
     "dyn-log-error": {"binary": "qk_log_error", "rule": "dyn.log-error", "file": "",
                       "item": "load, match and start"},

@@ -6,11 +6,13 @@
 
 struct nvme_api nvt_api;
 
+/* The driver's exported names carry its bundle's prefix (drvbench qualify). */
+#define NVT_API_PREFIX "org_drvbench_driver_nvme_"
 #define NVT_API_RESOLVE(name)                                                          \
 	do {                                                                           \
-		void *sym = bench_machine_kext_symbol(fx, "nvme_" #name);             \
+		void *sym = bench_machine_kext_symbol(fx, NVT_API_PREFIX #name);       \
 		if (sym == NULL) {                                                     \
-			snprintf(why, len, "the kext exports no nvme_" #name);         \
+			snprintf(why, len, "the kext exports no " NVT_API_PREFIX #name);  \
 			return false;                                                  \
 		}                                                                      \
 		memcpy(&api.name, &sym, sizeof(sym));                                  \

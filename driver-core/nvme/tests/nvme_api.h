@@ -8,7 +8,7 @@
 #include "bench/scenario.h"
 #include "nvme/nvme_driver.h"
 
-#define NVME_API_MEMBER(name) __typeof__(&nvme_##name) name
+#define NVME_API_MEMBER(name) __typeof__(&org_drvbench_driver_nvme_##name) name
 
 struct nvme_api {
 	NVME_API_MEMBER(get_info);

@@ -12,8 +12,8 @@
 
 #include "qemu_internal.h"
 
-#if SHIM_HOST_VERSION != 2
-#error "the qemu host implements shim/host.h version 2"
+#if SHIM_HOST_VERSION != 3
+#error "the qemu host implements shim/host.h version 3"
 #endif
 
 #define PCI_CONF_ADDR 0xcf8u
@@ -315,6 +315,7 @@ static const struct shim_host_ops qemu_ops = {
 	.destroy = qemu_destroy,
 	.device_reset = shim_qemu_device_reset,
 	.ram_map = qemu_ram_map,
+	.clock_skip = shim_qemu_clock_skip,
 };
 
 shim_ret shim_qemu_host_create(const struct shim_qemu_options *opt, struct shim_host *out,

@@ -230,6 +230,7 @@ SHIM_QEMU_INTERNAL uint8_t *shim_qemu_ram_ptr(const struct shim_qemu_host *h, ui
 SHIM_QEMU_INTERNAL shim_ret shim_qemu_irq_setup(struct shim_qemu_host *h);
 SHIM_QEMU_INTERNAL uint64_t shim_qemu_clock_ns(void *ctx);
 SHIM_QEMU_INTERNAL shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns);
+SHIM_QEMU_INTERNAL shim_ret shim_qemu_clock_skip(void *ctx, uint64_t ns);
 SHIM_QEMU_INTERNAL shim_ret shim_qemu_msi_route(void *ctx, uint32_t vector, uint64_t *addr,
 						uint32_t *data);
 SHIM_QEMU_INTERNAL shim_ret shim_qemu_intx_route(void *ctx, uint16_t bdf, uint8_t pin,

@@ -3,10 +3,11 @@
  * delivered message (taken and cleared in one atomic exchange through the
  * host's mapping of guest RAM, or read then cleared through qtest without
  * it). INTx: IOAPIC inputs intercepted through qtest. Time: the HPET main
- * counter plus the real time spent waiting in clock_run, so shim timeouts
- * elapse while QEMU's virtual clock stands still. The HPET is read again
- * only after a write (which may arm a device timer) or a wait: reads of it
- * are round trips, and an I/O needs none. */
+ * counter plus the real time spent waiting in clock_run (and the idle time
+ * clock_skip passes at once), so shim timeouts elapse while QEMU's virtual
+ * clock stands still. The HPET is read again only after a write (which may
+ * arm a device timer) or a wait: reads of it are round trips, and an I/O
+ * needs none. */
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
@@ -211,6 +212,19 @@ shim_ret shim_qemu_clock_run(void *ctx, uint64_t until_ns)
 	}
 	h->idle_ns += shim_qemu_now_ns() - real_start;
 	return shim_qemu_host_result(h, r, h->qt.detail);
+}
+
+/* Time the machine idles passes here in real time (clock_run); skipped
+ * time is idle time that took none. QEMU's own clock is left alone: under
+ * icount it jumps to a device timer by itself. */
+shim_ret shim_qemu_clock_skip(void *ctx, uint64_t ns)
+{
+	struct shim_qemu_host *h = ctx;
+
+	if (h->dead)
+		return SHIM_ERR_HOST;
+	h->idle_ns += ns;
+	return SHIM_OK;
 }
 
 shim_ret shim_qemu_msi_route(void *ctx, uint32_t vector, uint64_t *addr, uint32_t *data)

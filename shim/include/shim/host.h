@@ -13,12 +13,12 @@
 /* The version of this boundary; bump it on any change to the structs below.
  * A host names the version it was written for twice: in a guard that stops
  * it compiling against another version of this header,
- *     #if SHIM_HOST_VERSION != 2
- *     #error "this host implements shim/host.h version 2"
+ *     #if SHIM_HOST_VERSION != 3
+ *     #error "this host implements shim/host.h version 3"
  *     #endif
  * and in ops->version, which shim_machine_create checks for hosts built
  * apart from the shim (a separate library). */
-#define SHIM_HOST_VERSION 2
+#define SHIM_HOST_VERSION 3
 
 /* bdf = bus << 8 | device << 3 | function. */
 #define SHIM_BDF(b, d, f) ((uint16_t)(((b) << 8) | ((d) << 3) | (f)))
@@ -106,6 +106,17 @@ struct shim_host_ops {
 	 * the range is not mappable; the shim then falls back to ram_read and
 	 * ram_write. Accesses through the pointer are invisible to wrappers. */
 	shim_ret (*ram_map)(void *ctx, uint64_t addr, uint64_t len, void **ptr);
+	/* Optional (NULL; version 3): let ns of virtual time pass at once, as
+	 * if the machine had idled that long in clock_run. For a host whose
+	 * clock counts the real time the machine idles (qemu: QEMU's clock
+	 * stands still under icount, and jumps by itself to any device timer),
+	 * so that a long wait for time alone costs no real time. The shim
+	 * calls it only where it awaits nothing but time, never past a timer
+	 * of its own (the auto-unload delay, shim_machine_await_unload). Not
+	 * buildable from clock_run, which must return within a bounded real
+	 * time and cannot tell a wait for time from a wait for the device. A
+	 * host whose clock_run already jumps to until_ns (sim) leaves it NULL. */
+	shim_ret (*clock_skip)(void *ctx, uint64_t ns);
 };
 
 struct shim_host {

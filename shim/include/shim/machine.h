@@ -81,7 +81,9 @@ uint64_t shim_machine_unload_delay(const shim_machine *m);
  * SHIM_ERR_BUSY when a service of k still runs, or a class of k still has
  * live instances: why names it ("class Foo has 1 live instance(s)") and
  * the kernel log says k cannot auto-unload. SHIM_ERR_HOST if the clock
- * cannot run. */
+ * cannot run. The delay is idle time: on a host whose clock counts idle
+ * time in real time (qemu) it passes in jumps from timer to timer
+ * (shim/host.h clock_skip), not in a minute of real time. */
 shim_ret shim_machine_await_unload(shim_machine *m, shim_kext *k, char *why, size_t len);
 
 /* Rebalance: with no driver running on dev, move every BAR of it to a new

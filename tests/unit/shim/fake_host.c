@@ -12,8 +12,8 @@
 #include "shim/log.h"
 #include "shim/verifier.h"
 
-#if SHIM_HOST_VERSION != 2
-#error "the fake host implements shim/host.h version 2"
+#if SHIM_HOST_VERSION != 3
+#error "the fake host implements shim/host.h version 3"
 #endif
 
 #define FAKE_RAM_SIZE (65ull << 20)
@@ -272,6 +272,15 @@ static void fake_destroy(void *ctx)
 	free(fh);
 }
 
+static shim_ret fake_clock_skip(void *ctx, uint64_t ns)
+{
+	struct fake_host *fh = ctx;
+
+	fh->clock_skips++;
+	fh->now += ns;
+	return SHIM_OK;
+}
+
 static const struct shim_host_ops fake_ops = {
 	.version = SHIM_HOST_VERSION,
 	.name = "fake",
@@ -313,7 +322,13 @@ struct fake_host *fake_host_new(void)
 
 struct shim_host fake_host_handle(struct fake_host *fh)
 {
-	return (struct shim_host){ .ops = &fake_ops, .ctx = fh };
+	static struct shim_host_ops skip_ops;
+
+	if (!fh->offer_skip)
+		return (struct shim_host){ .ops = &fake_ops, .ctx = fh };
+	skip_ops = fake_ops;
+	skip_ops.clock_skip = fake_clock_skip;
+	return (struct shim_host){ .ops = &skip_ops, .ctx = fh };
 }
 
 struct fake_dev *fake_dev_add(struct fake_host *fh, uint16_t bdf, uint16_t vendor,

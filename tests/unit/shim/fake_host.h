@@ -39,6 +39,7 @@ struct fake_host {
 	uint64_t now;
 	bool clock_stuck;          /* clock_run does not advance time */
 	bool fail_clock_run;       /* clock_run reports a dead host */
+	bool offer_skip;           /* the handle has clock_skip (set before the machine) */
 	struct {
 		uint64_t at;
 		struct shim_host_irq ev;
@@ -49,7 +50,7 @@ struct fake_host {
 	struct shim_host_dma dma[FAKE_QUEUE];
 	size_t dma_head, dma_count;
 	unsigned mem_reads, mem_writes;
-	unsigned clock_runs;
+	unsigned clock_runs, clock_skips;
 	bool *destroyed;           /* set true by destroy, if non-NULL */
 };
 

@@ -10,6 +10,7 @@
 
 #include "fake_host.h"
 #include "internal.h"
+#include "machine_internal.h"
 #include "shim/workloop.h"
 
 struct timer_log {
@@ -168,6 +169,56 @@ static void test_workloop_delay_lets_virtual_time_pass(void **state)
 	assert_int_equal(t0 + 12345, shim_workloop_now_ns(wl));
 }
 
+/* The auto-unload wait: a minute of idle time on a host whose clock only
+ * moves in real time (qemu's, here a clock_run that never advances) passes
+ * in jumps from timer to timer, each timer firing at its deadline. */
+static void test_workloop_idle_skips_from_timer_to_timer_on_a_host_that_can_skip(void **state)
+{
+	struct plat_fixture *f = *state;
+	struct timer_log log = { 0 };
+	struct tagged_timer tt[2] = { { &log, 'a', NULL }, { &log, 'b', NULL } };
+	const uint64_t s = 1000000000ull;
+	uint64_t t0;
+
+	f->fh->offer_skip = true;
+	f->fh->clock_stuck = true;
+	plat_machine(f);
+	log.wl = shim_machine_workloop(f->m);
+	t0 = shim_workloop_now_ns(log.wl);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(SHIM_OK, shim_timer_create(log.wl, record_fire, &tt[i], &tt[i].t));
+	shim_timer_arm_ns(tt[0].t, 45 * s);
+	shim_timer_arm_ns(tt[1].t, 20 * s);
+	f->fh->clock_runs = 0;
+	assert_int_equal(SHIM_OK, shim_workloop_idle_ns(log.wl, 60 * s));
+	assert_int_equal(2, log.n);
+	assert_memory_equal("ba", log.order, 2);
+	assert_int_equal(t0 + 20 * s, log.at[0]);
+	assert_int_equal(t0 + 45 * s, log.at[1]);
+	assert_int_equal(t0 + 60 * s, shim_workloop_now_ns(log.wl));
+	assert_int_equal(3, f->fh->clock_skips);
+	assert_int_equal(0, f->fh->clock_runs);
+	for (int i = 0; i < 2; i++)
+		shim_timer_release(tt[i].t);
+}
+
+/* Without clock_skip the idle time is run like any delay. */
+static void test_workloop_idle_runs_the_clock_on_a_host_without_skip(void **state)
+{
+	struct plat_fixture *f = *state;
+	shim_workloop *wl;
+	uint64_t t0;
+
+	plat_machine(f);
+	wl = shim_machine_workloop(f->m);
+	t0 = shim_workloop_now_ns(wl);
+	f->fh->clock_runs = 0;
+	assert_int_equal(SHIM_OK, shim_workloop_idle_ns(wl, 60000000000ull));
+	assert_int_equal(t0 + 60000000000ull, shim_workloop_now_ns(wl));
+	assert_true(f->fh->clock_runs > 0);
+	assert_int_equal(0, f->fh->clock_skips);
+}
+
 static void test_workloop_host_failure_is_reported_with_detail(void **state)
 {
 	struct plat_fixture *f = *state;
@@ -190,6 +241,8 @@ int main(void)
 		PLAT_TEST(test_workloop_wakeup_before_sleep_is_not_lost),
 		PLAT_TEST(test_workloop_sleep_in_filter_context_is_refused),
 		PLAT_TEST(test_workloop_delay_lets_virtual_time_pass),
+		PLAT_TEST(test_workloop_idle_skips_from_timer_to_timer_on_a_host_that_can_skip),
+		PLAT_TEST(test_workloop_idle_runs_the_clock_on_a_host_without_skip),
 		PLAT_TEST(test_workloop_host_failure_is_reported_with_detail),
 	};
 

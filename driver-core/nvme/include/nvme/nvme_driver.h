@@ -18,9 +18,9 @@
 #define NVME_MAX_QUEUES (NVME_MAX_IO_QUEUES + 1u)
 #define NVME_PAGE 4096u
 #define NVME_ID_BYTES 4096u
-#define NVME_SMALL_MAX 4096u         /* nvme_read_buf / nvme_write_buf: one page */
+#define NVME_SMALL_MAX 4096u         /* read_buf / write_buf: one page */
 #define NVME_DEFAULT_TIMEOUT_NS 2000000000ull
-#define NVME_LOG_KEEP 256u           /* consumed completions kept for nvme_completion_log */
+#define NVME_LOG_KEEP 256u           /* consumed completions kept for completion_log */
 
 struct nvme_info {
 	uint64_t blocks;          /* namespace 1's size in logical blocks */
@@ -36,7 +36,7 @@ struct nvme_stats {
 	uint64_t commands, completions;
 	uint64_t interrupts[NVME_MAX_QUEUES]; /* completions handled per queue's interrupt */
 	uint64_t timeouts, errors, resets, unknown_cids, device_errors;
-	uint64_t watch_looks; /* waits that looked at the controller (nvme_set_watch) */
+	uint64_t watch_looks; /* waits that looked at the controller (set_watch) */
 };
 
 /* A completion the driver consumed: queue, command ID, SQ head, status
@@ -47,45 +47,62 @@ struct nvme_completion {
 	uint32_t dw0;
 };
 
-shim_ret nvme_get_info(shim_service *svc, struct nvme_info *out);
-shim_ret nvme_get_stats(shim_service *svc, struct nvme_stats *out);
+/* The operations other code may call (the user client, the driver's test
+ * module and the conformance test through the bench's symbol lookup): the
+ * only globals the kext exports besides kmod_info (it builds with hidden
+ * visibility), so each carries the prefix of CFBundleIdentifier
+ * org.drvbench.driver.nvme, as every global in the kernel's one flat
+ * namespace must. */
+#define NVME_EXPORT __attribute__((visibility("default")))
+
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_get_info(shim_service *svc, struct nvme_info *out);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_get_stats(shim_service *svc, struct nvme_stats *out);
 
 /* Identify (CNS cns for nsid) into out (NVME_ID_BYTES). A controller that
  * refuses the command as malformed (invalid opcode, field or namespace) is
  * SHIM_ERR_BAD_ARGUMENT; any other status SHIM_ERR_DEVICE_ERROR. */
-shim_ret nvme_identify(shim_service *svc, uint8_t cns, uint32_t nsid, void *out);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_identify(shim_service *svc, uint8_t cns,
+						       uint32_t nsid, void *out);
 /* nblocks blocks at lba of namespace 1, to or from md at md_off (prepared
  * by the driver's DMA command; any memory, contiguous or not). Refused
  * before any register is touched: zero blocks, past the namespace, above
  * the transfer limit, outside md. */
-shim_ret nvme_read(shim_service *svc, uint64_t lba, uint32_t nblocks, shim_memdesc *md,
-		   uint64_t md_off);
-shim_ret nvme_write(shim_service *svc, uint64_t lba, uint32_t nblocks, shim_memdesc *md,
-		    uint64_t md_off);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_read(shim_service *svc, uint64_t lba,
+						   uint32_t nblocks, shim_memdesc *md,
+						   uint64_t md_off);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_write(shim_service *svc, uint64_t lba,
+						    uint32_t nblocks, shim_memdesc *md,
+						    uint64_t md_off);
 /* The same for at most NVME_SMALL_MAX bytes through the driver's own buffer. */
-shim_ret nvme_read_buf(shim_service *svc, uint64_t lba, uint32_t nblocks, void *dst);
-shim_ret nvme_write_buf(shim_service *svc, uint64_t lba, uint32_t nblocks, const void *src);
-shim_ret nvme_flush(shim_service *svc);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_read_buf(shim_service *svc, uint64_t lba,
+						       uint32_t nblocks, void *dst);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_write_buf(shim_service *svc, uint64_t lba,
+							uint32_t nblocks, const void *src);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_flush(shim_service *svc);
 
 /* A raw command (an admin or I/O passthrough, as nvme-cli's): sqe's 64
  * bytes as given, except the command ID the driver sets. With data (one
  * page) PRP1 names the driver's page, filled from data before and copied
  * back after; without, the PRPs are the caller's. queue: 0 admin, 1.. I/O.
  * The completion comes back in *cqe; SHIM_OK even for an error status. */
-shim_ret nvme_passthru(shim_service *svc, unsigned queue, const uint8_t sqe[64], void *data,
-		       struct nvme_completion *cqe);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_passthru(shim_service *svc, unsigned queue,
+						       const uint8_t sqe[64], void *data,
+						       struct nvme_completion *cqe);
 
 /* Consumed completions since the last call, oldest first (at most max,
  * and at most NVME_LOG_KEEP kept); returns how many were copied. */
-size_t nvme_completion_log(shim_service *svc, struct nvme_completion *out, size_t max);
+NVME_EXPORT size_t org_drvbench_driver_nvme_completion_log(shim_service *svc,
+							   struct nvme_completion *out,
+							   size_t max);
 /* Command timeout (virtual ns; 0: NVME_DEFAULT_TIMEOUT_NS). */
-shim_ret nvme_set_timeout(shim_service *svc, uint64_t ns);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_set_timeout(shim_service *svc, uint64_t ns);
 /* How long a wait goes without news before it reaps the queue itself and
  * reads the controller's status (0: 10 ms). The look is timing-dependent
  * (extra register reads, a completion before its interrupt), so a trace
  * meant to be compared between hosts sets a period longer than any wait. */
-shim_ret nvme_set_watch(shim_service *svc, uint64_t ns);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_set_watch(shim_service *svc, uint64_t ns);
 /* Interrupts of one queue off (its vector masked: completions wait) or on. */
-shim_ret nvme_set_queue_interrupt(shim_service *svc, unsigned queue, bool enabled);
+NVME_EXPORT shim_ret org_drvbench_driver_nvme_set_queue_interrupt(shim_service *svc,
+								  unsigned queue, bool enabled);
 
 #endif
