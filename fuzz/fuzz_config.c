@@ -23,6 +23,7 @@ static const struct flag flags[] = {
 	{ "-client_abi=", "DRVBENCH_FUZZ_CLIENT_ABI", false },
 	{ "-write_seeds=", NULL, false },
 	{ "-oracles=", "DRVBENCH_FUZZ_ORACLES", false },
+	{ "-print_selectors=", NULL, false },
 	{ "-list_selectors=", NULL, false },
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
@@ -48,7 +49,8 @@ static const char *expand(const char *v, char *out, size_t len)
 static const char **slot(struct fuzz_config *cfg, size_t i)
 {
 	const char **slots[NFLAGS] = { &cfg->kext, &cfg->tests, &cfg->device, &cfg->target,
-				       &cfg->client_abi, &cfg->write_seeds, &cfg->oracles, NULL };
+				       &cfg->client_abi, &cfg->write_seeds, &cfg->oracles,
+				       &cfg->print_selectors, NULL };
 
 	return slots[i];
 }

@@ -17,6 +17,7 @@ struct fuzz_config {
 	const char *client_abi;  /* -client_abi=lp64|ilp32, DRVBENCH_FUZZ_CLIENT_ABI */
 	const char *write_seeds; /* -write_seeds=DIR: write the target's seeds there, exit */
 	const char *oracles;     /* -oracles=LIST, DRVBENCH_FUZZ_ORACLES: default all */
+	const char *print_selectors; /* -print_selectors=1: each selector's counts at exit */
 	bool list;               /* -list_selectors=1: print the published selectors, exit */
 	bool hostile;            /* not a flag: the target fuzzes the device side */
 };
@@ -38,6 +39,8 @@ struct fuzz_config {
 	"  -client_abi=lp64|ilp32  the fuzzed client tasks are 64-bit (default) or 32-bit\n"  \
 	"                          processes (or DRVBENCH_FUZZ_CLIENT_ABI)\n"                 \
 	"  -list_selectors=1       print the selectors the kext publishes, then exit\n"       \
+	"  -print_selectors=1      at exit, how often each selector was reached, refused,\n" \
+	"                          run and failed (\"fuzz_kext: selector\" lines, tab-separated)\n" \
 	"  -write_seeds=DIR        write seed inputs for the target into DIR, then exit\n"
 
 /* Fills cfg; removes the flags above from argv (argc/argv may be NULL). */

@@ -14,6 +14,7 @@
 #include "fuzz_harness.h"
 #include "fuzz_sancov.h"
 #include "fuzz_targets.h"
+#include "shim/uc_selectors.h"
 
 #define RAW_PREFIX "raw:"
 
@@ -47,6 +48,26 @@ static void list_selectors(const struct fuzz_world *w)
 			    fuzz_raw_find(w, name, &svc, &sel) && svc == v && sel == k)
 				printf("%s\n", name);
 		}
+}
+
+/* -print_selectors=1: at exit (libFuzzer exits after -runs or its time),
+ * the inputs' selector coverage, for drvbench fuzz --record. */
+static void print_selectors(void)
+{
+	static struct shim_uc_selector_count rows[SHIM_UC_SEL_CLIENTS * (SHIM_UC_SEL_SELECTORS + 1)];
+	size_t n = shim_uc_selector_counts(rows, sizeof(rows) / sizeof(rows[0]));
+
+	for (size_t i = 0; i < n && i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char sel[16];
+
+		if (rows[i].selector == SHIM_UC_SEL_OTHER)
+			snprintf(sel, sizeof(sel), "other");
+		else
+			snprintf(sel, sizeof(sel), "%u", rows[i].selector);
+		fprintf(stderr, "fuzz_kext: selector\t%s\t%s\t%s\t%lu\t%lu\t%lu\t%lu\n",
+			rows[i].client, sel, rows[i].method[0] != '\0' ? rows[i].method : "-",
+			rows[i].reached, rows[i].refused, rows[i].ran, rows[i].failed);
+	}
 }
 
 /* libFuzzer only learns the edges of code built with its instrumentation:
@@ -112,6 +133,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (dev_target)
 		fuzz_dev_init(w, both);
+	if (cfg.print_selectors != NULL && strcmp(cfg.print_selectors, "0") != 0)
+		atexit(print_selectors);
 	if (cfg.write_seeds != NULL) {
 		ok = raw_target ? fuzz_seeds_raw(w, svc, sel, cfg.write_seeds, why, sizeof(why)) :
 		     dev_target ? fuzz_seeds_dev(w, both, cfg.write_seeds, why, sizeof(why)) :

@@ -4,7 +4,8 @@
  * the command line, asks the fuzzer what the kext publishes, seeds an
  * empty corpus from the dispatch tables, then runs J processes sharing one
  * corpus directory (libFuzzer reloads what the others find) with a live
- * status line, and keeps the grown corpus on disk. --keep FILE instead
+ * status line, and keeps the grown corpus on disk; with --record, the
+ * campaign goes into the records (fuzz_record.h). --keep FILE instead
  * turns one crash file (one CI printed, say) into a regression test. The
  * kext is never mapped here: an instrumented one only loads into the
  * sanitised fuzzer. */
@@ -26,6 +27,7 @@
 
 #include "cmd_fuzz.h"
 #include "drvbench.h"
+#include "fuzz_record.h"
 #include "fuzz_regress.h"
 #include "target.h"
 
@@ -42,7 +44,7 @@ struct fuzz_job {
 	int fd;           /* the child's stderr */
 	char line[512];   /* partial line being read */
 	size_t len;
-	unsigned long execs, cov, corp, rate;
+	struct drvbench_fuzz_status st;
 	int status;
 	bool running, crashed;
 	char artifact[PATH_MAX];
@@ -54,7 +56,9 @@ struct fuzz_opts {
 	const char *kext, *tests, *device, *target, *corpus, *dict, *fuzzer, *regressions, *client_abi;
 	const char *keep; /* --keep: a crash file to keep, no campaign */
 	unsigned seconds, jobs;
+	unsigned long runs, seed; /* --runs, --seed (0: libFuzzer's defaults) */
 	bool list;
+	struct drvbench_fuzz_record *fr;
 	/* The fuzzer's own options for this kext: -kext= -tests= -device= -target=
 	 * -client_abi=. */
 	char *fopt[5];
@@ -69,6 +73,7 @@ void drvbench_fuzz_usage(FILE *out)
 		"                     [--target struct|raw:SELECTOR|device|both] [--time S] [--jobs J]\n"
 		"                     [--corpus DIR] [--dict FILE] [--fuzzer PATH] [--list]\n"
 		"                     [--regressions DIR] [--client-abi lp64|ilp32]\n"
+		"                     [--runs N] [--seed N] [--record [--records PATH] [--label L]]\n"
 		"       drvbench fuzz --kext PATH [--tests PATH] [--target T] --keep FILE\n"
 		"                     [--regressions DIR] [--fuzzer PATH]\n\n"
 		"Fuzzes the user clients the kext publishes, shaped by their dispatch tables, with\n"
@@ -87,6 +92,10 @@ void drvbench_fuzz_usage(FILE *out)
 		"                         of each selector and its stop; both: a hostile device\n"
 		"                         under a struct program (one input drives both sides)\n"
 		"  -s, --time S           seconds, 1..604800 (default 60)\n"
+		"      --runs N           at most N inputs per process (libFuzzer's -runs): with\n"
+		"                         --seed, a campaign of fixed length, as CI wants\n"
+		"      --seed N           libFuzzer's -seed for the first process (N+i for the\n"
+		"                         i-th), so a campaign repeats\n"
 		"  -j, --jobs J           processes, 1..%d (default 1)\n"
 		"  -c, --corpus DIR       kept and grown here (default fuzz-corpus/<bundle>-<target>);\n"
 		"                         an empty one is seeded from the dispatch tables\n"
@@ -100,6 +109,9 @@ void drvbench_fuzz_usage(FILE *out)
 		"                         file there as a test named after it)\n"
 		"      --client-abi ABI   the fuzzed tasks are 64-bit (lp64, default) or 32-bit\n"
 		"                         processes (ilp32: 32-bit scalars and structure sizes)\n"
+		DRVBENCH_RECORD_HELP
+		"                         (exec/s, coverage features over time, corpus, crashes,\n"
+		"                         and how often each selector was reached and refused)\n"
 		"  -k, --keep FILE        no campaign: minimise the crash FILE (found elsewhere, by\n"
 		"                         CI say: its log prints this command) and keep it as a\n"
 		"                         regression test as above; exit 1 if it does not crash\n"
@@ -244,11 +256,11 @@ static bool dir_empty(const char *path)
 	return empty;
 }
 
-static int spawn(struct fuzz_job *j, const struct fuzz_opts *o, const char *bin,
-		 const char *crash_prefix)
+static int spawn(struct fuzz_job *j, const struct fuzz_job *jobs0, const struct fuzz_opts *o,
+		 const char *bin, const char *crash_prefix)
 {
-	char t[32], pfx[PATH_MAX + 32], dictarg[PATH_MAX + 8];
-	char *argv[16];
+	char t[32], pfx[PATH_MAX + 32], dictarg[PATH_MAX + 8], runs[40], seed[40];
+	char *argv[20];
 	size_t n = 0;
 	int fds[2];
 
@@ -266,6 +278,12 @@ static int spawn(struct fuzz_job *j, const struct fuzz_opts *o, const char *bin,
 	argv[n++] = "-print_final_stats=1";
 	if (o->dict != NULL)
 		argv[n++] = dictarg;
+	if (o->runs > 0 && fmt(runs, sizeof(runs), "-runs=%lu", o->runs))
+		argv[n++] = runs;
+	if (o->seed > 0 && fmt(seed, sizeof(seed), "-seed=%lu", o->seed + (unsigned long)(j - jobs0)))
+		argv[n++] = seed;
+	if (o->fr->rec.db != NULL)
+		argv[n++] = "-print_selectors=1";
 	argv[n++] = (char *)o->corpus;
 	argv[n] = NULL;
 	j->pid = fork();
@@ -287,25 +305,19 @@ static int spawn(struct fuzz_job *j, const struct fuzz_opts *o, const char *bin,
 	return 0;
 }
 
-/* libFuzzer status lines: "#N <kind> cov: C ft: F corp: K/... exec/s: E ...";
- * final stats: "stat::number_of_executed_units: N" and the average rate. */
-static void parse_line(struct fuzz_job *j, const char *l)
+/* libFuzzer's status lines and final stats (fuzz_status.h), the fuzzer's
+ * selector lines, and what says why a job failed. */
+static void parse_line(const struct fuzz_opts *o, struct fuzz_job *j, const char *l)
 {
 	const char *p;
 
-	if (l[0] == '#' && l[1] >= '0' && l[1] <= '9')
-		j->execs = strtoul(l + 1, NULL, 10);
-	if ((p = strstr(l, "cov: ")) != NULL)
-		j->cov = strtoul(p + 5, NULL, 10);
-	if ((p = strstr(l, "corp: ")) != NULL)
-		j->corp = strtoul(p + 6, NULL, 10);
-	if ((p = strstr(l, "exec/s: ")) != NULL)
-		j->rate = strtoul(p + 8, NULL, 10);
-	if (strncmp(l, "stat::number_of_executed_units: ", 32) == 0)
-		j->execs = strtoul(l + 32, NULL, 10);
-	if (strncmp(l, "stat::average_exec_per_sec: ", 28) == 0)
-		j->rate = strtoul(l + 28, NULL, 10);
-	if (l[0] != '#' && l[0] != '\0' && strncmp(l, "stat::", 6) != 0)
+	if (drvbench_fuzz_status_parse(l, &j->st) || drvbench_fuzz_final_stat_parse(l, &j->st))
+		return;
+	if (strncmp(l, "fuzz_kext: selector\t", 20) == 0) {
+		drvbench_fuzz_record_line(o->fr, l);
+		return;
+	}
+	if (l[0] != '\0' && strncmp(l, "stat::", 6) != 0)
 		fmt(j->last, sizeof(j->last), "%s", l);
 	/* An oracle's or invariant's abort message, a sanitizer's report. */
 	if (j->finding[0] == '\0' && (strncmp(l, "fuzz: ", 6) == 0 || strstr(l, "ERROR: ") != NULL ||
@@ -317,7 +329,7 @@ static void parse_line(struct fuzz_job *j, const char *l)
 	}
 }
 
-static void drain(struct fuzz_job *j)
+static void drain(const struct fuzz_opts *o, struct fuzz_job *j)
 {
 	char buf[1024];
 	ssize_t n = read(j->fd, buf, sizeof(buf));
@@ -330,7 +342,7 @@ static void drain(struct fuzz_job *j)
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] == '\n' || j->len + 1 == sizeof(j->line)) {
 			j->line[j->len] = '\0';
-			parse_line(j, j->line);
+			parse_line(o, j, j->line);
 			j->len = 0;
 		} else {
 			j->line[j->len++] = buf[i];
@@ -341,37 +353,77 @@ static void drain(struct fuzz_job *j)
 /* On a terminal the status line redraws in place; in a log (CI, nohup) it
  * becomes one line every FUZZ_LOG_EVERY_S seconds, so the log stays
  * readable. The last one goes to stdout too: the run's summary. */
+/* The campaign so far: executions and rates add up over the jobs; they
+ * share one corpus, so coverage and corpus are the largest any job saw. */
+struct fuzz_totals {
+	struct drvbench_fuzz_status st;
+	unsigned running, crashes;
+};
+
+static struct fuzz_totals totals(const struct fuzz_opts *o, const struct fuzz_job *jobs)
+{
+	struct fuzz_totals t = { 0 };
+
+	for (unsigned i = 0; i < o->jobs; i++) {
+		const struct drvbench_fuzz_status *s = &jobs[i].st;
+
+		t.st.execs += s->execs;
+		t.st.rate += s->rate;
+		t.st.cov = s->cov > t.st.cov ? s->cov : t.st.cov;
+		t.st.ft = s->ft > t.st.ft ? s->ft : t.st.ft;
+		t.st.corp = s->corp > t.st.corp ? s->corp : t.st.corp;
+		t.running += jobs[i].running;
+		t.crashes += jobs[i].crashed;
+	}
+	return t;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* With --record, the campaign's coverage at this moment (fuzz_status.h). */
+static void curve_point(const struct fuzz_opts *o, const struct fuzz_job *jobs, double t0)
+{
+	struct fuzz_totals t;
+
+	if (o->fr->rec.db == NULL)
+		return;
+	t = totals(o, jobs);
+	drvbench_fuzz_curve_add(&o->fr->curve, &(struct bench_record_fuzz_point){
+		.t_s = now_s() - t0, .execs = t.st.execs, .features = t.st.ft,
+		.corpus = t.st.corp, .crashes = t.crashes });
+}
+
 static void status_line(const struct fuzz_opts *o, struct fuzz_job *jobs, time_t start, bool last)
 {
 	static time_t last_logged;
 	bool tty = isatty(STDERR_FILENO);
-	unsigned long execs = 0, cov = 0, corp = 0, rate = 0;
-	unsigned running = 0, crashes = 0;
+	struct fuzz_totals t;
 	char line[256];
 
 	if (!tty && !last && time(NULL) - last_logged < FUZZ_LOG_EVERY_S)
 		return;
 	last_logged = time(NULL);
-	for (unsigned i = 0; i < o->jobs; i++) {
-		execs += jobs[i].execs;
-		rate += jobs[i].rate;
-		cov = jobs[i].cov > cov ? jobs[i].cov : cov;
-		corp = jobs[i].corp > corp ? jobs[i].corp : corp;
-		running += jobs[i].running;
-		crashes += jobs[i].crashed;
-	}
-	fmt(line, sizeof(line), "fuzz %s: %lds/%us jobs %u execs %lu (%lu/s) cov %lu corp %lu "
-	    "crashes %u", o->target, (long)(time(NULL) - start), o->seconds, running, execs, rate,
-	    cov, corp, crashes);
+	t = totals(o, jobs);
+	fmt(line, sizeof(line), "fuzz %s: %lds/%us jobs %u execs %lu (%lu/s) cov %lu ft %lu "
+	    "corp %lu crashes %u", o->target, (long)(time(NULL) - start), o->seconds, t.running,
+	    t.st.execs, t.st.rate, t.st.cov, t.st.ft, t.st.corp, t.crashes);
 	fprintf(stderr, "%s%s%s", tty ? "\r" : "", line, tty && !last ? "   " : "\n");
 	if (last)
 		printf("%s\n", line);
 }
 
-/* Runs the jobs to completion; returns the number that crashed. */
-static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs)
+/* Runs the jobs to completion; returns the number that crashed, and how
+ * long they ran in *seconds. */
+static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs, double *seconds)
 {
 	time_t start = time(NULL);
+	double t0 = now_s();
 	unsigned live = o->jobs, crashed = 0;
 
 	while (live > 0) {
@@ -387,7 +439,8 @@ static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs)
 		if (n > 0 && poll(pfd, n, 1000) > 0)
 			for (unsigned k = 0; k < n; k++)
 				if (pfd[k].revents != 0)
-					drain(&jobs[map[k]]);
+					drain(o, &jobs[map[k]]);
+		curve_point(o, jobs, t0);
 		for (unsigned i = 0; i < o->jobs; i++) {
 			struct fuzz_job *j = &jobs[i];
 
@@ -402,6 +455,8 @@ static unsigned supervise(const struct fuzz_opts *o, struct fuzz_job *jobs)
 		}
 		status_line(o, jobs, start, false);
 	}
+	*seconds = now_s() - t0;
+	curve_point(o, jobs, t0);
 	status_line(o, jobs, start, true);
 	return crashed;
 }
@@ -428,9 +483,12 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 		{ "fuzzer", required_argument, NULL, 'f' }, { "list", no_argument, NULL, 'l' },
 		{ "regressions", required_argument, NULL, 'R' },
 		{ "client-abi", required_argument, NULL, 'A' },
+		{ "runs", required_argument, NULL, 0x110 }, { "seed", required_argument, NULL, 0x111 },
+		DRVBENCH_RECORD_OPTIONS,
 		{ "keep", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
+	unsigned long long u;
 	char *end;
 	long v;
 	int c;
@@ -461,6 +519,19 @@ static int parse_args(int argc, char **argv, struct fuzz_opts *o)
 				return usage_error("bad value '%s'", optarg);
 			*(c == 's' ? &o->seconds : &o->jobs) = (unsigned)v;
 			break;
+		case 0x110:
+		case 0x111:
+			errno = 0;
+			u = strtoull(optarg, &end, 10);
+			if (*end != '\0' || optarg[0] < '0' || optarg[0] > '9' || errno != 0 || u < 1 ||
+			    u > (c == 0x110 ? 1000000000000ull : UINT32_MAX - FUZZ_MAX_JOBS))
+				return usage_error("bad value '%s' for --%s", optarg,
+						   c == 0x110 ? "runs" : "seed");
+			*(c == 0x110 ? &o->runs : &o->seed) = (unsigned long)u;
+			break;
+		case 0x100:
+		case 0x101:
+		case 0x102: drvbench_record_option(&o->fr->rec, c, optarg); break;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
@@ -579,13 +650,87 @@ static bool keep_regression(const struct fuzz_opts *o, const char *bin, const ch
 	return true;
 }
 
-int drvbench_cmd_fuzz(int argc, char **argv)
+/* With --record: the campaign's totals and curve, its selectors, its end. */
+static int record_campaign(const struct fuzz_opts *o, const struct fuzz_job *jobs,
+			   double seconds, unsigned crashed, int rc)
+{
+	struct fuzz_totals t = totals(o, jobs);
+	struct bench_record_fuzz f = {
+		.target = o->target, .seconds = seconds, .execs = t.st.execs,
+		/* By our clock: libFuzzer's own average counts whole seconds. */
+		.execs_per_s = seconds > 0 ? (double)t.st.execs / seconds : (double)t.st.rate,
+		.features = t.st.ft, .corpus = t.st.corp, .crashes = crashed,
+	};
+
+	if (o->fr->rec.db == NULL)
+		return rc;
+	if (!drvbench_fuzz_record_end(o->fr, &f, rc == DRVBENCH_EXIT_OK ? "done" : "failed"))
+		return drvbench_exit_worst(rc, DRVBENCH_EXIT_OUTPUT);
+	return rc;
+}
+
+/* Everything after the command line: preflight, seeds, the jobs, crashes. */
+static int campaign(struct fuzz_opts *o, const char *bin)
 {
 	static struct fuzz_job jobs[FUZZ_MAX_JOBS];
 	static char out[FUZZ_OUT_CAP], err[FUZZ_OUT_CAP];
-	struct fuzz_opts o = { .target = "struct", .seconds = 60, .jobs = 1 };
-	char bin[PATH_MAX], corpus[PATH_MAX], crash[PATH_MAX], seeds[PATH_MAX + 16];
+	char corpus[PATH_MAX], crash[PATH_MAX], seeds[PATH_MAX + 16];
+	double seconds = 0;
 	unsigned crashed;
+	int rc;
+
+	if ((o->corpus != NULL ? !fmt(corpus, sizeof(corpus), "%s", o->corpus) :
+				 !kext_dir(o, "fuzz-corpus", corpus, sizeof(corpus))) ||
+	    !fmt(crash, sizeof(crash), "%s.crashes/", corpus) ||
+	    !fmt(seeds, sizeof(seeds), "-write_seeds=%s", corpus))
+		return usage_error("path too long");
+	if ((rc = preflight(o, bin)) >= 0)
+		return rc;
+	if (o->keep != NULL) {
+		printf("%s: keeping as a regression test\n", o->keep);
+		return keep_regression(o, bin, o->keep) ? DRVBENCH_EXIT_OK : DRVBENCH_EXIT_FAILED;
+	}
+	if (mkdirs(corpus) != 0 || mkdirs(crash) != 0) {
+		fprintf(stderr, "drvbench fuzz: cannot create %s: %s\n", corpus, strerror(errno));
+		return DRVBENCH_EXIT_FAILED;
+	}
+	if (dir_empty(corpus) && run_fuzzer(bin, o, seeds, NULL, out, err) != 0) {
+		fprintf(stderr, "%sdrvbench fuzz: cannot seed %s\n", err, corpus);
+		return DRVBENCH_EXIT_FAILED;
+	}
+	if (!drvbench_fuzz_record_begin(o->fr, o->kext, o->device))
+		return DRVBENCH_EXIT_USAGE;
+	o->corpus = corpus;
+	for (unsigned i = 0; i < o->jobs; i++) {
+		jobs[i].fd = -1;
+		if (spawn(&jobs[i], jobs, o, bin, crash) != 0) {
+			fprintf(stderr, "drvbench fuzz: cannot start job %u\n", i);
+			o->jobs = i;
+			break;
+		}
+	}
+	crashed = supervise(o, jobs, &seconds);
+	for (unsigned i = 0; i < o->jobs; i++) {
+		if (!jobs[i].crashed)
+			continue;
+		printf("job %u: %s\n  reproduce: %s", i,
+		       jobs[i].finding[0] != '\0' ? jobs[i].finding : jobs[i].last, bin);
+		for (size_t k = 0; k < o->nfopt; k++)
+			printf(" %s", o->fopt[k]);
+		printf(" %s\n", jobs[i].artifact[0] != '\0' ? jobs[i].artifact : "(no crash file)");
+		if (jobs[i].artifact[0] != '\0')
+			keep_regression(o, bin, jobs[i].artifact);
+	}
+	printf("corpus kept in %s\n", corpus);
+	rc = crashed > 0 || o->jobs == 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	return record_campaign(o, jobs, seconds, crashed, rc);
+}
+
+int drvbench_cmd_fuzz(int argc, char **argv)
+{
+	static struct drvbench_fuzz_record fr;
+	struct fuzz_opts o = { .target = "struct", .seconds = 60, .jobs = 1, .fr = &fr };
+	char bin[PATH_MAX];
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)
@@ -597,47 +742,12 @@ int drvbench_cmd_fuzz(int argc, char **argv)
 			"then pass --fuzzer PATH\nor run this drvbench from that build.\n", bin);
 		return DRVBENCH_EXIT_USAGE;
 	}
-	if (!fuzzer_options(&o) ||
-	    (o.corpus != NULL ? !fmt(corpus, sizeof(corpus), "%s", o.corpus) :
-				!kext_dir(&o, "fuzz-corpus", corpus, sizeof(corpus))) ||
-	    !fmt(crash, sizeof(crash), "%s.crashes/", corpus) ||
-	    !fmt(seeds, sizeof(seeds), "-write_seeds=%s", corpus))
+	if (!fuzzer_options(&o))
 		return usage_error("path too long");
-	if ((rc = preflight(&o, bin)) >= 0)
-		return rc;
-	if (o.keep != NULL) {
-		printf("%s: keeping as a regression test\n", o.keep);
-		return keep_regression(&o, bin, o.keep) ? DRVBENCH_EXIT_OK : DRVBENCH_EXIT_FAILED;
-	}
-	if (mkdirs(corpus) != 0 || mkdirs(crash) != 0) {
-		fprintf(stderr, "drvbench fuzz: cannot create %s: %s\n", corpus, strerror(errno));
-		return DRVBENCH_EXIT_FAILED;
-	}
-	if (dir_empty(corpus) && run_fuzzer(bin, &o, seeds, NULL, out, err) != 0) {
-		fprintf(stderr, "%sdrvbench fuzz: cannot seed %s\n", err, corpus);
-		return DRVBENCH_EXIT_FAILED;
-	}
-	o.corpus = corpus;
-	for (unsigned i = 0; i < o.jobs; i++) {
-		jobs[i].fd = -1;
-		if (spawn(&jobs[i], &o, bin, crash) != 0) {
-			fprintf(stderr, "drvbench fuzz: cannot start job %u\n", i);
-			o.jobs = i;
-			break;
-		}
-	}
-	crashed = supervise(&o, jobs);
-	for (unsigned i = 0; i < o.jobs; i++) {
-		if (!jobs[i].crashed)
-			continue;
-		printf("job %u: %s\n  reproduce: %s", i,
-		       jobs[i].finding[0] != '\0' ? jobs[i].finding : jobs[i].last, bin);
-		for (size_t k = 0; k < o.nfopt; k++)
-			printf(" %s", o.fopt[k]);
-		printf(" %s\n", jobs[i].artifact[0] != '\0' ? jobs[i].artifact : "(no crash file)");
-		if (jobs[i].artifact[0] != '\0')
-			keep_regression(&o, bin, jobs[i].artifact);
-	}
-	printf("corpus kept in %s\n", corpus);
-	return crashed > 0 || o.jobs == 0 ? DRVBENCH_EXIT_FAILED : DRVBENCH_EXIT_OK;
+	/* Before any fuzzing: a records file that cannot be used fails now. */
+	if (!o.list && o.keep == NULL && !drvbench_fuzz_record_open(&fr))
+		return DRVBENCH_EXIT_USAGE;
+	rc = campaign(&o, bin);
+	drvbench_fuzz_record_close(&fr);
+	return rc;
 }

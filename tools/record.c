@@ -1,6 +1,7 @@
 /* --record for the commands (record.h): the records file is opened and the
- * run keyed before any work, and ended after it; a coverage build adds
- * gcovr's JSON of the kext's objects. */
+ * run keyed before any work, and ended after it with the shim's
+ * per-selector user-client counts; a coverage build adds gcovr's JSON of
+ * the kext's objects. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,13 +119,30 @@ static char *record_gcovr(const struct drvbench_record *rec, const char *cmd, si
 }
 #endif
 
+/* What this process's shim counted per user-client selector: the run's
+ * calls (a fuzz campaign's come from its fuzzer processes instead). */
+static bool record_selectors(struct drvbench_record *rec, const char *cmd)
+{
+	static struct shim_uc_selector_count rows[SHIM_UC_SEL_CLIENTS * (SHIM_UC_SEL_SELECTORS + 1)];
+	const size_t cap = sizeof(rows) / sizeof(rows[0]);
+	size_t n = shim_uc_selector_counts(rows, cap);
+	char why[1024] = "";
+
+	if (n == 0)
+		return true;
+	return drvbench_record_ok(cmd, bench_records_add_selectors(rec->db, rec->run, rows,
+								   n < cap ? n : cap, why,
+								   sizeof(why)), why);
+}
+
 bool drvbench_record_end(struct drvbench_record *rec, const char *cmd, const char *state)
 {
 	char why[1024] = "";
-	bool ok = true;
+	bool ok;
 
 	if (rec->db == NULL)
 		return true;
+	ok = record_selectors(rec, cmd);
 #ifdef DRVBENCH_COVERAGE
 	{
 		size_t n = 0;

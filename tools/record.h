@@ -37,9 +37,10 @@ bool drvbench_record_option(struct drvbench_record *rec, int c, const char *arg)
  * refusal prefixed by cmd and returns false when the file cannot be used. */
 bool drvbench_record_begin(struct drvbench_record *rec, const char *cmd, const char *command,
 			   const struct drvbench_target *t, const char *host);
-/* Ends the run ("done", "interrupted", "failed"); in a coverage build
- * stores gcovr's JSON first. Call after the kext is closed. False (printed)
- * when the records could not be written. */
+/* Ends the run ("done", "interrupted", "failed"), storing first the
+ * per-selector user-client counts of this process's shim
+ * (shim/uc_selectors.h) and, in a coverage build, gcovr's JSON. Call after
+ * the kext is closed. False (printed) when the records could not be written. */
 bool drvbench_record_end(struct drvbench_record *rec, const char *cmd, const char *state);
 /* Prints why prefixed by cmd when a write failed; returns ret == SHIM_OK. */
 bool drvbench_record_ok(const char *cmd, shim_ret ret, const char *why);

@@ -144,11 +144,29 @@
     table(s, ["file", "functions reached", "lines reached"], rows);
     s.appendChild(el("h3", {}, "Never reached"));
     table(s, ["file", "function", "line"], never);
-    var sel = d.coverage.selectors || [];
-    if (sel.length) {
-      s.appendChild(el("h3", {}, "User-client selectors"));
-      table(s, ["client", "selector", "calls"], sel);
-    }
+  }
+
+  /* Each campaign's coverage features and corpus over its executions. */
+  function fuzz(d) {
+    var s = section("Fuzz campaigns: coverage over executions");
+    if (!d.fuzz || !d.fuzz.length) { s.appendChild(el("p", {}, "No fuzz campaign recorded (drvbench fuzz --record).")); return; }
+    d.fuzz.forEach(function (f) {
+      plot(s, f.id, f.target + " on " + f.host + ", " + f.label, "executions", f.x, f.series, []);
+    });
+  }
+
+  /* How often each selector was reached, refused by the shim's checks,
+   * failed by its method, or passed; never-reached ones stand out. */
+  function selectors(d) {
+    var sel = d.selectors || { rows: [] };
+    var s = section("User-client selectors reached" + (sel.label ? " (" + sel.label + ")" : ""));
+    if (!sel.rows.length) { s.appendChild(el("p", {}, "No selector coverage recorded (run, cycle or fuzz with --record).")); return; }
+    var never = sel.rows.filter(function (r) { return r[4] === 0; }).length;
+    s.appendChild(el("p", {}, sel.rows.length + " selector rows, " + never + " never reached."));
+    table(s, ["recorded by", "client", "selector", "method", "reached", "refused by the shim",
+              "failed by the method", "passed"], sel.rows, "selectors");
+    var rows = s.querySelectorAll("table.selectors tr");
+    sel.rows.forEach(function (r, i) { if (r[4] === 0) rows[i + 1].className = "never"; });
   }
 
   function main() {
@@ -164,6 +182,8 @@
     trends(d);
     cycles(d);
     scenarios(d);
+    fuzz(d);
+    selectors(d);
     coverage(d);
   }
 

@@ -124,8 +124,12 @@ static void cmp_fill_cycle(struct cmp_item *it, sqlite3_stmt *st)
 
 static void cmp_fill_fuzz(struct cmp_item *it, sqlite3_stmt *st)
 {
-	it->value = sqlite3_column_double(st, 2);
+	double features = sqlite3_column_double(st, 2);
+
+	it->value = features;
 	it->sd = sqlite3_column_double(st, 3); /* exec/s, for the detail */
+	it->sum += features;
+	it->sumsq += features * features;
 	it->runs++;
 }
 
@@ -329,20 +333,37 @@ static shim_ret cmp_cycles(struct bench_records *r, struct bench_comparison *c,
 	return ret;
 }
 
+/* Coverage features of each target's campaigns: with 3 or more campaigns
+ * a label, their means beyond the noise; else the latest ones. Either way
+ * past BENCH_COMPARE_MIN_COVERAGE_CHANGE: libFuzzer's coverage varies by a
+ * few percent between campaigns of the same seed and run count. */
 static void cmp_fuzz_findings(struct bench_comparison *c, const struct cmp_label *A,
 			      const struct cmp_label *B)
 {
 	for (size_t i = 0; i < B->fuzz.n; i++) {
 		const struct cmp_item *ib = &B->fuzz.items[i];
 		const struct cmp_item *ia = cmp_find(&A->fuzz, ib->key);
+		bool means = ia != NULL && ia->runs >= BENCH_COMPARE_MIN_RUNS &&
+			     ib->runs >= BENCH_COMPARE_MIN_RUNS;
+		double a, b, se = 0, noise;
 		char what[224];
 
-		if (ia == NULL || ia->value == ib->value)
+		if (ia == NULL)
+			continue;
+		a = means ? ia->sum / ia->runs : ia->value;
+		b = means ? ib->sum / ib->runs : ib->value;
+		if (means) {
+			double sa = cmp_run_sd(ia), sb = cmp_run_sd(ib);
+
+			se = sqrt(sa * sa / ia->runs + sb * sb / ib->runs);
+		}
+		if (!cmp_moved(a, b, se, BENCH_COMPARE_MIN_COVERAGE_CHANGE, &noise))
 			continue;
 		snprintf(what, sizeof(what), "fuzz %s", ib->key);
-		cmp_add(c, ib->value < ia->value ? BENCH_CHANGE_COVERAGE_DROP : BENCH_CHANGE_COVERAGE_GAIN,
-			ib->value < ia->value, what, ia->value, ib->value,
-			"coverage features %.0f -> %.0f (exec/s %.0f -> %.0f)", ia->value, ib->value,
+		cmp_add(c, b < a ? BENCH_CHANGE_COVERAGE_DROP : BENCH_CHANGE_COVERAGE_GAIN, b < a, what,
+			a, b, "coverage features %.0f -> %.0f (%+.0f%%; %s; exec/s %.0f -> %.0f)", a, b,
+			(b - a) / a * 100.0,
+			means ? "means of 3 or more campaigns, beyond 3 standard errors" : "latest campaigns",
 			ia->sd, ib->sd);
 	}
 	for (size_t i = 0; i < B->findings.n; i++)

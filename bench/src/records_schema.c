@@ -52,6 +52,13 @@ static const char *const bench_records_migrations[BENCH_RECORDS_SCHEMA + 1] = {
 	"CREATE INDEX cycles_run ON cycles(run_id);"
 	"CREATE INDEX fuzz_run ON fuzz(run_id);"
 	"CREATE INDEX findings_run ON findings(run_id);",
+	[3] =
+	/* Per-selector user-client coverage of a run (shim/uc_selectors.h);
+	 * selector NULL: the calls past the client's table, on one row. */
+	"CREATE TABLE uc_selectors(run_id INTEGER NOT NULL REFERENCES runs(id),"
+	" client TEXT NOT NULL, selector INTEGER, method TEXT, reached INTEGER NOT NULL,"
+	" refused INTEGER NOT NULL, ran INTEGER NOT NULL, failed INTEGER NOT NULL);"
+	"CREATE INDEX uc_selectors_run ON uc_selectors(run_id);",
 };
 
 const char *bench_records_migration(unsigned to)

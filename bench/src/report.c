@@ -1,6 +1,7 @@
 /* drvbench report (bench/report.h): the page, its embedded assets and the
  * records as one JSON object (labels, trends, cycle plots, the latest
- * scenario table, findings, coverage) that report.js draws. */
+ * scenario table, findings, fuzz campaigns, user-client selectors,
+ * coverage) that report.js draws. */
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -33,17 +34,12 @@ void bench_report_json_number(FILE *out, double v)
 		fprintf(out, "%.9g", v);
 }
 
-/* Rows of a query as arrays of strings and numbers. */
-static shim_ret report_rows(struct bench_records *r, FILE *out, const char *sql, char *why,
-			    size_t len)
+shim_ret bench_report_rows(struct bench_records *r, FILE *out, sqlite3_stmt *st, char *why,
+			   size_t len)
 {
-	sqlite3_stmt *st;
-	shim_ret ret = bench_records_prepare(r, sql, &st, why, len);
 	bool first = true;
 	int rc;
 
-	if (ret != SHIM_OK)
-		return ret;
 	fputs("[", out);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fputs(first ? "\n   [" : ",\n   [", out);
@@ -63,6 +59,16 @@ static shim_ret report_rows(struct bench_records *r, FILE *out, const char *sql,
 	sqlite3_finalize(st);
 	fputs("]", out);
 	return rc == SQLITE_DONE ? SHIM_OK : bench_records_fail(r, rc, "reading rows", why, len);
+}
+
+/* Rows of a query as arrays of strings and numbers. */
+static shim_ret report_rows(struct bench_records *r, FILE *out, const char *sql, char *why,
+			    size_t len)
+{
+	sqlite3_stmt *st;
+	shim_ret ret = bench_records_prepare(r, sql, &st, why, len);
+
+	return ret == SHIM_OK ? bench_report_rows(r, out, st, why, len) : ret;
 }
 
 /* The label of the latest run of `command` (empty when none). */
@@ -176,6 +182,8 @@ static shim_ret report_data(struct bench_records *r, FILE *out, const struct ben
 		ret = bench_report_cycles(r, out, labels, n, o, why, len);
 	if (ret == SHIM_OK)
 		ret = report_tables(r, out, why, len);
+	if (ret == SHIM_OK)
+		ret = bench_report_fuzz(r, out, labels, n, o, why, len);
 	report_coverage(r, out);
 	fputs("}", out);
 	return ret;

@@ -11,6 +11,11 @@ BENCH_INTERNAL void bench_report_json_string(FILE *out, const char *s);
 /* A number, or null when it is not finite. */
 BENCH_INTERNAL void bench_report_json_number(FILE *out, double v);
 
+/* The rows of a prepared statement as arrays of strings and numbers;
+ * finalizes it. */
+BENCH_INTERNAL shim_ret bench_report_rows(struct bench_records *r, FILE *out, sqlite3_stmt *st,
+					  char *why, size_t len);
+
 /* "trends": [...] (report_trends.c) */
 BENCH_INTERNAL shim_ret bench_report_trends(struct bench_records *r, FILE *out,
 					    char (*labels)[128], size_t nlabels, char *why,
@@ -20,5 +25,9 @@ BENCH_INTERNAL shim_ret bench_report_cycles(struct bench_records *r, FILE *out,
 					    char (*labels)[128], size_t nlabels,
 					    const struct bench_report_opts *o, char *why,
 					    size_t len);
+/* ,"fuzz": [...], "selectors": {...} (report_fuzz.c) */
+BENCH_INTERNAL shim_ret bench_report_fuzz(struct bench_records *r, FILE *out,
+					  char (*labels)[128], size_t nlabels,
+					  const struct bench_report_opts *o, char *why, size_t len);
 
 #endif

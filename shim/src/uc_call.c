@@ -4,7 +4,9 @@
  * over-reads and uninitialised output, and only what the method declares
  * it wrote is copied back. A 32-bit (ILP32) task's call is handled as a
  * kernel handles a 32-bit process's: its structure sizes are checked
- * against the method's 32-bit declarations, its scalars narrowed. */
+ * against the method's 32-bit declarations, its scalars narrowed. Each
+ * call is tallied by selector: reached, refused here, run, failed by its
+ * method (uc_selectors.c). */
 #include <string.h>
 
 #include "shim/alloc.h"
@@ -193,18 +195,25 @@ static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_c
 	const struct shim_uc_method *m;
 	struct marshal mm = { 0 };
 	struct shim_uc_args a = { 0 };
+	struct shim_uc_sel_tally *tally;
 	shim_uc *uc = conn->uc;
 	enum shim_uc_abi abi;
 	shim_ret r;
 
 	if (uc == NULL || !uc->open)
 		return SHIM_ERR_NOT_READY;
+	tally = shim_uc_selectors_tally_(uc->desc, selector);
 	if (selector >= uc->desc->method_count || uc->desc->methods[selector].fn == NULL)
-		return SHIM_ERR_BAD_SELECTOR;
+		r = SHIM_ERR_BAD_SELECTOR;
+	else
+		r = check_call(uc, &uc->desc->methods[selector], call);
+	if (r != SHIM_OK) {
+		if (tally != NULL)
+			tally->refused++;
+		return r;
+	}
 	m = &uc->desc->methods[selector];
 	abi = uc->abi; /* the method may end the connection and free uc */
-	if ((r = check_call(uc, m, call)) != SHIM_OK)
-		return r;
 	r = marshal_in(uc, call, &mm, &a);
 	if (r == SHIM_OK) {
 		shim_object_retain(&uc->obj); /* the method may end the connection */
@@ -212,6 +221,10 @@ static shim_ret dispatch(shim_uc_conn *conn, uint32_t selector, struct shim_uc_c
 		r = m->fn(uc, &a);
 		audit_method(m, &mm, &a);
 		shim_object_release(&uc->obj);
+		if (tally != NULL) {
+			tally->ran++;
+			tally->failed += r != SHIM_OK;
+		}
 	}
 	if (r == SHIM_OK) {
 		if (abi == SHIM_UC_ABI_ILP32)

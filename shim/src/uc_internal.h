@@ -83,6 +83,17 @@ SHIM_INTERNAL void shim_task_unmap_all_(shim_task *task);
 /* Counters reported by shim_uc_counters_snapshot. */
 extern SHIM_INTERNAL struct shim_uc_counters shim_uc_stats_;
 
+/* Per-selector coverage (uc_selectors.c): a table is published under its
+ * client's name; the dispatcher bumps the tally of each call's selector
+ * (reached already counted; NULL while counting is off or the table is
+ * not known). */
+struct shim_uc_sel_tally {
+	unsigned long reached, refused, ran, failed;
+};
+SHIM_INTERNAL void shim_uc_selectors_publish_(shim_service *svc, const struct shim_uc_desc *desc);
+SHIM_INTERNAL struct shim_uc_sel_tally *shim_uc_selectors_tally_(const struct shim_uc_desc *desc,
+								 uint32_t selector);
+
 /* The registry: which service publishes which user client. */
 SHIM_INTERNAL bool shim_uc_registry_find_(shim_service *svc, const struct shim_uc_desc **desc,
 					  void **ctx);

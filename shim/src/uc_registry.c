@@ -87,6 +87,7 @@ shim_ret shim_service_set_userclient(shim_service *svc, const struct shim_uc_des
 	e->desc = desc;
 	e->ctx = ctx;
 	*slot = e;
+	shim_uc_selectors_publish_(svc, desc);
 	return SHIM_OK;
 }
 

@@ -233,8 +233,10 @@ static void test_several_processes_recording_at_once_lose_no_row(void **state)
 			int bad = 0;
 
 			/* Every writer creates and migrates the same new file at once. */
-			if (bench_records_open(path, true, &r, why, sizeof(why)) != SHIM_OK)
+			if (bench_records_open(path, true, &r, why, sizeof(why)) != SHIM_OK) {
+				fprintf(stderr, "writer %d: %s\n", w, why);
 				_exit(2);
+			}
 			for (int i = 0; i < RUNS_EACH; i++) {
 				struct bench_record_key key = { .command = "run", .bundle_id = "x",
 								.bundle_version = "1", .label = "w" };

@@ -79,8 +79,14 @@ check(p.returncode == 0 and os.path.getsize(page) > 50000, "report written")
 html = open(page).read()
 check(re.search(r'<(script|link|img|iframe)[^>]+(src|href)=', html) is None
       and "url(http" not in html, "the page loads nothing from anywhere: no src, no href")
-st, console, _ = browser.selftest(page)
+st, console, dom = browser.selftest(page)
 check(st["errors"] == [] and console == [], "no console error: %s %s" % (st["errors"], console))
+# The run's per-selector user-client coverage, drawn as a table: every
+# selector of edu's client, the times its generic I/O reached it.
+sel_table = re.search(r'<table class="selectors">(.*?)</table>', dom, re.S)
+check(sel_table is not None and "factorial" in sel_table.group(1)
+      and "org_drvbench_edu_userclient" in sel_table.group(1),
+      "the selector table lists the edu client's selectors")
 plots = {p["id"]: p for p in st["plots"]}
 leak = [p for p in st["plots"] if p["title"] == "live instances per class"
         and any(s["label"] == "bench_planted_leak" for s in p["series"])]

@@ -11,10 +11,11 @@
 
 #include "bench/cycle.h"
 #include "bench/scenario.h"
+#include "shim/uc_selectors.h"
 
 #define BENCH_RECORDS_DEFAULT_PATH "drvbench-records.sqlite"
 /* The newest schema this build reads and writes (PRAGMA user_version). */
-#define BENCH_RECORDS_SCHEMA 2u
+#define BENCH_RECORDS_SCHEMA 3u
 
 struct bench_records;
 typedef int64_t bench_record_id;
@@ -96,6 +97,19 @@ struct bench_record_fuzz {
 };
 shim_ret bench_records_add_fuzz(struct bench_records *r, bench_record_id run,
 				const struct bench_record_fuzz *f, char *why, size_t len);
+
+/* Per-selector user-client coverage: how often each selector was reached,
+ * refused by the shim, run and failed by its method during the run (rows
+ * from shim_uc_selector_counts, or from a fuzzer's report), in one
+ * transaction. Rows with the same client and selector add up. */
+shim_ret bench_records_add_selectors(struct bench_records *r, bench_record_id run,
+				     const struct shim_uc_selector_count *rows, size_t n,
+				     char *why, size_t len);
+/* The run's selectors, summed per client and selector, in out (up to cap;
+ * SHIM_UC_SEL_OTHER for the shared row); *n is how many there are. */
+shim_ret bench_records_selectors(struct bench_records *r, bench_record_id run,
+				 struct shim_uc_selector_count *out, size_t cap, size_t *n,
+				 char *why, size_t len);
 
 /* gcovr's JSON for the run (a coverage build). */
 shim_ret bench_records_add_coverage(struct bench_records *r, bench_record_id run,
