@@ -247,11 +247,13 @@ bool shim_alloc_contains(uintptr_t p)
 {
 	for (size_t i = 0; i < live_set_cap; i++) {
 		const struct alloc_header *h;
+		uintptr_t user = (uintptr_t)live_set[i];
 
 		if (live_set[i] == NULL)
 			continue;
-		h = (const struct alloc_header *)live_set[i] - 1;
-		if (p >= (uintptr_t)h && p - (uintptr_t)h < sizeof(*h) + h->size)
+		/* The header region is ALLOC_HEADER_SIZE, not sizeof(*h). */
+		h = header_of(live_set[i]);
+		if (p >= (uintptr_t)h && p < user + h->size)
 			return true;
 	}
 	return false;

@@ -5,6 +5,7 @@
 
 #include "core_fixture.h"
 #include "shim/alloc.h"
+#include "shim/machine.h"
 
 static void totals(long *count, uint64_t *bytes, uint64_t *high)
 {
@@ -237,6 +238,28 @@ static void test_alloc_many_blocks_free_in_any_order(void **state)
 	assert_int_equal(0, shim_verifier_count());
 }
 
+/* Exactly the live blocks and their headers: not other memory, not a block
+ * once freed (the fuzzers' address-disclosure oracle relies on it). */
+static void test_alloc_contains_exactly_the_live_blocks(void **state)
+{
+	unsigned char *a = shim_malloc(40), *b = shim_malloc(24);
+	int on_the_stack = 0;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(shim_alloc_contains((uintptr_t)a));
+	assert_true(shim_alloc_contains((uintptr_t)(a + 39)));
+	assert_true(shim_alloc_contains((uintptr_t)(b + 23)));
+	assert_false(shim_alloc_contains((uintptr_t)&on_the_stack));
+	assert_false(shim_alloc_contains(UINTPTR_MAX - 4096));
+	shim_free(b, 24);
+	assert_false(shim_alloc_contains((uintptr_t)b));
+	assert_true(shim_alloc_contains((uintptr_t)a));
+	shim_free(a, 40);
+	assert_false(shim_alloc_contains((uintptr_t)a));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +277,7 @@ int main(void)
 		CORE_TEST(test_alloc_fail_nth_zero_turns_injection_off),
 		CORE_TEST(test_alloc_in_filter_context_is_refused),
 		CORE_TEST(test_alloc_many_blocks_free_in_any_order),
+		CORE_TEST(test_alloc_contains_exactly_the_live_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
