@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "bench/compare.h"
+#include "json_out.h"
 
 static const char *const bench_change_names[] = {
 	[BENCH_CHANGE_BROKE] = "broke",
@@ -42,40 +43,26 @@ bool bench_compare_write_text(FILE *out, const struct bench_comparison *c)
 	return fflush(out) == 0 && !ferror(out);
 }
 
-static void bench_compare_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 bool bench_compare_write_json(FILE *out, const struct bench_comparison *c)
 {
 	fputs("{\"a\": ", out);
-	bench_compare_json_string(out, c->a);
+	bench_json_string(out, c->a, false);
 	fputs(", \"b\": ", out);
-	bench_compare_json_string(out, c->b);
+	bench_json_string(out, c->b, false);
 	fputs(",\n \"noise\": {\"cycles\": ", out);
-	bench_compare_json_string(out, c->noise_cycles);
+	bench_json_string(out, c->noise_cycles, false);
 	fputs(", \"scenarios\": ", out);
-	bench_compare_json_string(out, c->noise_scenarios);
+	bench_json_string(out, c->noise_scenarios, false);
 	fprintf(out, "},\n \"regressions\": %u,\n \"changes\": [", c->regressions);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct bench_change *ch = &c->changes[i];
 
 		fputs(i > 0 ? ",\n  {\"kind\": " : "\n  {\"kind\": ", out);
-		bench_compare_json_string(out, bench_change_kind_name(ch->kind));
+		bench_json_string(out, bench_change_kind_name(ch->kind), false);
 		fprintf(out, ", \"regression\": %s, \"what\": ", ch->regression ? "true" : "false");
-		bench_compare_json_string(out, ch->what);
+		bench_json_string(out, ch->what, false);
 		fputs(", \"detail\": ", out);
-		bench_compare_json_string(out, ch->detail);
+		bench_json_string(out, ch->detail, false);
 		fprintf(out, ", \"a\": %.17g, \"b\": %.17g}", ch->a, ch->b);
 	}
 	fputs(c->n > 0 ? "\n ]}\n" : "]}\n", out);

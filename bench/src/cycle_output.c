@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bench/cycle.h"
+#include "json_out.h"
 
 static double bench_csv_now(void)
 {
@@ -90,21 +91,6 @@ bool bench_cycle_write_csv(FILE *out, const struct bench_cycle_result *res)
 	return bench_cycle_csv_update(&w, &res->series, true);
 }
 
-/* Reasons and class names are ours, but escape anyway: JSON must parse. */
-static void bench_json_string(FILE *out, const char *str)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)str; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 static void bench_json_trends(FILE *out, const struct bench_cycle_result *res)
 {
 	fputs("  \"trends\": [", out);
@@ -112,7 +98,7 @@ static void bench_json_trends(FILE *out, const struct bench_cycle_result *res)
 		const struct bench_cycle_trend *t = &res->trends[i];
 
 		fputs(i > 0 ? ",\n    {\"counter\": " : "\n    {\"counter\": ", out);
-		bench_json_string(out, t->name);
+		bench_json_string(out, t->name, false);
 		fprintf(out, ", \"class\": %s, \"slope\": %.6f, \"first\": %lld, \"last\": %lld}",
 			t->is_class ? "true" : "false", t->slope, (long long)t->first,
 			(long long)t->last);
@@ -125,7 +111,7 @@ static void bench_json_series(FILE *out, const struct bench_cycle_series *s)
 	fputs("  \"columns\": [", out);
 	for (size_t c = 0; c < s->ncols; c++) {
 		fputs(c > 0 ? ", " : "", out);
-		bench_json_string(out, bench_cycle_col_name(s, c));
+		bench_json_string(out, bench_cycle_col_name(s, c), false);
 	}
 	fputs("],\n  \"cycle_us\": [", out);
 	for (unsigned long r = 0; r < s->rows; r++)
@@ -133,7 +119,7 @@ static void bench_json_series(FILE *out, const struct bench_cycle_series *s)
 	fputs("],\n  \"series\": {", out);
 	for (size_t c = 0; c < s->ncols; c++) {
 		fputs(c > 0 ? ",\n    " : "\n    ", out);
-		bench_json_string(out, bench_cycle_col_name(s, c));
+		bench_json_string(out, bench_cycle_col_name(s, c), false);
 		fputs(": [", out);
 		for (unsigned long r = 0; r < s->rows; r++)
 			fprintf(out, "%s%lld", r > 0 ? "," : "", (long long)bench_cycle_value(s, r, c));
@@ -145,13 +131,13 @@ static void bench_json_series(FILE *out, const struct bench_cycle_series *s)
 bool bench_cycle_write_json(FILE *out, const struct bench_cycle_result *res)
 {
 	fputs("{\n  \"kind\": ", out);
-	bench_json_string(out, res->kind);
+	bench_json_string(out, res->kind, false);
 	fputs(", \"host\": ", out);
-	bench_json_string(out, res->host);
+	bench_json_string(out, res->host, false);
 	fputs(", \"result\": ", out);
-	bench_json_string(out, bench_result_string(res->result));
+	bench_json_string(out, bench_result_string(res->result), false);
 	fputs(",\n  \"why\": ", out);
-	bench_json_string(out, res->why);
+	bench_json_string(out, res->why, false);
 	fprintf(out, ",\n  \"interrupted\": %s, \"requested\": %lu, \"done\": %lu, "
 		     "\"seconds\": %.6f, \"slope_threshold\": %.6f,\n",
 		res->stopped ? "true" : "false", res->requested, res->done, res->seconds,

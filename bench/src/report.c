@@ -10,20 +10,6 @@
 #include "report_assets.h"
 #include "report_priv.h"
 
-void bench_report_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 void bench_report_json_number(FILE *out, double v)
 {
 	if (!isfinite(v))
@@ -52,7 +38,7 @@ shim_ret bench_report_rows(struct bench_records *r, FILE *out, sqlite3_stmt *st,
 			else if (sqlite3_column_type(st, c) == SQLITE_NULL)
 				fputs("null", out);
 			else
-				bench_report_json_string(out, (const char *)sqlite3_column_text(st, c));
+				bench_json_string(out, (const char *)sqlite3_column_text(st, c), true);
 		}
 		fputs("]", out);
 	}
@@ -94,14 +80,14 @@ static shim_ret report_tables(struct bench_records *r, FILE *out, char *why, siz
 
 	report_latest_label(r, "run", label, sizeof(label));
 	fputs(",\n\"scenarios\": {\"label\": ", out);
-	bench_report_json_string(out, label);
+	bench_json_string(out, label, true);
 	fputs(", \"rows\": ", out);
 	ret = report_rows(r, out,
 		"SELECT name, host, result, ROUND(ms, 1), objects_delta, log_drops, why FROM scenarios"
 		" WHERE run_id=(SELECT MAX(id) FROM runs WHERE command='run') ORDER BY id", why, len);
 	report_latest_label(r, "qualify", label, sizeof(label));
 	fputs("},\n\"findings\": {\"label\": ", out);
-	bench_report_json_string(out, label);
+	bench_json_string(out, label, true);
 	fputs(", \"rows\": ", out);
 	if (ret == SHIM_OK)
 		ret = report_rows(r, out,
@@ -129,7 +115,7 @@ static void report_coverage(struct bench_records *r, FILE *out)
 		const unsigned char *j = sqlite3_column_text(st, 1);
 
 		fputs("{\"label\": ", out);
-		bench_report_json_string(out, (const char *)sqlite3_column_text(st, 0));
+		bench_json_string(out, (const char *)sqlite3_column_text(st, 0), true);
 		fputs(", \"gcovr\": ", out);
 		for (; j != NULL && *j != '\0'; j++) {
 			if (*j == '<' || *j == '>' || *j == '&')
@@ -157,9 +143,9 @@ static shim_ret report_data(struct bench_records *r, FILE *out, const struct ben
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fputs("{\"file\": ", out);
-	bench_report_json_string(out, r->path);
+	bench_json_string(out, r->path, true);
 	fputs(", \"generated\": ", out);
-	bench_report_json_string(out, stamp);
+	bench_json_string(out, stamp, true);
 	if (ret != SHIM_OK || n == 0) {
 		fputs(", \"empty\": true}", out);
 		return ret;
@@ -167,7 +153,7 @@ static shim_ret report_data(struct bench_records *r, FILE *out, const struct ben
 	fputs(", \"empty\": false,\n\"labels\": [", out);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i > 0 ? ", " : "", out);
-		bench_report_json_string(out, labels[i]);
+		bench_json_string(out, labels[i], true);
 	}
 	fputs("],\n\"labelRows\": ", out);
 	ret = report_rows(r, out,

@@ -136,7 +136,7 @@ static bool cyc_plot_write(FILE *out, const struct bench_record_series *s,
 	n = bench_report_decimate(s->rows, b.x, p->n, (const double *const *)b.y, columns, b.xo,
 				  b.yo);
 	fprintf(out, "{\"id\": \"cycle-%lld-%zu\", \"title\": ", (long long)cycle, k);
-	bench_report_json_string(out, p->title);
+	bench_json_string(out, p->title, true);
 	fputs(", \"x\": [", out);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i > 0 ? "," : "", out);
@@ -147,7 +147,7 @@ static bool cyc_plot_write(FILE *out, const struct bench_record_series *s,
 		size_t c = p->cols[i];
 
 		fputs(i > 0 ? ", {\"name\": " : "{\"name\": ", out);
-		bench_report_json_string(out, c == SIZE_MAX ? "cycle_us" : s->names[c]);
+		bench_json_string(out, c == SIZE_MAX ? "cycle_us" : s->names[c], true);
 		fputs(", \"y\": [", out);
 		for (size_t j = 0; j < n; j++) {
 			fputs(j > 0 ? "," : "", out);
@@ -187,15 +187,15 @@ static shim_ret cyc_record(struct bench_records *r, FILE *out, sqlite3_stmt *row
 		return ret;
 	}
 	fputs("{\"kind\": ", out);
-	bench_report_json_string(out, (const char *)sqlite3_column_text(row, 1));
+	bench_json_string(out, (const char *)sqlite3_column_text(row, 1), true);
 	fputs(", \"host\": ", out);
-	bench_report_json_string(out, (const char *)sqlite3_column_text(row, 2));
+	bench_json_string(out, (const char *)sqlite3_column_text(row, 2), true);
 	fputs(", \"label\": ", out);
-	bench_report_json_string(out, label);
+	bench_json_string(out, label, true);
 	fputs(", \"result\": ", out);
-	bench_report_json_string(out, (const char *)sqlite3_column_text(row, 3));
+	bench_json_string(out, (const char *)sqlite3_column_text(row, 3), true);
 	fputs(", \"why\": ", out);
-	bench_report_json_string(out, (const char *)sqlite3_column_text(row, 4));
+	bench_json_string(out, (const char *)sqlite3_column_text(row, 4), true);
 	fprintf(out, ", \"done\": %lld, \"rows\": %lu, \"columns\": %u, \"decimated\": %s, \"marks\": [",
 		(long long)sqlite3_column_int64(row, 5), s.rows, o->columns,
 		s.rows > 2 * (unsigned long)o->columns ? "true" : "false");

@@ -65,11 +65,11 @@ static shim_ret report_fuzz_curves(struct bench_records *r, FILE *out, char (*la
 			int64_t id = sqlite3_column_int64(st, 0);
 
 			fputs(n > 0 ? ",\n {\"label\": " : "\n {\"label\": ", out);
-			bench_report_json_string(out, labels[l]);
+			bench_json_string(out, labels[l], true);
 			fputs(", \"target\": ", out);
-			bench_report_json_string(out, (const char *)sqlite3_column_text(st, 1));
+			bench_json_string(out, (const char *)sqlite3_column_text(st, 1), true);
 			fputs(", \"host\": ", out);
-			bench_report_json_string(out, (const char *)sqlite3_column_text(st, 2));
+			bench_json_string(out, (const char *)sqlite3_column_text(st, 2), true);
 			fputs(", ", out);
 			ret = fuzz_plot(r, out, id, n++, why, len);
 			fputs("}", out);
@@ -97,7 +97,7 @@ static shim_ret report_selectors(struct bench_records *r, FILE *out, char *why, 
 		snprintf(label, sizeof(label), "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	fputs(",\n\"selectors\": {\"label\": ", out);
-	bench_report_json_string(out, label);
+	bench_json_string(out, label, true);
 	fputs(", \"rows\": ", out);
 	ret = bench_records_prepare(r,
 		"SELECT r.command, u.client, COALESCE(u.selector, 'past the table'),"

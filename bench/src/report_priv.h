@@ -4,10 +4,9 @@
 #define BENCH_REPORT_PRIV_H
 
 #include "bench/report.h"
+#include "json_out.h"
 #include "records_priv.h"
 
-/* A JSON string safe inside <script>: <, > and & are escaped too. */
-BENCH_INTERNAL void bench_report_json_string(FILE *out, const char *s);
 /* A number, or null when it is not finite. */
 BENCH_INTERNAL void bench_report_json_number(FILE *out, double v);
 

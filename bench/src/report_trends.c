@@ -56,11 +56,11 @@ static void trend_write(FILE *out, const struct trend_def *d, size_t id,
 	if (ns == 0)
 		return;
 	fprintf(out, "%s\n  {\"id\": \"trend-%zu\", \"title\": ", *first ? "" : ",", id);
-	bench_report_json_string(out, d->title);
+	bench_json_string(out, d->title, true);
 	fputs(", \"series\": [", out);
 	for (size_t k = 0; k < ns; k++) {
 		fputs(k > 0 ? ", {\"name\": " : "{\"name\": ", out);
-		bench_report_json_string(out, s[k].name);
+		bench_json_string(out, s[k].name, true);
 		fputs(", \"y\": [", out);
 		for (size_t i = 0; i < nlabels; i++) {
 			fputs(i > 0 ? "," : "", out);
