@@ -48,8 +48,9 @@ static struct {
 	uint64_t device_accesses;
 	/* What this input did to the machine: disturbed needs the driver
 	 * restarted; slept (a sleep with the default policy, nothing else)
-	 * only needs the device awake again. */
-	bool disturbed, slept, removed, fault_armed;
+	 * only needs the device awake again; restarted (a device reset that
+	 * came first) only the probe's connections opened again. */
+	bool disturbed, slept, restarted, removed, fault_armed;
 	uintptr_t image_lo, image_hi;
 	/* The health probe: each selector's answer to its minimal call on the
 	 * freshly booted machine; the probe's client and its connections, kept
@@ -580,9 +581,12 @@ bool fuzz_machine_reset(void)
 	char why[256];
 	shim_ret r;
 
+	bool first;
+
 	sync_gone();
 	if (g.fx.dev == NULL || g.removed)
 		return false;
+	first = !g.disturbed && !g.slept && fuzz_machine_failed_calls() == 0;
 	g.disturbed = true;
 	r = bench_machine_reset(&g.fx, why, sizeof(why));
 	refresh_services();
@@ -590,6 +594,13 @@ bool fuzz_machine_reset(void)
 	sync_gone(); /* the hostile device may have gone during the driver's stop */
 	if (r != SHIM_OK && r != SHIM_ERR_UNSUPPORTED && !g.removed)
 		fuzz_die("machine", "device reset failed: %s", why);
+	/* The driver now runs freshly started on a device fresh from reset, on
+	 * a machine this input had not changed before: what a restart at the
+	 * end would make of it, the rest of the input as after any call. */
+	if (r == SHIM_OK && first && !g.removed && g.fx.svc != NULL) {
+		g.disturbed = false;
+		g.restarted = true;
+	}
 	return r == SHIM_OK;
 }
 
@@ -716,7 +727,22 @@ static void restore(void)
 	refresh_services();
 	probe_open("machine");
 	g.world.generation++;
-	g.disturbed = g.slept = false;
+	g.disturbed = g.slept = g.restarted = false;
+}
+
+/* After a reset that restarted the driver (restarted above): what the
+ * restore does after its own restart, without the restart. */
+static void reopen(void)
+{
+	char why[256];
+
+	g.restarted = false;
+	if (g.module != NULL && g.module->init != NULL &&
+	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
+		fuzz_die("machine", "test module init after a restart: %s", why);
+	refresh_services();
+	probe_open("machine");
+	g.world.generation++;
 }
 
 /* An input whose only change to the machine was a sleep with the default
@@ -823,13 +849,15 @@ void fuzz_end_input(const char *target)
 		shim_fault_disarm();
 		g.fault_armed = false;
 	}
-	was_disturbed = g.disturbed || g.slept;
+	was_disturbed = g.disturbed || g.slept || g.restarted;
 	/* Before the machine changes: the device's errors and the verifier
 	 * belong to this input. */
 	verifier_check(target);
 	check_device_errors(target);
 	if (was_disturbed && wake_only()) {
 		check_device_errors(target); /* the wake is this input's */
+		if (g.restarted)
+			reopen();
 	} else if (was_disturbed) {
 		restore();
 		if (bench_machine_device_errors(&g.fx, &errors, &last))
