@@ -24,6 +24,7 @@ static const struct flag flags[] = {
 	{ "-write_seeds=", NULL, false },
 	{ "-oracles=", "DRVBENCH_FUZZ_ORACLES", false },
 	{ "-print_selectors=", NULL, false },
+	{ "-print_execs=", "DRVBENCH_FUZZ_PRINT_EXECS", false },
 	{ "-list_selectors=", NULL, false },
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
@@ -50,7 +51,7 @@ static const char **slot(struct fuzz_config *cfg, size_t i)
 {
 	const char **slots[NFLAGS] = { &cfg->kext, &cfg->tests, &cfg->device, &cfg->target,
 				       &cfg->client_abi, &cfg->write_seeds, &cfg->oracles,
-				       &cfg->print_selectors, NULL };
+				       &cfg->print_selectors, &cfg->print_execs, NULL };
 
 	return slots[i];
 }

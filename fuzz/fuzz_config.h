@@ -18,6 +18,7 @@ struct fuzz_config {
 	const char *write_seeds; /* -write_seeds=DIR: write the target's seeds there, exit */
 	const char *oracles;     /* -oracles=LIST, DRVBENCH_FUZZ_ORACLES: default all */
 	const char *print_selectors; /* -print_selectors=1: each selector's counts at exit */
+	const char *print_execs; /* -print_execs=S, DRVBENCH_FUZZ_PRINT_EXECS: a status line every S s */
 	bool list;               /* -list_selectors=1: print the published selectors, exit */
 	bool hostile;            /* not a flag: the target fuzzes the device side */
 };
@@ -41,6 +42,9 @@ struct fuzz_config {
 	"  -list_selectors=1       print the selectors the kext publishes, then exit\n"       \
 	"  -print_selectors=1      at exit, how often each selector was reached, refused,\n" \
 	"                          run and failed (\"fuzz_kext: selector\" lines, tab-separated)\n" \
+	"  -print_execs=S          every S seconds, a libFuzzer-style \"#N pulse exec/s: R\"\n" \
+	"                          line of the inputs run so far (libFuzzer's own pulses\n" \
+	"                          come at powers of two only; drvbench fuzz reads these)\n" \
 	"  -write_seeds=DIR        write seed inputs for the target into DIR, then exit\n"
 
 /* Fills cfg; removes the flags above from argv (argc/argv may be NULL). */

@@ -91,6 +91,7 @@ static void exercise(struct in *in)
 
 			if (desc->methods[k].fn == NULL || d.w->svc[s] == NULL)
 				continue;
+			fuzz_driver_entry();
 			r = call_one(c, &desc->methods[k], k, in);
 			if (d.trace)
 				fprintf(stderr, "device: service %zu selector %u (%s): %s\n", s, k,

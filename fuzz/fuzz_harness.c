@@ -69,9 +69,11 @@ static struct {
 
 /* What a driver may do with a device that never answers, before it is a
  * hang (fuzz/README.md, 'Device side'): reads with the clock standing
- * still, register accesses and virtual time in one input. */
+ * still, register accesses and virtual time in one driver entry. The
+ * access budget leaves room for a bounded wait the spec allows: NVMe's
+ * CAP.TO of 127.5 s polled every millisecond is 127,500 reads. */
 #define FUZZ_HOSTILE_SAME_CLOCK_READS 10000u
-#define FUZZ_HOSTILE_ACCESSES 100000u
+#define FUZZ_HOSTILE_ACCESSES 1000000u
 #define FUZZ_HOSTILE_CLOCK_NS 3600000000000ull
 
 const char *fuzz_oracle_name(unsigned i)
@@ -474,10 +476,17 @@ void fuzz_world_describe(const struct fuzz_world *w, FILE *out)
 	}
 }
 
+void fuzz_driver_entry(void)
+{
+	model_hostile_entry(g.hostile);
+}
+
 void fuzz_run_loop(uint64_t ns)
 {
-	shim_ret r = shim_workloop_delay_ns(shim_machine_workloop(g.fx.machine), ns);
+	shim_ret r;
 
+	fuzz_driver_entry();
+	r = shim_workloop_delay_ns(shim_machine_workloop(g.fx.machine), ns);
 	if (r != SHIM_OK)
 		fuzz_die("loop", "work loop failed: %s", shim_ret_string(r));
 }
@@ -649,6 +658,7 @@ bool fuzz_hostile_start(const char *target, const uint8_t *prog, size_t len)
 	if (g.fx.dev != NULL)
 		shim_machine_reset_device(g.fx.machine, g.fx.dev);
 	model_hostile_load(g.hostile, prog, len);
+	fuzz_driver_entry();
 	if (g.fx.dev != NULL) {
 		g.fx.match_ret = shim_machine_match(g.fx.machine, g.fx.kext, &g.fx.started);
 		g.fx.svc = shim_machine_service(g.fx.machine, g.fx.dev);
@@ -665,6 +675,7 @@ bool fuzz_hostile_start(const char *target, const uint8_t *prog, size_t len)
 
 void fuzz_hostile_stop(void)
 {
+	fuzz_driver_entry();
 	sync_gone();
 	/* A driver not told of a removal yet is told by the restore's rescan. */
 	if (!g.removed && g.fx.dev != NULL && g.fx.svc != NULL)

@@ -67,6 +67,9 @@ struct fuzz_world *fuzz_world_boot(const struct fuzz_config *cfg);
 void fuzz_world_describe(const struct fuzz_world *w, FILE *out);
 /* Runs the work loop for ns of virtual time. */
 void fuzz_run_loop(uint64_t ns);
+/* The driver is entered anew (a call, an open, a machine op): a hostile
+ * device's hang budgets count from here (each entry must end in time). */
+void fuzz_driver_entry(void);
 /* Register accesses (MMIO and port I/O) the machine made so far: a call
  * the user client must refuse has to leave this unchanged. */
 uint64_t fuzz_device_accesses(void);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fuzz_config.h"
 #include "fuzz_harness.h"
@@ -20,6 +21,7 @@
 
 static bool raw_target;
 static bool dev_target; /* "device" or "both": the device side is fuzzed */
+static double execs_every_s; /* -print_execs: 0 off */
 
 __attribute__((noreturn, format(printf, 1, 2))) static void usage(const char *fmt, ...)
 {
@@ -133,6 +135,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (dev_target)
 		fuzz_dev_init(w, both);
+	if (cfg.print_execs != NULL)
+		execs_every_s = strtod(cfg.print_execs, NULL);
 	if (cfg.print_selectors != NULL && strcmp(cfg.print_selectors, "0") != 0)
 		atexit(print_selectors);
 	if (cfg.write_seeds != NULL) {
@@ -146,8 +150,36 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* libFuzzer prints a pulse at each power of two of inputs only: once
+ * coverage stops growing a campaign's status would stand still for
+ * minutes. A line of its shape every few seconds keeps it moving. */
+static void count_exec(void)
+{
+	static unsigned long n;
+	static double t0, last;
+	double t;
+
+	if (n++ == 0)
+		t0 = last = now_s();
+	if ((n & 255) != 0 || (t = now_s()) - last < execs_every_s)
+		return;
+	last = t;
+	fprintf(stderr, "#%lu\tpulse  exec/s: %lu (kext fuzzer)\n", n,
+		(unsigned long)((double)n / (t - t0 > 0 ? t - t0 : 1)));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	if (execs_every_s > 0)
+		count_exec();
 	if (raw_target)
 		fuzz_raw_one(data, size);
 	else if (dev_target)

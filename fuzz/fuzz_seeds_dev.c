@@ -1,8 +1,10 @@
 /* Seed inputs for the device side (fuzz_dev.c), derived from nothing a
- * driver says: each early register read all-ones in turn, and one hostile
- * program per kind of misbehaviour at a few early accesses (so the fuzzer starts from a device that lies, drops, storms or
- * vanishes while the driver starts), and for "both" the same programs over
- * every structure-aware seed (fuzz_seeds.c). */
+ * driver says: each early register read all-ones in turn, one hostile
+ * program per kind of misbehaviour at a few early accesses (so the fuzzer
+ * starts from a device that lies, drops, storms or vanishes while the
+ * driver starts), a removal with interrupts still in flight, and for
+ * "both" the same programs over every structure-aware seed
+ * (fuzz_seeds.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 #include "fuzz_targets.h"
 #include "model/hostile.h"
 
-#define PROG_MAX (1 + MODEL_HOSTILE_RECORD)
+#define PROG_MAX (1 + 2 * MODEL_HOSTILE_RECORD)
 #define SEED_REST 32
 
 struct prog {
@@ -52,6 +54,16 @@ static const struct prog progs[] = {
 	{ "removed12", MODEL_HOSTILE_REMOVE, 0, 12, 0, 0 },
 	{ "removed40", MODEL_HOSTILE_REMOVE, 0, 40, 0, 0 },
 };
+/* Two records at one access: interrupts still in flight when the device
+ * goes (raised, then the removal, before the driver's loop runs). Their
+ * handlers run on a device that is gone, possibly after the driver let
+ * go of what they use. */
+static const struct prog in_flight[][2] = {
+	{ { "removed4_irqs_in_flight", MODEL_HOSTILE_SPURIOUS, 0, 4, 1, 0 },
+	  { NULL, MODEL_HOSTILE_REMOVE, 0, 4, 0, 0 } },
+	{ { "removed12_irqs_in_flight", MODEL_HOSTILE_SPURIOUS, 0, 12, 3, 0 },
+	  { NULL, MODEL_HOSTILE_REMOVE, 0, 12, 0, 0 } },
+};
 /* The ones "both" puts under every structure-aware seed. */
 static const char *const both_progs[] = { "honest", "read_stuck_ones", "irq0_storm",
 					  "removed40", "dma0_word" };
@@ -60,22 +72,29 @@ static const char *const both_progs[] = { "honest", "read_stuck_ones", "irq0_sto
  * (what a removed or broken device answers), named read<N>_ones. */
 #define READS_ONES 32
 
-static size_t encode(const struct prog *p, uint8_t *b)
+static void encode_record(const struct prog *p, uint8_t *b)
+{
+	b[0] = p->kind;
+	b[1] = (uint8_t)p->at;
+	b[2] = (uint8_t)(p->at >> 8);
+	b[3] = p->mode;
+	b[4] = (uint8_t)p->arg;
+	b[5] = (uint8_t)(p->arg >> 8);
+	for (int i = 0; i < 4; i++)
+		b[6 + i] = (uint8_t)(p->value >> (8 * i));
+}
+
+/* The program of n records (n 0 or 1 for the honest device's empty one). */
+static size_t encode(const struct prog *p, size_t n, uint8_t *b)
 {
 	if (p->kind == 0xff) {
 		b[0] = 0;
 		return 1;
 	}
-	b[0] = 1;
-	b[1] = p->kind;
-	b[2] = (uint8_t)p->at;
-	b[3] = (uint8_t)(p->at >> 8);
-	b[4] = p->mode;
-	b[5] = (uint8_t)p->arg;
-	b[6] = (uint8_t)(p->arg >> 8);
-	for (int i = 0; i < 4; i++)
-		b[7 + i] = (uint8_t)(p->value >> (8 * i));
-	return PROG_MAX;
+	b[0] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++)
+		encode_record(&p[i], b + 1 + i * MODEL_HOSTILE_RECORD);
+	return 1 + n * MODEL_HOSTILE_RECORD;
 }
 
 static bool write_file(const char *dir, const char *name, const uint8_t *b, size_t n, char *why,
@@ -121,7 +140,7 @@ bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char
 	for (unsigned n = 0; n < READS_ONES; n++) {
 		struct prog p = { NULL, MODEL_HOSTILE_READ, 0, (uint16_t)n, 0, 0 };
 		char name[32];
-		size_t k = encode(&p, b);
+		size_t k = encode(&p, 1, b);
 
 		snprintf(name, sizeof(name), "read%u_ones", n);
 		memset(b + k, 1, SEED_REST);
@@ -129,7 +148,7 @@ bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char
 			return false;
 	}
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		size_t n = encode(&progs[i], b);
+		size_t n = encode(&progs[i], 1, b);
 
 		/* "device": scalars and structure sizes of 1 for the calls. */
 		memset(b + n, 1, SEED_REST);
@@ -144,6 +163,13 @@ bool fuzz_seeds_dev(const struct fuzz_world *w, bool both, const char *dir, char
 			if (!fuzz_seeds_struct_under(w, b, n, name, dir, why, len))
 				return false;
 		}
+	}
+	for (size_t i = 0; !both && i < sizeof(in_flight) / sizeof(in_flight[0]); i++) {
+		size_t n = encode(in_flight[i], 2, b);
+
+		memset(b + n, 1, SEED_REST);
+		if (!write_file(dir, in_flight[i][0].name, b, n + SEED_REST, why, len))
+			return false;
 	}
 	return true;
 }

@@ -461,6 +461,7 @@ static void op(struct in *in)
 	uint8_t code = u8(in);
 
 	follow_generation();
+	fuzz_driver_entry();
 	switch (code % OP_COUNT) {
 	case OP_SLEEP:
 	case OP_WAKE:

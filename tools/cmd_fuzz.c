@@ -276,6 +276,7 @@ static int spawn(struct fuzz_job *j, const struct fuzz_job *jobs0, const struct 
 	argv[n++] = pfx;
 	argv[n++] = "-max_len=16384";
 	argv[n++] = "-print_final_stats=1";
+	argv[n++] = "-print_execs=10";
 	if (o->dict != NULL)
 		argv[n++] = dictarg;
 	if (o->runs > 0 && fmt(runs, sizeof(runs), "-runs=%lu", o->runs))

@@ -54,10 +54,18 @@ void model_hostile_load(struct model_hostile *h, const uint8_t *prog, size_t len
 	memset(h->late, 0, sizeof(h->late));
 	memset(&h->st, 0, sizeof(h->st));
 	h->st.removed_at = UINT64_MAX;
-	h->accesses = h->same_clock_reads = 0;
+	h->accesses = h->entry_accesses = h->same_clock_reads = 0;
 	h->clock_known = false;
 	h->gone = false;
 	h->armed = true;
+}
+
+void model_hostile_entry(struct model_hostile *h)
+{
+	if (h == NULL)
+		return;
+	h->entry_accesses = 0;
+	h->start_clock = h->last_clock;
 }
 
 void model_hostile_disarm(struct model_hostile *h)
@@ -154,6 +162,8 @@ uint64_t model_hostile_count_access(struct model_hostile *h, uint64_t now, bool 
 {
 	uint64_t i = h->accesses++;
 
+	h->entry_accesses++;
+
 	if (!h->armed)
 		return i;
 	if (!h->clock_known) {
@@ -171,16 +181,16 @@ uint64_t model_hostile_count_access(struct model_hostile *h, uint64_t now, bool 
 		finding(h, MODEL_HOSTILE_BUSY_POLL,
 			"%" PRIu64 " register reads with the virtual clock standing still at %" PRIu64
 			" ns: a busy poll with no bound on the device's answer", h->same_clock_reads, now);
-	if (h->lim.accesses != 0 && h->accesses == h->lim.accesses)
+	if (h->lim.accesses != 0 && h->entry_accesses == h->lim.accesses)
 		finding(h, MODEL_HOSTILE_ACCESS_BUDGET,
-			"%" PRIu64 " register accesses in one input (budget), the clock at %" PRIu64
-			" ns: a wait with no bound on what the device reports", h->accesses, now);
+			"%" PRIu64 " register accesses in one driver entry (budget), the clock at %" PRIu64
+			" ns: a wait with no bound on what the device reports", h->entry_accesses, now);
 	if (h->lim.clock_ns != 0 && now - h->start_clock > h->lim.clock_ns) {
 		uint64_t ran = now - h->start_clock;
 
 		h->start_clock = now; /* once per budget */
 		finding(h, MODEL_HOSTILE_CLOCK_BUDGET,
-			"the virtual clock ran %" PRIu64 " ns in one input (budget %" PRIu64
+			"the virtual clock ran %" PRIu64 " ns in one driver entry (budget %" PRIu64
 			" ns) while the driver kept accessing the device", ran, h->lim.clock_ns);
 	}
 	return i;

@@ -41,7 +41,8 @@ struct model_hostile {
 	struct hostile_sticky sticky[MODEL_HOSTILE_MAX_ACTIONS];
 	struct hostile_late late[MODEL_HOSTILE_MAX_ACTIONS];
 	struct model_hostile_stats st;
-	uint64_t accesses;
+	uint64_t accesses;       /* since the load: the index actions fire at */
+	uint64_t entry_accesses; /* since model_hostile_entry: the budget */
 	uint64_t same_clock_reads, last_clock, start_clock;
 	bool clock_known;
 	struct model_hostile_limits lim;

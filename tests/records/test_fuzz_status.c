@@ -47,6 +47,19 @@ static void test_a_status_line_without_coverage_keeps_the_last_figures(void **st
 	assert_int_equal(32, st.rate);
 }
 
+static void test_the_kext_fuzzers_own_pulse_moves_the_count_and_rate_only(void **state)
+{
+	struct drvbench_fuzz_status st = { .execs = 4096, .cov = 112, .ft = 407, .corp = 58 };
+
+	(void)state;
+	assert_true(drvbench_fuzz_status_parse("#1601931\tpulse  exec/s: 1707 (kext fuzzer)", &st));
+	assert_int_equal(1601931, st.execs);
+	assert_int_equal(1707, st.rate);
+	assert_int_equal(112, st.cov);
+	assert_int_equal(407, st.ft);
+	assert_int_equal(58, st.corp);
+}
+
 static void test_other_lines_are_not_status_lines(void **state)
 {
 	struct drvbench_fuzz_status st = { .execs = 11, .ft = 5 };
@@ -140,6 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_lines_give_execs_coverage_features_corpus_and_rate),
 		cmocka_unit_test(test_a_status_line_without_coverage_keeps_the_last_figures),
+		cmocka_unit_test(test_the_kext_fuzzers_own_pulse_moves_the_count_and_rate_only),
 		cmocka_unit_test(test_other_lines_are_not_status_lines),
 		cmocka_unit_test(test_final_stats_give_the_run_count_and_the_average_rate),
 		cmocka_unit_test(test_selector_lines_are_read_with_their_counts),

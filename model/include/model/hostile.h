@@ -64,17 +64,18 @@ enum model_hostile_finding {
 	 * interrupt from the device in between: a busy poll that never ends
 	 * on a device that never answers. */
 	MODEL_HOSTILE_BUSY_POLL = 0,
-	/* More register accesses in one program than the budget: a wait with
-	 * no bound on what the device reports. */
+	/* More register accesses in one driver entry (a call, a start, a
+	 * stop: see model_hostile_entry) than the budget: a wait with no bound
+	 * on what the device reports. */
 	MODEL_HOSTILE_ACCESS_BUDGET,
-	/* The virtual clock ran past the budget during one program. */
+	/* The virtual clock ran past the budget during one driver entry. */
 	MODEL_HOSTILE_CLOCK_BUDGET,
 };
 
 struct model_hostile_limits {
 	uint64_t reads_same_clock; /* 0: no limit */
-	uint64_t accesses;         /* per program; 0: no limit */
-	uint64_t clock_ns;         /* virtual time per program; 0: no limit */
+	uint64_t accesses;         /* per driver entry; 0: no limit */
+	uint64_t clock_ns;         /* virtual time per driver entry; 0: no limit */
 };
 
 struct model_hostile_stats {
@@ -109,6 +110,11 @@ void model_hostile_load(struct model_hostile *h, const uint8_t *prog, size_t len
 void model_hostile_disarm(struct model_hostile *h);
 bool model_hostile_armed(const struct model_hostile *h);
 void model_hostile_set_limits(struct model_hostile *h, const struct model_hostile_limits *l);
+/* The driver is entered anew (a user-client call, its start or stop, a
+ * run of its work loop): the access and clock budgets count from here.
+ * Each entry is bounded, not the program: a program of many calls that
+ * each give up in time is no hang. */
+void model_hostile_entry(struct model_hostile *h);
 void model_hostile_on_finding(struct model_hostile *h, model_hostile_finding_fn fn, void *ctx);
 void model_hostile_on_gone(struct model_hostile *h, model_hostile_gone_fn fn, void *ctx);
 /* Without one, late changes go through the device's env as DMA. */

@@ -116,6 +116,31 @@ FAULTS = {
          "\t(void)round;\n\tfor (;;) {\n\t\tshim_ret r = edu_alive(st);\n"),
         ("\t\tif (shim_workloop_now_ns(st->wl) >= deadline)\n\t\t\tbreak;\n",
          "\t\t(void)deadline; /* no timeout */\n")],
+    # 12: the filter, seeing the device gone, frees its bookkeeping at once,
+    # but its interrupt source stays registered until stop: an interrupt
+    # still in flight at the removal runs the filter on freed memory.
+    "edu-irq-after-removal": [
+        ("static bool edu_intr_filter(void *owner, shim_intr_source *src)\n{\n",
+         "static uint32_t *edu_irq_book; /* interrupts counted, beside the instance */\n"
+         "static bool edu_irq_book_freed;\n\n"
+         "static bool edu_intr_filter(void *owner, shim_intr_source *src)\n{\n"),
+        ("\t(void)src;\n\tstatus = edu_rd(st, EDU_REG_IRQ_STATUS);\n",
+         "\t(void)src;\n\tif (edu_irq_book != NULL)\n\t\tedu_irq_book[0]++;\n"
+         "\tstatus = edu_rd(st, EDU_REG_IRQ_STATUS);\n"),
+        ("\tif (status == EDU_ALL_ONES && edu_rd(st, EDU_REG_ID) == EDU_ALL_ONES)\n"
+         "\t\treturn false; /* the device is gone */\n",
+         "\tif (status == EDU_ALL_ONES && edu_rd(st, EDU_REG_ID) == EDU_ALL_ONES) {\n"
+         "\t\t/* gone: nothing more will come, so the bookkeeping goes now */\n"
+         "\t\tif (!edu_irq_book_freed)\n\t\t\tshim_free(edu_irq_book, 4 * sizeof(uint32_t));\n"
+         "\t\tedu_irq_book_freed = true;\n\t\treturn false;\n\t}\n"),
+        ("\tst->stats.using_msi = msi;\n",
+         "\tedu_irq_book = shim_zalloc(4 * sizeof(uint32_t));\n\tedu_irq_book_freed = false;\n"
+         "\tst->stats.using_msi = msi;\n"),
+        ("\tshim_intr_source_release(st->intr);\n\tst->intr = NULL;\n",
+         "\tshim_intr_source_release(st->intr);\n\tst->intr = NULL;\n"
+         "\tif (!edu_irq_book_freed)\n\t\tshim_free(edu_irq_book, 4 * sizeof(uint32_t));\n"
+         "\tedu_irq_book = NULL;\n"),
+    ],
     # ---- nvme trusting its device ----
     # 11: a completion's command ID taken as the slot index unchecked.
     "nvme-cid-index-trusted": [(
@@ -135,6 +160,7 @@ EDU_PLANTS = {
     "edu-irq-cause-index": ("edu_driver.c", 8),
     "edu-dma-count-trusted": ("edu_ops.c", 9),
     "edu-poll-without-timeout": ("edu_ops.c", 10),
+    "edu-irq-after-removal": ("edu_driver.c", 12),
 }
 # The nvme faults (issue 15's device side), the same way.
 NVME_PLANTS = {

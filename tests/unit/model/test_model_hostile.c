@@ -401,6 +401,26 @@ static void test_the_access_and_clock_budgets_are_findings(void **state)
 	assert_int_equal(2, f->findings);
 }
 
+static void test_the_access_budget_counts_from_the_last_driver_entry(void **state)
+{
+	struct fixture *f = *state;
+	struct model_hostile_limits lim = { .accesses = 20 };
+
+	model_hostile_set_limits(f->h, &lim);
+	load1(f, MODEL_HOSTILE_READ, 500, 0, 0, 0);
+	/* Five entries of 19 accesses each: every one ends in time. */
+	for (int entry = 0; entry < 5; entry++) {
+		model_hostile_entry(f->h);
+		for (int i = 0; i < 19; i++)
+			(void)rd(f, EDU_QOS_ID);
+	}
+	assert_int_equal(0, f->findings);
+	/* The fifth entry's 20th access is over its budget. */
+	(void)rd(f, EDU_QOS_ID);
+	assert_int_equal(1, f->findings);
+	assert_int_equal(MODEL_HOSTILE_ACCESS_BUDGET, f->last_class);
+}
+
 static void test_the_program_describes_its_records(void **state)
 {
 	struct fixture *f = *state;
@@ -443,6 +463,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reads_with_the_clock_standing_still_are_a_busy_poll,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reads_after_an_interrupt_are_its_handlers_not_a_poll,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_the_access_budget_counts_from_the_last_driver_entry,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_the_access_and_clock_budgets_are_findings, setup,
 						teardown),
