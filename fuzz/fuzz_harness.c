@@ -620,9 +620,12 @@ void fuzz_machine_fail_call(long nth, unsigned kinds)
 
 	if (g.image_hi == 0 || plan.kinds == 0 || nth <= 0)
 		return; /* a kext linked into the program: its calls cannot be told apart */
+	/* Disturbed only once a call failed (here for the plan this one
+	 * replaces, whose count the arming clears; fuzz_end_input for the
+	 * last): a plan that never fired changed nothing the driver saw. */
+	if (fuzz_machine_failed_calls() != 0)
+		g.disturbed = true;
 	shim_fault_arm(&plan);
-	/* Disturbed only once a call failed (fuzz_end_input): a plan that never
-	 * fired changed nothing the driver saw. */
 	g.fault_armed = true;
 }
 
