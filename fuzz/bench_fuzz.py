@@ -9,7 +9,8 @@ a clang -Dfuzzing build has it in BUILD/fuzz/libfuzzer/drvbench). Prints:
   2. the empty target with the same sanitizers and engine, and its ratio to 1;
   3. each oracle's cost: the target's own loop over the corpus 1 grew (the same
      inputs in the same order every time), with no oracle, with each one alone,
-     and with all: exec/s by CPU time and microseconds per execution over none.
+     and with all: exec/s by CPU time and microseconds per execution over none,
+     the median of BENCH_FUZZ_ROUNDS (3) rounds.
 Figures only: nothing is asserted (benchmarks never fail on speed)."""
 import os
 import re
@@ -20,6 +21,12 @@ import tempfile
 import time
 
 ORACLES = ["model", "device", "handles", "scan", "wedge", "probe", "baseline"]
+ROUNDS = int(os.environ.get("BENCH_FUZZ_ROUNDS", "3"))
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if xs else 0.0
 
 
 def run(cmd):
@@ -42,12 +49,24 @@ def executed(out):
     return int(m[-1]) if m else 0
 
 
+def scratch_parent():
+    """Where libFuzzer writes the corpus it grows: a tmpfs when there is one.
+    On a disk, creating those files (hundreds, rewritten at every REDUCE) took
+    a fifth of the run's CPU time in the kernel on the machine this was
+    measured on: a figure of the file system, not of the fuzzer.
+    BENCH_FUZZ_SCRATCH=DIR picks another place."""
+    for d in (os.environ.get("BENCH_FUZZ_SCRATCH"), "/dev/shm"):
+        if d and os.path.isdir(d) and os.access(d, os.W_OK):
+            return d
+    return None
+
+
 def libfuzzer(binary, opts, runs, seeds):
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory(dir=scratch_parent()) as scratch:
         args = [binary] + opts + ["-seed=1", "-runs=%d" % runs, "-max_len=16384",
                                   "-print_final_stats=1", scratch + "/"] + ([seeds] if seeds else [])
         out, wall, cpu = run(args)
-        grown = tempfile.mkdtemp(prefix="bench-fuzz-corpus-")
+        grown = tempfile.mkdtemp(prefix="bench-fuzz-corpus-", dir=scratch_parent())
         for name in os.listdir(scratch):
             os.rename(os.path.join(scratch, name), os.path.join(grown, name))
     n = executed(out)
@@ -62,6 +81,7 @@ def main(argv):
     runs = int(argv[5]) if len(argv) > 5 else 100000
     opts = ["-kext=" + kext, "-tests=" + tests, "-target=struct"]
     print("load average at start: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
+    print("libFuzzer's corpus written under %s" % (scratch_parent() or tempfile.gettempdir()))
 
     n, wall, cpu, grown = libfuzzer(os.path.join(d, "fuzz_kext"), opts, runs, seeds)
     rate_wall, rate_cpu = n / wall, n / max(cpu, 1e-9)
@@ -74,17 +94,23 @@ def main(argv):
     print("empty-target ratio: %.1f x (wall), %.1f x (CPU)"
           % (erate_wall / rate_wall, erate_cpu / rate_cpu))
 
-    print("per oracle (own loop over the %d inputs libFuzzer kept, same order each time):"
-          % len(os.listdir(grown)))
-    base = None
+    print("per oracle (own loop over the %d inputs libFuzzer kept, same order each time; "
+          "median of %d rounds, the configurations taking turns):" % (len(os.listdir(grown)), ROUNDS))
     execs = max(2000, min(runs // 2, 50000))
-    for cfg in ["none"] + ORACLES + ["all"]:
-        out, _, _ = run([os.path.join(d, "bench_fuzz_kext")] + opts[:2] +
-                        ["-oracles=" + cfg, grown, "600", str(execs)])
-        m = re.search(r"([0-9]+) exec/s by CPU time", out)
-        rate = float(m.group(1)) if m else 0.0
+    configs = ["none"] + ORACLES + ["all"]
+    rates = {cfg: [] for cfg in configs}
+    # Round-robin, so a change of load on a shared machine falls on every
+    # configuration alike instead of on whichever ran then.
+    for _ in range(ROUNDS):
+        for cfg in configs:
+            out, _, _ = run([os.path.join(d, "bench_fuzz_kext")] + opts[:2] +
+                            ["-oracles=" + cfg, grown, "600", str(execs)])
+            m = re.search(r"([0-9]+) exec/s by CPU time", out)
+            rates[cfg].append(float(m.group(1)) if m else 0.0)
+    base = median(rates["none"])
+    for cfg in configs:
+        rate = median(rates[cfg])
         if cfg == "none":
-            base = rate
             print("  %-9s %8.0f exec/s (CPU)" % (cfg, rate))
         else:
             cost = 1e6 / rate - 1e6 / base if rate and base else 0.0

@@ -46,8 +46,11 @@ static struct {
 	struct shim_host_ops counted;
 	const struct shim_host_ops *inner;
 	uint64_t device_accesses;
-	/* What this input did to the machine. */
-	bool disturbed, removed, fault_armed;
+	/* What this input did to the machine: disturbed needs the driver
+	 * restarted; slept (a sleep with the default policy, nothing else)
+	 * only needs the device awake again; restarted (a device reset that
+	 * came first) only the probe's connections opened again. */
+	bool disturbed, slept, restarted, removed, fault_armed;
 	uintptr_t image_lo, image_hi;
 	/* The health probe: each selector's answer to its minimal call on the
 	 * freshly booted machine; the probe's client and its connections, kept
@@ -517,9 +520,13 @@ bool fuzz_machine_sleep(enum fuzz_sleep_kind kind)
 
 	if (d == NULL || d->power == NULL || d->power->state_count < 2 || !awake())
 		return false;
-	g.disturbed = true;
-	if (kind == FUZZ_SLEEP_LATE_ACK)
+	g.slept = true;
+	/* An ack that came after the machine stopped waiting leaves the power
+	 * bookkeeping in a state only a restart is sure to clear. */
+	if (kind == FUZZ_SLEEP_LATE_ACK) {
+		g.disturbed = true;
 		shim_machine_set_power_policy(g.fx.machine, &late);
+	}
 	if (kind != FUZZ_SLEEP_REQUEST)
 		return bench_machine_sleep(&g.fx, why, sizeof(why)) == SHIM_OK;
 	/* The deepest state below on that keeps nothing: what system sleep picks. */
@@ -583,9 +590,12 @@ bool fuzz_machine_reset(void)
 	char why[256];
 	shim_ret r;
 
+	bool first;
+
 	sync_gone();
 	if (g.fx.dev == NULL || g.removed)
 		return false;
+	first = !g.disturbed && !g.slept && fuzz_machine_failed_calls() == 0;
 	g.disturbed = true;
 	r = bench_machine_reset(&g.fx, why, sizeof(why));
 	refresh_services();
@@ -593,6 +603,13 @@ bool fuzz_machine_reset(void)
 	sync_gone(); /* the hostile device may have gone during the driver's stop */
 	if (r != SHIM_OK && r != SHIM_ERR_UNSUPPORTED && !g.removed)
 		fuzz_die("machine", "device reset failed: %s", why);
+	/* The driver now runs freshly started on a device fresh from reset, on
+	 * a machine this input had not changed before: what a restart at the
+	 * end would make of it, the rest of the input as after any call. */
+	if (r == SHIM_OK && first && !g.removed && g.fx.svc != NULL) {
+		g.disturbed = false;
+		g.restarted = true;
+	}
 	return r == SHIM_OK;
 }
 
@@ -603,8 +620,13 @@ void fuzz_machine_fail_call(long nth, unsigned kinds)
 
 	if (g.image_hi == 0 || plan.kinds == 0 || nth <= 0)
 		return; /* a kext linked into the program: its calls cannot be told apart */
+	/* Disturbed only once a call failed (here for the plan this one
+	 * replaces, whose count the arming clears; fuzz_end_input for the
+	 * last): a plan that never fired changed nothing the driver saw. */
+	if (fuzz_machine_failed_calls() != 0)
+		g.disturbed = true;
 	shim_fault_arm(&plan);
-	g.disturbed = g.fault_armed = true;
+	g.fault_armed = true;
 }
 
 unsigned fuzz_machine_failed_calls(void)
@@ -686,23 +708,27 @@ const struct model_hostile *fuzz_hostile(void)
 static void restore(void)
 {
 	char why[256];
+	bool fresh = false;
 
 	if (g.hostile != NULL)
 		model_hostile_disarm(g.hostile);
 	shim_fault_disarm();
 	g.fault_armed = false;
 	shim_machine_set_power_policy(g.fx.machine, NULL);
+	/* The re-plug's rescan starts the driver on the device it plugged
+	 * back: already the fresh start a restart would make. */
 	if (g.removed)
-		fuzz_machine_replug();
+		fresh = fuzz_machine_replug() && g.fx.svc != NULL;
 	for (int i = 0; i < 4 && g.fx.dev != NULL &&
 			shim_machine_power_pending(g.fx.machine, g.fx.dev); i++)
 		fuzz_run_loop(FUZZ_SETTLE_NS / 4);
-	if (g.fx.dev != NULL && g.fx.svc != NULL)
+	if (!fresh && g.fx.dev != NULL && g.fx.svc != NULL)
 		shim_machine_terminate(g.fx.machine, g.fx.dev);
-	g.fx.svc = NULL;
+	if (!fresh)
+		g.fx.svc = NULL;
 	if (g.fx.dev == NULL)
 		g.fx.dev = bench_machine_find_device(&g.fx);
-	if (g.fx.dev != NULL) {
+	if (!fresh && g.fx.dev != NULL) {
 		g.fx.match_ret = shim_machine_match(g.fx.machine, g.fx.kext, &g.fx.started);
 		g.fx.svc = shim_machine_service(g.fx.machine, g.fx.dev);
 	}
@@ -715,7 +741,41 @@ static void restore(void)
 	refresh_services();
 	probe_open("machine");
 	g.world.generation++;
-	g.disturbed = false;
+	g.disturbed = g.slept = g.restarted = false;
+}
+
+/* After a reset that restarted the driver (restarted above): what the
+ * restore does after its own restart, without the restart. */
+static void reopen(void)
+{
+	char why[256];
+
+	g.restarted = false;
+	if (g.module != NULL && g.module->init != NULL &&
+	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
+		fuzz_die("machine", "test module init after a restart: %s", why);
+	refresh_services();
+	probe_open("machine");
+	g.world.generation++;
+}
+
+/* An input whose only change to the machine was a sleep with the default
+ * policy (and perhaps a wake): the driver still runs with its connections,
+ * the probe's included, so waking the device is the whole restore. The
+ * driver's own state is then what its sleep and wake left, as after any
+ * call; a wake that leaves it wedged is the probe's finding, a leak the
+ * baseline's. False when that does not bring the device back awake: the
+ * restart then does. */
+static bool wake_only(void)
+{
+	g.slept = false;
+	if (g.disturbed || g.removed || !running())
+		return false;
+	if (!awake())
+		(void)fuzz_machine_wake();
+	for (int i = 0; i < 4 && shim_machine_power_pending(g.fx.machine, g.fx.dev); i++)
+		fuzz_run_loop(FUZZ_SETTLE_NS / 4);
+	return awake();
 }
 
 static void check_baseline(const char *target)
@@ -776,6 +836,18 @@ static void verifier_check(const char *target)
 	shim_verifier_clear();
 }
 
+/* Errors the device's model reported (where QEMU's would abort) since the
+ * baseline: this input's. */
+static void check_device_errors(const char *target)
+{
+	unsigned long errors;
+	const char *last = NULL;
+
+	if ((g.world.oracles & FUZZ_OR_BASELINE) && !device_misled() &&
+	    bench_machine_device_errors(&g.fx, &errors, &last) && errors != g.device_errors)
+		fuzz_die(target, "device error: %s", last != NULL ? last : "(no detail)");
+}
+
 void fuzz_end_input(const char *target)
 {
 	unsigned long errors;
@@ -783,14 +855,24 @@ void fuzz_end_input(const char *target)
 	bool was_disturbed;
 
 	sync_gone();
-	was_disturbed = g.disturbed;
+	/* Disarmed before any more of the kext's code runs (the probe's calls
+	 * must not meet this input's plan); a plan that fired made the driver
+	 * see a failure: restart it. */
+	if (g.fault_armed) {
+		g.disturbed |= fuzz_machine_failed_calls() != 0;
+		shim_fault_disarm();
+		g.fault_armed = false;
+	}
+	was_disturbed = g.disturbed || g.slept || g.restarted;
 	/* Before the machine changes: the device's errors and the verifier
 	 * belong to this input. */
 	verifier_check(target);
-	if ((g.world.oracles & FUZZ_OR_BASELINE) && !device_misled() &&
-	    bench_machine_device_errors(&g.fx, &errors, &last) && errors != g.device_errors)
-		fuzz_die(target, "device error: %s", last != NULL ? last : "(no detail)");
-	if (was_disturbed) {
+	check_device_errors(target);
+	if (was_disturbed && wake_only()) {
+		check_device_errors(target); /* the wake is this input's */
+		if (g.restarted)
+			reopen();
+	} else if (was_disturbed) {
 		restore();
 		if (bench_machine_device_errors(&g.fx, &errors, &last))
 			g.device_errors = errors; /* a re-plugged device counts afresh */

@@ -78,7 +78,8 @@ uint64_t model_bus_ram_high_size(const model_bus *bus)
 	return bus->ram_high_size;
 }
 
-uint8_t *model_bus_ram_ptr(const model_bus *bus, uint64_t addr, uint64_t len)
+/* Inline on the access path (every MMIO access asks it first). */
+static inline uint8_t *ram_ptr(const model_bus *bus, uint64_t addr, uint64_t len)
 {
 	if (addr <= bus->ram_size && len <= bus->ram_size - addr)
 		return bus->ram + addr;
@@ -87,6 +88,11 @@ uint8_t *model_bus_ram_ptr(const model_bus *bus, uint64_t addr, uint64_t len)
 	    len <= bus->ram_high_size - (addr - MODEL_BUS_HIGH_RAM_BASE))
 		return bus->ram_high + (addr - MODEL_BUS_HIGH_RAM_BASE);
 	return NULL;
+}
+
+uint8_t *model_bus_ram_ptr(const model_bus *bus, uint64_t addr, uint64_t len)
+{
+	return ram_ptr(bus, addr, len);
 }
 
 void *model_bus_ram_map(model_bus *bus, uint64_t addr, uint64_t len)
@@ -200,13 +206,13 @@ static void decode_remember(model_bus *bus, model_device *dev, unsigned b, bool 
 	memcpy(bus->last.bars, dev->config + bar_off(b), sizeof(bus->last.bars));
 }
 
-/* Find the BAR that wholly contains [addr, addr+size) in the given space. */
-static bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io, struct bar_hit *hit)
+/* The search over every slot and BAR, apart so the common case (the BAR
+ * decoded last, decode below) stays small enough to inline. */
+__attribute__((noinline)) static bool decode_search(model_bus *bus, uint64_t addr, unsigned size,
+						    bool io, struct bar_hit *hit)
 {
 	uint16_t need = io ? MODEL_PCI_CMD_IO : MODEL_PCI_CMD_MEMORY;
 
-	if (decode_again(bus, addr, size, io, hit))
-		return true;
 	for (unsigned s = 0; s < MODEL_BUS_SLOTS; s++) {
 		model_device *dev = bus->slots[s].dev;
 		if (!dev || !(model_device_command(dev) & need))
@@ -228,6 +234,13 @@ static bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io, struct
 	return false;
 }
 
+/* Find the BAR that wholly contains [addr, addr+size) in the given space. */
+static inline bool decode(model_bus *bus, uint64_t addr, unsigned size, bool io,
+			  struct bar_hit *hit)
+{
+	return decode_again(bus, addr, size, io, hit) || decode_search(bus, addr, size, io, hit);
+}
+
 static bool valid_size(unsigned size)
 {
 	return size == 1 || size == 2 || size == 4 || size == 8;
@@ -242,7 +255,7 @@ uint64_t model_bus_mem_read(model_bus *bus, uint64_t addr, unsigned size)
 
 	if (!valid_size(size))
 		return 0;
-	if ((ram = model_bus_ram_ptr(bus, addr, size)) != NULL) {
+	if ((ram = ram_ptr(bus, addr, size)) != NULL) {
 		for (unsigned i = 0; i < size; i++)
 			v |= (uint64_t)ram[i] << (8 * i);
 		return v;
@@ -265,7 +278,7 @@ void model_bus_mem_write(model_bus *bus, uint64_t addr, uint64_t val, unsigned s
 
 	if (!valid_size(size))
 		return;
-	if ((ram = model_bus_ram_ptr(bus, addr, size)) != NULL) {
+	if ((ram = ram_ptr(bus, addr, size)) != NULL) {
 		for (unsigned i = 0; i < size; i++)
 			ram[i] = (uint8_t)(val >> (8 * i));
 	} else if (decode(bus, addr, size, false, &hit)) {

@@ -64,8 +64,10 @@ static uint64_t shim_mmio_all_ones(unsigned size)
 	return size == 8 ? UINT64_MAX : ((uint64_t)1 << (size * 8)) - 1;
 }
 
-static bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
-				const char *what)
+/* Why an access is refused, recorded: apart from the check below, so that
+ * check (every access makes it) stays small enough to inline. */
+__attribute__((noinline)) static bool shim_mmio_access_refused(shim_mmio_map *map, uint64_t off,
+							       unsigned size, const char *what)
 {
 	const char *asleep;
 
@@ -105,6 +107,17 @@ static bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
 		return false;
 	}
 	return !map->dev->gone;
+}
+
+static inline bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigned size,
+				       const char *what)
+{
+	if (map != NULL && !map->dev->told_gone &&
+	    (map->dev->pm == NULL || shim_power_registers_off(map->dev) == NULL) &&
+	    map->base == map->dev->bar[map->bar].base && off <= map->length &&
+	    size <= map->length - off && (off & (size - 1)) == 0)
+		return !map->dev->gone;
+	return shim_mmio_access_refused(map, off, size, what);
 }
 
 static uint64_t shim_mmio_read(shim_mmio_map *map, uint64_t off, unsigned size)
