@@ -702,12 +702,26 @@ const struct model_hostile *fuzz_hostile(void)
 
 /* ---- end of an input ---- */
 
+/* What follows a start of the driver: its test module told again, the
+ * services and the probe's connections opened anew. */
+static void reopen(void)
+{
+	char why[256];
+
+	g.restarted = false;
+	if (g.module != NULL && g.module->init != NULL &&
+	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
+		fuzz_die("machine", "test module init after a restart: %s", why);
+	refresh_services();
+	probe_open("machine");
+	g.world.generation++;
+}
+
 /* Back to the post-boot shape: no fault armed, power settled, the device
  * there and awake, its driver started afresh (so no state of this input
  * reaches the next one). */
 static void restore(void)
 {
-	char why[256];
 	bool fresh = false;
 
 	if (g.hostile != NULL)
@@ -735,29 +749,10 @@ static void restore(void)
 	if (g.fx.svc == NULL)
 		fuzz_die("machine", "the driver does not start again after this input: %s",
 			 shim_ret_string(g.fx.match_ret));
-	if (g.module != NULL && g.module->init != NULL &&
-	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
-		fuzz_die("machine", "test module init after a restart: %s", why);
-	refresh_services();
-	probe_open("machine");
-	g.world.generation++;
-	g.disturbed = g.slept = g.restarted = false;
+	reopen();
+	g.disturbed = g.slept = false;
 }
 
-/* After a reset that restarted the driver (restarted above): what the
- * restore does after its own restart, without the restart. */
-static void reopen(void)
-{
-	char why[256];
-
-	g.restarted = false;
-	if (g.module != NULL && g.module->init != NULL &&
-	    g.module->init(&g.fx, why, sizeof(why)) != SHIM_OK)
-		fuzz_die("machine", "test module init after a restart: %s", why);
-	refresh_services();
-	probe_open("machine");
-	g.world.generation++;
-}
 
 /* An input whose only change to the machine was a sleep with the default
  * policy (and perhaps a wake): the driver still runs with its connections,
