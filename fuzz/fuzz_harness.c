@@ -589,7 +589,6 @@ bool fuzz_machine_reset(void)
 {
 	char why[256];
 	shim_ret r;
-
 	bool first;
 
 	sync_gone();
@@ -752,7 +751,6 @@ static void restore(void)
 	reopen();
 	g.disturbed = g.slept = false;
 }
-
 
 /* An input whose only change to the machine was a sleep with the default
  * policy (and perhaps a wake): the driver still runs with its connections,

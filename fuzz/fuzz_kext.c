@@ -108,6 +108,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	bool ok, both;
 
 	fuzz_config_read(argc, argv, &cfg);
+	if (cfg.print_execs != NULL) {
+		char *end;
+
+		execs_every_s = strtod(cfg.print_execs, &end);
+		if (end == cfg.print_execs || *end != '\0' || !(execs_every_s >= 0))
+			usage("-print_execs=%s: not a number of seconds", cfg.print_execs);
+	}
 	target = cfg.target != NULL ? cfg.target : "struct";
 	if (cfg.kext == NULL)
 		usage("no kext: give -kext=PATH (a NAME.kext bundle)");
@@ -135,8 +142,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (dev_target)
 		fuzz_dev_init(w, both);
-	if (cfg.print_execs != NULL)
-		execs_every_s = strtod(cfg.print_execs, NULL);
 	if (cfg.print_selectors != NULL && strcmp(cfg.print_selectors, "0") != 0)
 		atexit(print_selectors);
 	if (cfg.write_seeds != NULL) {
