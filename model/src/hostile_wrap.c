@@ -184,7 +184,7 @@ static uint64_t w_bar_read(model_device *dev, unsigned bar, uint64_t off, unsign
 	if ((a = model_hostile_take(h, MODEL_HOSTILE_READ, n)) != NULL) {
 		v = model_hostile_apply_read(a->mode, a->value, v, size);
 		h->st.reads_overridden++;
-		if ((a->mode >> 3) != 0 && sticky_find(h, dev, bar, off) == NULL)
+		if ((a->mode >> 3) != 0 && s == NULL) /* none for this register yet */
 			sticky_add(h, dev, bar, off, a);
 	}
 	return v;
