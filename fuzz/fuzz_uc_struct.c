@@ -291,11 +291,17 @@ static void do_call(struct in *in, struct conn *c, uint32_t sel, bool handle_op)
 	/* Forged bytes, or a pool value, or (pick >= 128) a handle from the book. */
 	if (handle_op && call.scalar_in_count > 0) {
 		uint8_t pick;
+		bool from_book = false;
 
 		if (mode & 64)
 			sin[0] = le(in, 8);
-		else if ((pick = u8(in)) < 128 || !fuzz_book_pick(pick, &sin[0]))
+		else if ((pick = u8(in)) < 128 || !(from_book = fuzz_book_pick(pick, &sin[0])))
 			sin[0] = s.pool[pick % MAX_POOL];
+		/* Forged or pooled, it is the client's data too (0x41414141 sent to
+		 * edu's liveness came back as the heap fill 0xbebebebe); a live
+		 * handle from the book is passed as it is. */
+		if (on(FUZZ_OR_SCAN) && !from_book)
+			sin[0] = fuzz_scan_clean_scalar(sin[0]);
 	}
 	/* A 32-bit process has only 32-bit scalars to pass: the oracles then
 	 * predict from what the method will see. */

@@ -120,7 +120,10 @@ static inline bool shim_mmio_access_ok(shim_mmio_map *map, uint64_t off, unsigne
 	return shim_mmio_access_refused(map, off, size, what);
 }
 
-static uint64_t shim_mmio_read(shim_mmio_map *map, uint64_t off, unsigned size)
+/* Inlined into each width's entry point, so the size is a constant there
+ * (the mask, the alignment test): the path every register read takes. */
+static inline __attribute__((always_inline)) uint64_t shim_mmio_read(shim_mmio_map *map,
+								     uint64_t off, unsigned size)
 {
 	uint64_t ones = shim_mmio_all_ones(size);
 	uint64_t val = 0;
@@ -146,7 +149,8 @@ static uint64_t shim_mmio_read(shim_mmio_map *map, uint64_t off, unsigned size)
 	return val;
 }
 
-static void shim_mmio_write(shim_mmio_map *map, uint64_t off, unsigned size, uint64_t val)
+static inline __attribute__((always_inline)) void shim_mmio_write(shim_mmio_map *map, uint64_t off,
+								  unsigned size, uint64_t val)
 {
 	if (!shim_mmio_access_ok(map, off, size, "write"))
 		return;

@@ -1,8 +1,8 @@
 /* External-method dispatch: every check the shim can make happens here,
  * before the method runs; then the arguments are marshalled into
- * exact-size shim-owned copies (outputs poison-filled) so sanitizers see
- * over-reads and uninitialised output, and only what the method declares
- * it wrote is copied back. A 32-bit (ILP32) task's call is handled as a
+ * exact-size shim-owned copies (outputs poison-filled; uc_buffers.c) so
+ * sanitizers see over-reads and uninitialised output, and only what the
+ * method declares it wrote is copied back. A 32-bit (ILP32) task's call is handled as a
  * kernel handles a 32-bit process's: its structure sizes are checked
  * against the method's 32-bit declarations, its scalars narrowed. Each
  * call is tallied by selector: reached, refused here, run, failed by its
@@ -79,6 +79,7 @@ static uint64_t narrow32(uint64_t v)
 }
 
 struct marshal {
+	unsigned frame;
 	uint64_t *scalar_in;
 	void *struct_in;
 	shim_memdesc *desc;
@@ -93,8 +94,10 @@ static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct mar
 	uint32_t sin = c->scalar_in_count, sout = c->scalar_out_count;
 	uint32_t stin = (uint32_t)c->struct_in_size, stout = (uint32_t)c->struct_out_size;
 
+	mm->frame = shim_uc_buf_frame_();
 	if (sin > 0) {
-		if ((mm->scalar_in = shim_alloc_unfilled(sin * sizeof(uint64_t))) == NULL)
+		mm->scalar_in = shim_uc_buf_take_(mm->frame, UC_BUF_SCALAR_IN, sin * sizeof(uint64_t));
+		if (mm->scalar_in == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memcpy(mm->scalar_in, c->scalar_in, sin * sizeof(uint64_t));
 		if (uc->abi == SHIM_UC_ABI_ILP32)
@@ -107,17 +110,19 @@ static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct mar
 		if (r != SHIM_OK)
 			return r;
 	} else if (stin > 0) {
-		if ((mm->struct_in = shim_alloc_unfilled(stin)) == NULL)
+		if ((mm->struct_in = shim_uc_buf_take_(mm->frame, UC_BUF_STRUCT_IN, stin)) == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memcpy(mm->struct_in, c->struct_in, stin);
 	}
 	if (sout > 0) {
-		if ((mm->scalar_out = shim_alloc_unfilled(sout * sizeof(uint64_t))) == NULL)
+		mm->scalar_out = shim_uc_buf_take_(mm->frame, UC_BUF_SCALAR_OUT,
+						   sout * sizeof(uint64_t));
+		if (mm->scalar_out == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memset(mm->scalar_out, SHIM_UC_POISON, sout * sizeof(uint64_t));
 	}
 	if (stout > 0) {
-		if ((mm->struct_out = shim_alloc_unfilled(stout)) == NULL)
+		if ((mm->struct_out = shim_uc_buf_take_(mm->frame, UC_BUF_STRUCT_OUT, stout)) == NULL)
 			return SHIM_ERR_NO_MEMORY;
 		memset(mm->struct_out, SHIM_UC_POISON, stout);
 	}
@@ -140,15 +145,17 @@ static shim_ret marshal_in(shim_uc *uc, const struct shim_uc_call *c, struct mar
 static void marshal_free(const struct shim_uc_call *c, struct marshal *mm)
 {
 	if (mm->scalar_in != NULL)
-		shim_free(mm->scalar_in, c->scalar_in_count * sizeof(uint64_t));
+		shim_uc_buf_give_(mm->frame, UC_BUF_SCALAR_IN, mm->scalar_in,
+				  c->scalar_in_count * sizeof(uint64_t));
 	if (mm->struct_in != NULL)
-		shim_free(mm->struct_in, c->struct_in_size);
+		shim_uc_buf_give_(mm->frame, UC_BUF_STRUCT_IN, mm->struct_in, c->struct_in_size);
 	if (mm->desc != NULL)
 		shim_memdesc_release(mm->desc);
 	if (mm->scalar_out != NULL)
-		shim_free(mm->scalar_out, c->scalar_out_count * sizeof(uint64_t));
+		shim_uc_buf_give_(mm->frame, UC_BUF_SCALAR_OUT, mm->scalar_out,
+				  c->scalar_out_count * sizeof(uint64_t));
 	if (mm->struct_out != NULL)
-		shim_free(mm->struct_out, c->struct_out_size);
+		shim_uc_buf_give_(mm->frame, UC_BUF_STRUCT_OUT, mm->struct_out, c->struct_out_size);
 	if (mm->async != NULL)
 		shim_uc_async_release(mm->async); /* the call's reference */
 }

@@ -105,6 +105,15 @@ SHIM_INTERNAL void shim_uc_close_all_for_service_(shim_service *svc);
 SHIM_INTERNAL void shim_uc_handles_release_all_(shim_uc *uc);
 SHIM_INTERNAL long shim_uc_handles_live_(const shim_uc *uc);
 
+/* A call's marshalled buffers (uc_buffers.c): a frame for the call, then
+ * each buffer taken from it and given back with the same kind and size. */
+enum uc_buf_kind { UC_BUF_SCALAR_IN, UC_BUF_STRUCT_IN, UC_BUF_SCALAR_OUT, UC_BUF_STRUCT_OUT,
+		   UC_BUF_KINDS };
+#define UC_BUF_NO_FRAME (~0u)
+SHIM_INTERNAL unsigned shim_uc_buf_frame_(void);
+SHIM_INTERNAL void *shim_uc_buf_take_(unsigned frame, enum uc_buf_kind kind, size_t size);
+SHIM_INTERNAL void shim_uc_buf_give_(unsigned frame, enum uc_buf_kind kind, void *p, size_t size);
+
 SHIM_INTERNAL shim_ret shim_uc_async_create_(shim_uc *uc, shim_uc_async_fn fn, void *refcon,
 					     shim_uc_async **out);
 /* Cancels delivery: pending completions freed, references detached. */
