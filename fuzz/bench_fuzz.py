@@ -5,7 +5,8 @@ DIR holds what oss-fuzz/build.sh makes (fuzz_kext, fuzz_empty, bench_fuzz_kext;
 a clang -Dfuzzing build has it in BUILD/fuzz/libfuzzer/drvbench). Prints:
   1. the structure-aware target under libFuzzer (-seed=1 -runs=RUNS from SEEDS):
      exec/s by wall clock and by CPU time (the figure a busy machine disturbs
-     least), with every oracle on;
+     least), with every oracle on, then with every oracle off (-oracles=none:
+     the most the oracles could give back);
   2. the empty target with the same sanitizers and engine, and its ratio to 1;
   3. each oracle's cost: the target's own loop over the corpus 1 grew (the same
      inputs in the same order every time), with no oracle, with each one alone,
@@ -87,6 +88,12 @@ def main(argv):
     rate_wall, rate_cpu = n / wall, n / max(cpu, 1e-9)
     print("struct target, libFuzzer, every oracle on: %d execs in %.1f s: %.0f exec/s "
           "(%.0f exec/s by CPU time)" % (n, wall, rate_wall, rate_cpu))
+    # The same run with every oracle off: what the inputs' own calls,
+    # the restores and libFuzzer's bookkeeping leave for the oracles.
+    nn, nwall, ncpu, ngrown = libfuzzer(os.path.join(d, "fuzz_kext"), opts + ["-oracles=none"],
+                                        runs, seeds)
+    print("struct target, libFuzzer, every oracle off: %d execs in %.1f s: %.0f exec/s "
+          "(%.0f exec/s by CPU time)" % (nn, nwall, nn / nwall, nn / max(ncpu, 1e-9)))
     en, ewall, ecpu, egrown = libfuzzer(os.path.join(d, "fuzz_empty"), [], runs * 10, None)
     erate_wall, erate_cpu = en / ewall, en / max(ecpu, 1e-9)
     print("empty target, libFuzzer, same sanitizers: %d execs in %.1f s: %.0f exec/s "
@@ -115,7 +122,7 @@ def main(argv):
         else:
             cost = 1e6 / rate - 1e6 / base if rate and base else 0.0
             print("  %-9s %8.0f exec/s (CPU)  %+7.1f us/exec over none" % (cfg, rate, cost))
-    for path in (grown, egrown):
+    for path in (grown, egrown, ngrown):
         for name in os.listdir(path):
             os.unlink(os.path.join(path, name))
         os.rmdir(path)
