@@ -84,16 +84,16 @@ def main(argv):
     print("load average at start: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
     print("libFuzzer's corpus written under %s" % (scratch_parent() or tempfile.gettempdir()))
 
-    n, wall, cpu, grown = libfuzzer(os.path.join(d, "fuzz_kext"), opts, runs, seeds)
-    rate_wall, rate_cpu = n / wall, n / max(cpu, 1e-9)
-    print("struct target, libFuzzer, every oracle on: %d execs in %.1f s: %.0f exec/s "
-          "(%.0f exec/s by CPU time)" % (n, wall, rate_wall, rate_cpu))
+    def struct_run(extra, which):
+        n, wall, cpu, grown = libfuzzer(os.path.join(d, "fuzz_kext"), opts + extra, runs, seeds)
+        print("struct target, libFuzzer, every oracle %s: %d execs in %.1f s: %.0f exec/s "
+              "(%.0f exec/s by CPU time)" % (which, n, wall, n / wall, n / max(cpu, 1e-9)))
+        return n / wall, n / max(cpu, 1e-9), grown
+
+    rate_wall, rate_cpu, grown = struct_run([], "on")
     # The same run with every oracle off: what the inputs' own calls,
     # the restores and libFuzzer's bookkeeping leave for the oracles.
-    nn, nwall, ncpu, ngrown = libfuzzer(os.path.join(d, "fuzz_kext"), opts + ["-oracles=none"],
-                                        runs, seeds)
-    print("struct target, libFuzzer, every oracle off: %d execs in %.1f s: %.0f exec/s "
-          "(%.0f exec/s by CPU time)" % (nn, nwall, nn / nwall, nn / max(ncpu, 1e-9)))
+    _, _, ngrown = struct_run(["-oracles=none"], "off")
     en, ewall, ecpu, egrown = libfuzzer(os.path.join(d, "fuzz_empty"), [], runs * 10, None)
     erate_wall, erate_cpu = en / ewall, en / max(ecpu, 1e-9)
     print("empty target, libFuzzer, same sanitizers: %d execs in %.1f s: %.0f exec/s "

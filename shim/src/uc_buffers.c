@@ -44,21 +44,20 @@ static const size_t slot_cap[UC_BUF_KINDS] = {
 	[UC_BUF_STRUCT_OUT] = SHIM_UC_MAX_STRUCT_OUT,
 };
 
-#define UC_BUF_FRAME_SIZE                                                                   \
-	(5 * UC_BUF_GAP + 2 * SHIM_UC_MAX_SCALARS * sizeof(uint64_t) +                     \
-	 SHIM_UC_MAX_INLINE_STRUCT + SHIM_UC_MAX_STRUCT_OUT)
-
 static uint8_t *frames[UC_BUF_FRAMES];
 static unsigned users[UC_BUF_FRAMES]; /* buffers handed out, not given back */
 static unsigned next_frame;
 
-static uint8_t *slot(unsigned f, enum uc_buf_kind kind)
+/* Where kind's slot starts in a frame: a gap before each slot. The
+ * offset of UC_BUF_KINDS, past the last slot and its gap, is the frame's
+ * size. */
+static size_t slot_offset(unsigned kind)
 {
 	size_t off = UC_BUF_GAP;
 
-	for (unsigned k = 0; k < (unsigned)kind; k++)
+	for (unsigned k = 0; k < kind; k++)
 		off += slot_cap[k] + UC_BUF_GAP;
-	return frames[f] + off;
+	return off;
 }
 
 unsigned shim_uc_buf_frame_(void)
@@ -71,9 +70,9 @@ unsigned shim_uc_buf_frame_(void)
 		if (users[f] != 0)
 			continue;
 		if (frames[f] == NULL) {
-			if ((frames[f] = malloc(UC_BUF_FRAME_SIZE)) == NULL)
+			if ((frames[f] = malloc(slot_offset(UC_BUF_KINDS))) == NULL)
 				return UC_BUF_NO_FRAME;
-			ASAN_POISON_MEMORY_REGION(frames[f], UC_BUF_FRAME_SIZE);
+			ASAN_POISON_MEMORY_REGION(frames[f], slot_offset(UC_BUF_KINDS));
 		}
 		next_frame = (f + 1) % UC_BUF_FRAMES;
 		return f;
@@ -87,7 +86,7 @@ void *shim_uc_buf_take_(unsigned frame, enum uc_buf_kind kind, size_t size)
 
 	if (frame == UC_BUF_NO_FRAME || size > slot_cap[kind])
 		return shim_alloc_unfilled(size);
-	p = slot(frame, kind);
+	p = frames[frame] + slot_offset(kind);
 	ASAN_UNPOISON_MEMORY_REGION(p, size);
 	users[frame]++;
 	return p;

@@ -2,11 +2,11 @@
  * before the method runs; then the arguments are marshalled into
  * exact-size shim-owned copies (outputs poison-filled; uc_buffers.c) so
  * sanitizers see over-reads and uninitialised output, and only what the
- * method declares it wrote is copied back. A 32-bit (ILP32) task's call is handled as a
- * kernel handles a 32-bit process's: its structure sizes are checked
- * against the method's 32-bit declarations, its scalars narrowed. Each
- * call is tallied by selector: reached, refused here, run, failed by its
- * method (uc_selectors.c). */
+ * method declares it wrote is copied back. A 32-bit (ILP32) task's call
+ * is handled as a kernel handles a 32-bit process's: its structure sizes
+ * are checked against the method's 32-bit declarations, its scalars
+ * narrowed. Each call is tallied by selector: reached, refused here, run,
+ * failed by its method (uc_selectors.c). */
 #include <string.h>
 
 #include "shim/alloc.h"
